@@ -1,0 +1,119 @@
+# relay7 build. `make` builds build/relay7; `make test` runs every test suite; `make run` starts
+# the demo; `make deps` installs the Debian packages the build and tests need.
+
+CXX      ?= g++
+CC       ?= gcc
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+
+# SANITIZE=address,undefined builds everything (and runs the tests) with those sanitizers in a
+# separate tree, so a sanitizer build never mixes objects with the optimised one.
+ifeq ($(strip $(SANITIZE)),)
+BUILD    ?= build
+SAN_FLAGS :=
+else
+BUILD    ?= build/sanitize
+SAN_FLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
+endif
+
+LLHTTP_SRC_DIR := /usr/share/llhttp
+LLHTTP_INC_DIR := /usr/share/include/llhttp
+
+SPDLOG_CFLAGS := -DSPDLOG_SHARED_LIB -DSPDLOG_COMPILED_LIB -DSPDLOG_FMT_EXTERNAL
+DEP_LIBS      := -lspdlog -lfmt -levent -pthread
+
+WARNINGS := -Wall -Wextra -Werror
+CPPFLAGS := -Iinclude -Isrc -I$(LLHTTP_INC_DIR) $(SPDLOG_CFLAGS) -MMD -MP
+CXXFLAGS += -std=c++20 -O2 -g $(WARNINGS) $(SAN_FLAGS)
+CFLAGS_LLHTTP := -O2 -g -w $(SAN_FLAGS)
+LDFLAGS  += $(SAN_FLAGS)
+
+LIB_SRCS   := $(shell find src -name '*.cpp' -not -path 'src/cli/main.cpp' -not -path 'src/demo/*' | sort)
+DEMO_SRCS  := $(sort $(wildcard src/demo/*.cpp))
+UNIT_SRCS  := $(shell find tests/unit -name '*.cpp' | sort)
+INTEG_SRCS := $(shell find tests/integration tests/support -name '*.cpp' 2>/dev/null | sort)
+LLHTTP_SRCS := $(LLHTTP_SRC_DIR)/api.c $(LLHTTP_SRC_DIR)/http.c $(LLHTTP_SRC_DIR)/llhttp.c
+
+LIB_OBJS    := $(LIB_SRCS:%.cpp=$(BUILD)/obj/%.o)
+DEMO_OBJS   := $(DEMO_SRCS:%.cpp=$(BUILD)/obj/%.o)
+UNIT_OBJS   := $(UNIT_SRCS:%.cpp=$(BUILD)/obj/%.o)
+INTEG_OBJS  := $(INTEG_SRCS:%.cpp=$(BUILD)/obj/%.o)
+LLHTTP_OBJS := $(patsubst $(LLHTTP_SRC_DIR)/%.c,$(BUILD)/obj/llhttp/%.o,$(LLHTTP_SRCS))
+
+RELAY7       := $(BUILD)/relay7
+DEMO_BACKEND := $(BUILD)/relay7-demo-backend
+UNIT_TESTS   := $(BUILD)/tests/unit_tests
+INTEG_TESTS  := $(BUILD)/tests/integration_tests
+LIBRELAY7    := $(BUILD)/librelay7.a
+
+.PHONY: all test unit-test integration-test run deps clean format check-format
+
+all: $(RELAY7) $(DEMO_BACKEND)
+
+$(BUILD)/obj/%.o: %.cpp
+	@mkdir -p $(dir $@)
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
+
+$(BUILD)/obj/tests/%.o: CPPFLAGS += -DRELAY7_BUILD_DIR='"$(abspath $(BUILD))"' \
+                                    -DRELAY7_SOURCE_DIR='"$(abspath .)"'
+
+$(BUILD)/obj/llhttp/%.o: $(LLHTTP_SRC_DIR)/%.c
+	@mkdir -p $(dir $@)
+	$(CC) -I$(LLHTTP_INC_DIR) $(CFLAGS_LLHTTP) -c $< -o $@
+
+$(LIBRELAY7): $(LIB_OBJS) $(LLHTTP_OBJS)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(RELAY7): $(BUILD)/obj/src/cli/main.o $(LIBRELAY7)
+	$(CXX) $(LDFLAGS) $^ $(DEP_LIBS) -o $@
+
+$(DEMO_BACKEND): $(DEMO_OBJS) $(LLHTTP_OBJS)
+	$(CXX) $(LDFLAGS) $^ -levent -o $@
+
+$(UNIT_TESTS): $(UNIT_OBJS) $(LIBRELAY7)
+	@mkdir -p $(dir $@)
+	$(CXX) $(LDFLAGS) $^ -lgtest -lgtest_main $(DEP_LIBS) -o $@
+
+$(INTEG_TESTS): $(INTEG_OBJS) $(LIBRELAY7)
+	@mkdir -p $(dir $@)
+	$(CXX) $(LDFLAGS) $^ -lgtest -lgtest_main $(DEP_LIBS) -o $@
+
+# Every suite runs even when an earlier one fails; the last line sums them all for CI.
+test: $(RELAY7) $(DEMO_BACKEND) $(UNIT_TESTS) $(INTEG_TESTS)
+	@tests/run_suites.sh $(UNIT_TESTS) $(INTEG_TESTS)
+
+unit-test: $(UNIT_TESTS)
+	@tests/run_suites.sh $(UNIT_TESTS)
+
+integration-test: $(RELAY7) $(DEMO_BACKEND) $(INTEG_TESTS)
+	@tests/run_suites.sh $(INTEG_TESTS)
+
+run: $(RELAY7) $(DEMO_BACKEND)
+	@etc/demo/run-demo.sh $(RELAY7) $(DEMO_BACKEND)
+
+DEB_PACKAGES := g++ make pkg-config libevent-dev nlohmann-json3-dev libspdlog-dev libfmt-dev \
+                libgtest-dev node-llhttp curl
+
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	else echo "all build and test dependencies are installed"; fi
+
+FORMAT_FILES = $(shell find include src tests -name '*.h' -o -name '*.cpp' | sort)
+
+format:
+	clang-format -i $(FORMAT_FILES)
+
+check-format:
+	clang-format --dry-run --Werror $(FORMAT_FILES)
+
+clean:
+	rm -rf build
+
+-include $(LIB_OBJS:.o=.d) $(DEMO_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(INTEG_OBJS:.o=.d) \
+         $(BUILD)/obj/src/cli/main.d

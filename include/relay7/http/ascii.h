@@ -1,0 +1,49 @@
+#pragma once
+
+#include <string_view>
+
+namespace relay7 {
+
+constexpr char ascii_lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+}
+
+constexpr bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) {
+    return false;
+  }
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (ascii_lower(a[i]) != ascii_lower(b[i])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// True when the comma-separated list (e.g. a Connection header) holds `token`, ignoring case.
+bool list_has_token(std::string_view list, std::string_view token);
+
+// Calls `visit(token)` for each non-empty element of a comma-separated header list.
+template <typename Visit>
+void for_each_list_token(std::string_view list, Visit&& visit) {
+  size_t pos = 0;
+  while (pos <= list.size()) {
+    size_t end = list.find(',', pos);
+    if (end == std::string_view::npos) {
+      end = list.size();
+    }
+    std::string_view token = list.substr(pos, end - pos);
+    while (!token.empty() && (token.front() == ' ' || token.front() == '\t')) {
+      token.remove_prefix(1);
+    }
+    while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) {
+      token.remove_suffix(1);
+    }
+    if (!token.empty()) {
+      visit(token);
+    }
+    pos = end + 1;
+  }
+}
+
+}  // namespace relay7

@@ -1,0 +1,118 @@
+#pragma once
+
+#include <llhttp.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "relay7/http/header_list.h"
+
+namespace relay7 {
+
+enum class MessageType { request, response };
+
+struct MessageHead {
+  std::string method;  // requests
+  std::string target;  // requests: the raw request target
+  int status = 0;      // responses
+  std::string reason;  // responses
+  unsigned version_major = 1;
+  unsigned version_minor = 1;
+  HeaderList headers;
+
+  bool is_http11_or_later() const { return version_major > 1 || version_minor >= 1; }
+  void clear();
+};
+
+// How the message is framed, as the parser saw it (RFC 9112 section 6).
+struct BodyFraming {
+  bool chunked = false;
+  bool has_content_length = false;
+  uint64_t content_length = 0;
+  bool keep_alive = false;         // the sender's intent, from version and Connection
+  bool upgrade_requested = false;  // Upgrade plus "Connection: upgrade"
+};
+
+// What the owner wants once a head is complete.
+enum class AfterHead {
+  read_body,  // parse the body (chunked or until close) and deliver it through on_body
+  skip_body,  // the owner moves the body itself (Content-Length), or there is none
+  pause,      // stop here; resume() later continues with the body
+  upgrade,    // no body; the bytes after the head belong to a tunnel
+  reject,     // the head is unacceptable: fail the parse
+};
+
+struct ParserLimits {
+  size_t max_target_bytes = 8 * 1024;
+  size_t max_head_bytes = 64 * 1024;
+  size_t max_header_count = 100;
+};
+
+enum class HeadLimit { none, target_too_long, head_too_large };
+
+// Wraps llhttp (strict: none of its lenient flags) for one direction of one connection. The
+// owner feeds it bytes; it reports the head, the body and the end of each message.
+class MessageParser {
+ public:
+  class Handler {
+   public:
+    virtual ~Handler() = default;
+    virtual AfterHead on_head(MessageHead& head, const BodyFraming& framing) = 0;
+    virtual void on_body(const char* data, size_t length) = 0;
+    // Returns true to pause the parser after this message.
+    virtual bool on_message_end() = 0;
+  };
+
+  enum class Status { need_more, paused, upgrade, error };
+  struct Result {
+    Status status;
+    size_t consumed;
+  };
+
+  MessageParser(MessageType type, Handler& handler, ParserLimits limits = {});
+  MessageParser(const MessageParser&) = delete;
+  MessageParser& operator=(const MessageParser&) = delete;
+
+  Result feed(const char* data, size_t length);
+  // Tells the parser the peer closed; completes a read-until-close body.
+  Result finish();
+  void resume();
+  // Forgets any message in progress: for a connection reused for a new exchange.
+  void reset();
+
+  MessageHead& head() { return head_; }
+  const MessageHead& head() const { return head_; }
+  const char* error_reason() const { return llhttp_get_error_reason(&parser_); }
+  llhttp_errno_t error_code() const { return llhttp_get_errno(&parser_); }
+  HeadLimit head_limit() const { return head_limit_; }
+  bool in_head() const { return in_head_; }
+  bool message_started() const { return message_started_; }
+
+ private:
+  static int on_message_begin(llhttp_t* parser);
+  static int on_url(llhttp_t* parser, const char* at, size_t length);
+  static int on_status(llhttp_t* parser, const char* at, size_t length);
+  static int on_header_field(llhttp_t* parser, const char* at, size_t length);
+  static int on_header_value(llhttp_t* parser, const char* at, size_t length);
+  static int on_headers_complete(llhttp_t* parser);
+  static int on_body_data(llhttp_t* parser, const char* at, size_t length);
+  static int on_message_complete(llhttp_t* parser);
+
+  bool count_head_bytes(size_t length);
+  Result result_from(llhttp_errno_t error, const char* data, size_t length);
+
+  llhttp_t parser_{};
+  llhttp_settings_t settings_{};
+  Handler& handler_;
+  MessageHead head_;
+  ParserLimits limits_;
+  size_t head_bytes_ = 0;
+  HeadLimit head_limit_ = HeadLimit::none;
+  bool last_was_value_ = false;
+  bool in_head_ = false;
+  bool message_started_ = false;
+  bool paused_for_upgrade_ = false;
+};
+
+}  // namespace relay7

@@ -1,0 +1,60 @@
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "relay7/config/config.h"
+#include "relay7/event/handles.h"
+#include "relay7/log/access_log.h"
+#include "relay7/proxy/proxy_context.h"
+
+namespace relay7 {
+
+// One event loop serving one config: its listeners, its client connections, its upstream pools.
+// The listening sockets are inherited (the master owns them); the worker only accepts on them.
+//
+// Signals: SIGQUIT drains (stop accepting, finish in-flight requests, exit; bounded by
+// shutdown_timeout); SIGTERM and SIGINT stop at once.
+class Worker {
+ public:
+  // `listen_fds[i]` serves RouteTable::listeners()[i] of `config`.
+  Worker(std::shared_ptr<const Config> config, std::shared_ptr<AccessLog> access_log,
+         std::vector<int> listen_fds);
+  ~Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  // Runs until stopped or drained; returns the process exit status.
+  int run();
+  void drain();
+  void stop();
+
+ private:
+  struct ListenerSlot {
+    Worker* worker;
+    size_t index;
+    ListenerPtr listener;
+  };
+
+  static void on_accept(evconnlistener* listener, evutil_socket_t fd, sockaddr* address, int length,
+                        void* context);
+  static void on_accept_error(evconnlistener* listener, void* context);
+  static void on_signal(evutil_socket_t signal, short events, void* context);
+  static void on_tick(evutil_socket_t fd, short events, void* context);
+  static void on_shutdown_deadline(evutil_socket_t fd, short events, void* context);
+
+  void accept_connection(size_t listener_index, evutil_socket_t fd, const sockaddr* address,
+                         int length);
+  void add_signal(int signal);
+
+  EventBasePtr base_;  // declared first: everything below uses it and must go before it
+  std::unique_ptr<ProxyContext> context_;
+  std::vector<std::unique_ptr<ListenerSlot>> listeners_;
+  std::vector<EventPtr> signals_;
+  EventPtr tick_;
+  EventPtr shutdown_deadline_;
+  bool draining_ = false;
+  bool accept_paused_ = false;
+};
+
+}  // namespace relay7

@@ -1,0 +1,54 @@
+#pragma once
+
+#include <event2/event.h>
+
+#include <memory>
+#include <vector>
+
+#include "relay7/config/config.h"
+#include "relay7/http/clock.h"
+#include "relay7/log/access_log.h"
+#include "relay7/proxy/connection_set.h"
+#include "relay7/routing/route_table.h"
+#include "relay7/upstream/balancer.h"
+#include "relay7/upstream/connection_pool.h"
+
+namespace relay7 {
+
+// One upstream block as a worker uses it: its balancer state and one pool per server.
+struct UpstreamState {
+  const UpstreamConfig* config = nullptr;
+  std::unique_ptr<Balancer> balancer;
+  std::vector<std::unique_ptr<ConnectionPool>> pools;  // parallel to config->servers
+};
+
+// Everything the per-request pipeline needs, built once when a worker starts with a config.
+class ProxyContext {
+ public:
+  ProxyContext(event_base* base, std::shared_ptr<const Config> config,
+               std::shared_ptr<AccessLog> access_log);
+
+  event_base* base() const { return base_; }
+  const Config& config() const { return *config_; }
+  const TimeoutsConfig& timeouts() const { return config_->timeouts; }
+  const RouteTable& routes() const { return routes_; }
+  UpstreamState& upstream(size_t index) { return upstreams_[index]; }
+  ConnectionSet& connections() { return connections_; }
+  CachedClock& clock() { return clock_; }
+  AccessLog& access_log() { return *access_log_; }
+  bool draining() const { return draining_; }
+  void set_draining() { draining_ = true; }
+  void close_idle_upstreams();
+
+ private:
+  event_base* base_;
+  std::shared_ptr<const Config> config_;
+  RouteTable routes_;
+  std::vector<UpstreamState> upstreams_;
+  ConnectionSet connections_;
+  CachedClock clock_;
+  std::shared_ptr<AccessLog> access_log_;
+  bool draining_ = false;
+};
+
+}  // namespace relay7

@@ -1,0 +1,78 @@
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <variant>
+#include <vector>
+
+#include "relay7/config/config.h"
+
+namespace relay7 {
+
+struct ProxyAction {
+  size_t upstream_index = 0;              // index into Config::upstreams
+  std::optional<std::string> uri_prefix;  // replaces the matched location prefix when set
+};
+
+struct LocalResponseAction {
+  int status = 0;
+  std::string location;
+  std::string body;
+};
+
+struct Location {
+  std::string path;
+  MatchKind match = MatchKind::prefix;
+  std::variant<ProxyAction, LocalResponseAction> action;
+};
+
+// One server block's locations, indexed once at load so a lookup is a hash probe for exact
+// matches plus a scan of prefixes from longest to shortest.
+class VirtualServer {
+ public:
+  explicit VirtualServer(const ServerConfig& config, const Config& whole);
+  const Location* match(std::string_view path) const;
+  const std::vector<Location>& locations() const { return locations_; }
+
+ private:
+  std::vector<Location> locations_;
+  std::unordered_map<std::string, size_t> exact_;
+  std::vector<size_t> prefixes_longest_first_;
+};
+
+// The server blocks reachable through one listening address, selected by Host.
+struct ListenerRoutes {
+  SocketAddress address;
+  std::string address_text;
+  size_t default_server = 0;
+  std::unordered_map<std::string, size_t> exact_names;
+  std::vector<std::pair<std::string, size_t>> wildcard_suffixes;  // ".example.com", longest first
+
+  size_t select(std::string_view normalized_host) const;
+};
+
+class RouteTable {
+ public:
+  explicit RouteTable(const Config& config);
+
+  // One entry per distinct listening address, in the order they first appear in the config.
+  const std::vector<ListenerRoutes>& listeners() const { return listeners_; }
+  const VirtualServer& server(size_t index) const { return servers_[index]; }
+
+ private:
+  std::vector<VirtualServer> servers_;
+  std::vector<ListenerRoutes> listeners_;
+};
+
+// Lower-cases a Host value and strips its port and a trailing dot: "Example.COM.:80" ->
+// "example.com".
+std::string normalize_host(std::string_view host);
+
+// The path sent upstream for a request path matched by `location` (see relay7.json(5)).
+void build_upstream_path(const Location& location, const ProxyAction& action, std::string_view path,
+                         std::string& out);
+
+}  // namespace relay7

@@ -1,0 +1,74 @@
+#pragma once
+
+#include <event2/event.h>
+
+#include <cstddef>
+#include <list>
+#include <memory>
+#include <string>
+
+#include "relay7/event/handles.h"
+#include "relay7/net/socket_address.h"
+
+namespace relay7 {
+
+class ConnectionPool;
+
+// One TCP connection to a backend server. While an exchange uses it, the exchange owns it and
+// sets its callbacks; while idle, the pool owns it and watches it for the backend closing it.
+class UpstreamConnection {
+ public:
+  UpstreamConnection(BufferEventPtr bev, ConnectionPool& pool, bool reused)
+      : bev_(std::move(bev)), pool_(pool), reused_(reused) {}
+
+  bufferevent* bev() const { return bev_.get(); }
+  ConnectionPool& pool() const { return pool_; }
+  // True when the connection already carried a request: a failure before any response byte then
+  // most likely means the backend closed it while idle, and the request can be replayed.
+  bool reused() const { return reused_; }
+  void mark_reused() { reused_ = true; }
+
+ private:
+  friend class ConnectionPool;
+  BufferEventPtr bev_;
+  ConnectionPool& pool_;
+  bool reused_ = false;
+  std::list<std::unique_ptr<UpstreamConnection>>::iterator idle_position_;
+};
+
+// Idle keep-alive connections to one backend server, per worker (most recently used first, so
+// the connections that stay idle are the ones the backend may time out).
+class ConnectionPool {
+ public:
+  ConnectionPool(event_base* base, SocketAddress address, size_t max_idle);
+  ~ConnectionPool();
+  ConnectionPool(const ConnectionPool&) = delete;
+  ConnectionPool& operator=(const ConnectionPool&) = delete;
+
+  // An idle connection, or a new one whose connect is under way; nullptr when even the socket
+  // cannot be created.
+  std::unique_ptr<UpstreamConnection> acquire();
+  // A new connection, never a pooled one.
+  std::unique_ptr<UpstreamConnection> connect_new();
+  // Takes back a connection whose last exchange ended cleanly; closes it if the pool is full.
+  void release(std::unique_ptr<UpstreamConnection> connection);
+  // Closes every idle connection (draining, shutdown).
+  void close_idle();
+
+  const SocketAddress& address() const { return address_; }
+  const std::string& address_text() const { return address_text_; }
+  size_t idle_count() const { return idle_.size(); }
+
+ private:
+  static void on_idle_read(bufferevent* bev, void* context);
+  static void on_idle_event(bufferevent* bev, short events, void* context);
+  void discard_idle(UpstreamConnection* connection);
+
+  event_base* base_;
+  SocketAddress address_;
+  std::string address_text_;
+  size_t max_idle_;
+  std::list<std::unique_ptr<UpstreamConnection>> idle_;
+};
+
+}  // namespace relay7

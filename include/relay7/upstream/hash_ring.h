@@ -1,0 +1,38 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace relay7 {
+
+// A stable 64-bit hash: the same on every worker, restart, machine and relay7 version, because
+// sticky sessions must survive all of those.
+uint64_t stable_hash(std::string_view data);
+
+// A consistent hash ring (ketama style). Each server owns points derived from its identity (its
+// address as written), never from its position in the list, so adding or removing one server
+// moves only the keys that land on its points.
+class HashRing {
+ public:
+  struct Member {
+    std::string identity;
+    uint32_t weight = 1;
+  };
+  static constexpr uint32_t kPointsPerWeight = 160;
+
+  explicit HashRing(const std::vector<Member>& members);
+  // The member index that owns `key_hash`.
+  size_t lookup(uint64_t key_hash) const;
+
+ private:
+  struct Point {
+    uint64_t hash;
+    uint32_t member;
+  };
+  std::vector<Point> points_;
+};
+
+}  // namespace relay7

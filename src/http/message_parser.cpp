@@ -1,0 +1,210 @@
+#include "relay7/http/message_parser.h"
+
+#include "relay7/http/ascii.h"
+
+namespace relay7 {
+namespace {
+
+MessageParser* owner(llhttp_t* parser) {
+  return static_cast<MessageParser*>(parser->data);
+}
+
+// llhttp is C: an exception must never unwind through it, so every callback maps one to an error.
+template <typename Callback>
+int guarded(Callback&& callback) noexcept {
+  try {
+    return callback();
+  } catch (...) {
+    return -1;
+  }
+}
+
+}  // namespace
+
+void MessageHead::clear() {
+  method.clear();
+  target.clear();
+  status = 0;
+  reason.clear();
+  version_major = 1;
+  version_minor = 1;
+  headers.clear();
+}
+
+MessageParser::MessageParser(MessageType type, Handler& handler, ParserLimits limits)
+    : handler_(handler), limits_(limits) {
+  llhttp_settings_init(&settings_);
+  settings_.on_message_begin = &MessageParser::on_message_begin;
+  settings_.on_url = &MessageParser::on_url;
+  settings_.on_status = &MessageParser::on_status;
+  settings_.on_header_field = &MessageParser::on_header_field;
+  settings_.on_header_value = &MessageParser::on_header_value;
+  settings_.on_headers_complete = &MessageParser::on_headers_complete;
+  settings_.on_body = &MessageParser::on_body_data;
+  settings_.on_message_complete = &MessageParser::on_message_complete;
+  llhttp_init(&parser_, type == MessageType::request ? HTTP_REQUEST : HTTP_RESPONSE, &settings_);
+  parser_.data = this;
+}
+
+void MessageParser::reset() {
+  llhttp_reset(&parser_);
+  parser_.data = this;
+  in_head_ = false;
+  message_started_ = false;
+  paused_for_upgrade_ = false;
+}
+
+MessageParser::Result MessageParser::feed(const char* data, size_t length) {
+  return result_from(llhttp_execute(&parser_, data, length), data, length);
+}
+
+MessageParser::Result MessageParser::finish() {
+  return result_from(llhttp_finish(&parser_), nullptr, 0);
+}
+
+void MessageParser::resume() {
+  if (paused_for_upgrade_) {
+    paused_for_upgrade_ = false;
+    llhttp_resume_after_upgrade(&parser_);
+  } else {
+    llhttp_resume(&parser_);
+  }
+}
+
+MessageParser::Result MessageParser::result_from(llhttp_errno_t error, const char* data,
+                                                 size_t length) {
+  const auto consumed_until_pause = [&] {
+    const char* position = llhttp_get_error_pos(&parser_);
+    return position == nullptr || data == nullptr ? length : static_cast<size_t>(position - data);
+  };
+  switch (error) {
+    case HPE_OK:
+      return {Status::need_more, length};
+    case HPE_PAUSED:
+      return {Status::paused, consumed_until_pause()};
+    case HPE_PAUSED_UPGRADE:
+      paused_for_upgrade_ = true;
+      return {Status::upgrade, consumed_until_pause()};
+    default:
+      return {Status::error, 0};
+  }
+}
+
+bool MessageParser::count_head_bytes(size_t length) {
+  head_bytes_ += length;
+  if (head_bytes_ > limits_.max_head_bytes) {
+    head_limit_ = HeadLimit::head_too_large;
+    return false;
+  }
+  return true;
+}
+
+int MessageParser::on_message_begin(llhttp_t* parser) {
+  return guarded([&]() -> int {
+    MessageParser* self = owner(parser);
+    self->head_.clear();
+    self->head_bytes_ = 0;
+    self->head_limit_ = HeadLimit::none;
+    self->last_was_value_ = false;
+    self->in_head_ = true;
+    self->message_started_ = true;
+    return 0;
+  });
+}
+
+int MessageParser::on_url(llhttp_t* parser, const char* at, size_t length) {
+  return guarded([&]() -> int {
+    MessageParser* self = owner(parser);
+    self->head_.target.append(at, length);
+    if (self->head_.target.size() > self->limits_.max_target_bytes) {
+      self->head_limit_ = HeadLimit::target_too_long;
+      return -1;
+    }
+    return self->count_head_bytes(length) ? 0 : -1;
+  });
+}
+
+int MessageParser::on_status(llhttp_t* parser, const char* at, size_t length) {
+  return guarded([&]() -> int {
+    MessageParser* self = owner(parser);
+    self->head_.reason.append(at, length);
+    return self->count_head_bytes(length) ? 0 : -1;
+  });
+}
+
+int MessageParser::on_header_field(llhttp_t* parser, const char* at, size_t length) {
+  return guarded([&]() -> int {
+    MessageParser* self = owner(parser);
+    if (self->last_was_value_ || self->head_.headers.empty()) {
+      if (self->head_.headers.size() >= self->limits_.max_header_count) {
+        self->head_limit_ = HeadLimit::head_too_large;
+        return -1;
+      }
+      self->head_.headers.add();
+      self->last_was_value_ = false;
+    }
+    self->head_.headers.back().name.append(at, length);
+    return self->count_head_bytes(length) ? 0 : -1;
+  });
+}
+
+int MessageParser::on_header_value(llhttp_t* parser, const char* at, size_t length) {
+  return guarded([&]() -> int {
+    MessageParser* self = owner(parser);
+    self->last_was_value_ = true;
+    self->head_.headers.back().value.append(at, length);
+    return self->count_head_bytes(length) ? 0 : -1;
+  });
+}
+
+int MessageParser::on_headers_complete(llhttp_t* parser) {
+  return guarded([&]() -> int {
+    MessageParser* self = owner(parser);
+    MessageHead& head = self->head_;
+    head.version_major = parser->http_major;
+    head.version_minor = parser->http_minor;
+    if (parser->type == HTTP_REQUEST) {
+      head.method = llhttp_method_name(static_cast<llhttp_method_t>(parser->method));
+    } else {
+      head.status = parser->status_code;
+    }
+    self->in_head_ = false;
+    BodyFraming framing;
+    framing.chunked = (parser->flags & F_CHUNKED) != 0;
+    framing.has_content_length = (parser->flags & F_CONTENT_LENGTH) != 0;
+    framing.content_length = framing.has_content_length ? parser->content_length : 0;
+    framing.keep_alive = llhttp_should_keep_alive(parser) != 0;
+    framing.upgrade_requested =
+        (parser->flags & F_UPGRADE) != 0 && (parser->flags & F_CONNECTION_UPGRADE) != 0;
+    switch (self->handler_.on_head(head, framing)) {
+      case AfterHead::read_body:
+        return 0;
+      case AfterHead::skip_body:
+        return 1;
+      case AfterHead::upgrade:
+        return 2;
+      case AfterHead::pause:
+        return HPE_PAUSED;
+      case AfterHead::reject:
+        return -1;
+    }
+    return -1;
+  });
+}
+
+int MessageParser::on_body_data(llhttp_t* parser, const char* at, size_t length) {
+  return guarded([&]() -> int {
+    owner(parser)->handler_.on_body(at, length);
+    return 0;
+  });
+}
+
+int MessageParser::on_message_complete(llhttp_t* parser) {
+  return guarded([&]() -> int {
+    MessageParser* self = owner(parser);
+    self->message_started_ = false;
+    return self->handler_.on_message_end() ? HPE_PAUSED : 0;
+  });
+}
+
+}  // namespace relay7

@@ -1,0 +1,147 @@
+#include "relay7/process/worker.h"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+
+#include "relay7/proxy/client_connection.h"
+#include "relay7/proxy/timeouts.h"
+
+namespace relay7 {
+namespace {
+
+// The housekeeping period: access log flush, draining progress, resuming accept after EMFILE.
+constexpr Duration kTick{std::chrono::milliseconds(100)};
+
+}  // namespace
+
+Worker::Worker(std::shared_ptr<const Config> config, std::shared_ptr<AccessLog> access_log,
+               std::vector<int> listen_fds)
+    : base_(event_base_new()) {
+  context_ = std::make_unique<ProxyContext>(base_.get(), std::move(config), std::move(access_log));
+  for (size_t i = 0; i < listen_fds.size(); ++i) {
+    auto slot = std::make_unique<ListenerSlot>(ListenerSlot{this, i, nullptr});
+    slot->listener.reset(evconnlistener_new(base_.get(), &Worker::on_accept, slot.get(),
+                                            LEV_OPT_CLOSE_ON_EXEC, -1, listen_fds[i]));
+    evconnlistener_set_error_cb(slot->listener.get(), &Worker::on_accept_error);
+    listeners_.push_back(std::move(slot));
+  }
+  for (int signal : {SIGQUIT, SIGTERM, SIGINT}) {
+    add_signal(signal);
+  }
+  tick_.reset(event_new(base_.get(), -1, EV_PERSIST, &Worker::on_tick, this));
+  const timeval tick = to_timeval(kTick);
+  evtimer_add(tick_.get(), &tick);
+}
+
+Worker::~Worker() {
+  // Connections and pools hold libevent objects of base_: free them while it still exists.
+  listeners_.clear();
+  context_.reset();
+}
+
+void Worker::add_signal(int signal) {
+  signals_.emplace_back(evsignal_new(base_.get(), signal, &Worker::on_signal, this));
+  evsignal_add(signals_.back().get(), nullptr);
+}
+
+int Worker::run() {
+  event_base_dispatch(base_.get());
+  context_->access_log().flush();
+  return 0;
+}
+
+void Worker::drain() {
+  if (draining_) {
+    return;
+  }
+  draining_ = true;
+  for (auto& slot : listeners_) {
+    evconnlistener_disable(slot->listener.get());
+  }
+  context_->set_draining();
+  context_->close_idle_upstreams();
+  context_->connections().drain_all();
+  shutdown_deadline_.reset(evtimer_new(base_.get(), &Worker::on_shutdown_deadline, this));
+  const timeval deadline = to_timeval(context_->config().shutdown_timeout);
+  evtimer_add(shutdown_deadline_.get(), &deadline);
+  spdlog::info("draining {} connection(s)", context_->connections().live_count());
+}
+
+void Worker::stop() {
+  context_->connections().close_all();
+  event_base_loopexit(base_.get(), nullptr);
+}
+
+void Worker::on_accept(evconnlistener*, evutil_socket_t fd, sockaddr* address, int length,
+                       void* context) {
+  auto* slot = static_cast<ListenerSlot*>(context);
+  slot->worker->accept_connection(slot->index, fd, address, length);
+}
+
+void Worker::accept_connection(size_t listener_index, evutil_socket_t fd, const sockaddr* address,
+                               int length) {
+  const int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  BufferEventPtr bev(bufferevent_socket_new(base_.get(), fd, BEV_OPT_CLOSE_ON_FREE));
+  if (!bev) {
+    evutil_closesocket(fd);
+    return;
+  }
+  try {
+    auto connection = std::make_unique<ClientConnection>(
+        *context_, std::move(bev), socket_address_from(address, static_cast<socklen_t>(length)),
+        listener_index);
+    ClientConnection& added = *connection;
+    context_->connections().add(std::move(connection));
+    added.start();
+  } catch (const std::bad_alloc&) {
+    spdlog::error("out of memory accepting a connection");
+  }
+}
+
+// Out of descriptors: stop accepting for a tick instead of spinning on a listener that stays
+// readable; the connections wait in the kernel's backlog meanwhile.
+void Worker::on_accept_error(evconnlistener*, void* context) {
+  auto* slot = static_cast<ListenerSlot*>(context);
+  Worker* self = slot->worker;
+  spdlog::error("accept failed: {}", evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
+  for (auto& listener : self->listeners_) {
+    evconnlistener_disable(listener->listener.get());
+  }
+  self->accept_paused_ = true;
+}
+
+void Worker::on_signal(evutil_socket_t signal, short, void* context) {
+  auto* self = static_cast<Worker*>(context);
+  if (signal == SIGQUIT) {
+    self->drain();
+  } else {
+    self->stop();
+  }
+}
+
+void Worker::on_tick(evutil_socket_t, short, void* context) {
+  auto* self = static_cast<Worker*>(context);
+  self->context_->access_log().flush();
+  if (self->accept_paused_ && !self->draining_) {
+    self->accept_paused_ = false;
+    for (auto& listener : self->listeners_) {
+      evconnlistener_enable(listener->listener.get());
+    }
+  }
+  if (self->draining_ && self->context_->connections().live_count() == 0) {
+    event_base_loopexit(self->base_.get(), nullptr);
+  }
+}
+
+void Worker::on_shutdown_deadline(evutil_socket_t, short, void* context) {
+  auto* self = static_cast<Worker*>(context);
+  spdlog::info("shutdown_timeout reached: closing {} connection(s)",
+               self->context_->connections().live_count());
+  self->stop();
+}
+
+}  // namespace relay7

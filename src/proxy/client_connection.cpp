@@ -1,0 +1,442 @@
+#include "relay7/proxy/client_connection.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <variant>
+
+#include "relay7/http/ascii.h"
+#include "relay7/proxy/local_response.h"
+#include "relay7/proxy/proxy_context.h"
+#include "relay7/proxy/timeouts.h"
+#include "relay7/proxy/tunnel.h"
+#include "relay7/proxy/upstream_request.h"
+
+namespace relay7 {
+namespace {
+
+// How long a draining worker keeps an idle keep-alive connection open, so that a request the
+// client already sent is answered (with Connection: close) rather than cut off.
+constexpr Duration kDrainGrace{std::chrono::seconds(1)};
+
+std::string_view header_value(const HeaderList& headers, std::string_view name) {
+  const Header* header = headers.find(name);
+  return header != nullptr ? std::string_view(header->value) : std::string_view();
+}
+
+}  // namespace
+
+ClientConnection::ClientConnection(ProxyContext& context, BufferEventPtr bev,
+                                   const SocketAddress& peer, size_t listener_index)
+    : context_(context),
+      bev_(std::move(bev)),
+      peer_(peer),
+      peer_ip_(peer.host_string()),
+      listener_index_(listener_index),
+      parser_(MessageType::request, *this),
+      timer_(evtimer_new(context.base(), &ClientConnection::on_timer, this)) {}
+
+ClientConnection::~ClientConnection() {
+  if (exchange_) {
+    exchange_->abort();
+  }
+}
+
+void ClientConnection::start() {
+  bufferevent_setcb(bev_.get(), &ClientConnection::on_read, &ClientConnection::on_write,
+                    &ClientConnection::on_event, this);
+  // Pipelined requests beyond this wait in the socket, not in relay7's memory.
+  bufferevent_setwatermark(bev_.get(), EV_READ, 0, kBufferHighWatermark);
+  bufferevent_setwatermark(bev_.get(), EV_WRITE, 0, 0);
+  const timeval send = to_timeval(context_.timeouts().send);
+  bufferevent_set_timeouts(bev_.get(), nullptr, &send);
+  bufferevent_enable(bev_.get(), EV_READ | EV_WRITE);
+  // The first request must arrive within the header timeout; later ones within keep-alive.
+  arm_timer(context_.timeouts().client_header);
+}
+
+void ClientConnection::begin_drain() {
+  draining_ = true;
+  if (phase_ == Phase::waiting) {
+    arm_timer(std::min(kDrainGrace, context_.timeouts().keepalive));
+  }
+}
+
+void ClientConnection::on_read(bufferevent*, void* context) {
+  static_cast<ClientConnection*>(context)->process_input();
+}
+
+void ClientConnection::on_write(bufferevent*, void* context) {
+  auto* self = static_cast<ClientConnection*>(context);
+  if (self->phase_ == Phase::closing) {
+    self->close_now();
+  } else if (self->exchange_) {
+    self->exchange_->on_client_output_drained();
+  }
+}
+
+void ClientConnection::on_event(bufferevent*, short events, void* context) {
+  auto* self = static_cast<ClientConnection*>(context);
+  const bool eof = (events & BEV_EVENT_EOF) != 0;
+  if (eof && self->phase_ == Phase::awaiting_response) {
+    // A half-closed client still gets the response it asked for; nothing more is read.
+    self->peer_closed_ = true;
+    bufferevent_disable(self->bev_.get(), EV_READ);
+    return;
+  }
+  if ((events & BEV_EVENT_TIMEOUT) && (events & BEV_EVENT_READING) && self->phase_ == Phase::body) {
+    spdlog::info("client {} timed out sending the request body", self->peer_ip_);
+  }
+  self->close_now();
+}
+
+void ClientConnection::on_timer(evutil_socket_t, short, void* context) {
+  auto* self = static_cast<ClientConnection*>(context);
+  if (self->phase_ == Phase::head) {
+    self->keep_alive_ = false;
+    self->request_complete_ = false;
+    self->answer_locally(408);
+  } else {
+    self->close_now();
+  }
+}
+
+void ClientConnection::process_input() {
+  // Requests answered locally come back here through wait_for_next_request; the flag turns that
+  // into another turn of this loop, so a thousand pipelined requests never nest a thousand deep.
+  if (processing_input_) {
+    return;
+  }
+  processing_input_ = true;
+  consume_input();
+  processing_input_ = false;
+}
+
+void ClientConnection::consume_input() {
+  evbuffer* input = bufferevent_get_input(bev_.get());
+  while (evbuffer_get_length(input) > 0) {
+    if (phase_ == Phase::waiting) {
+      phase_ = Phase::head;
+      request_start_ = std::chrono::steady_clock::now();
+      arm_timer(context_.timeouts().client_header);
+    }
+    if (phase_ != Phase::head && phase_ != Phase::body) {
+      return;
+    }
+    if (phase_ == Phase::body && exchange_ && exchange_->body_backlogged()) {
+      bufferevent_disable(bev_.get(), EV_READ);  // on_request_body_drained resumes
+      return;
+    }
+    if (!feed_parser()) {
+      return;
+    }
+  }
+}
+
+// Returns true while the parser can take more input now.
+bool ClientConnection::feed_parser() {
+  evbuffer* input = bufferevent_get_input(bev_.get());
+  evbuffer_iovec segment{};
+  evbuffer_peek(input, -1, nullptr, &segment, 1);
+  const size_t length = std::min(segment.iov_len, kMaxParseSlice);
+  const MessageParser::Result result =
+      parser_.feed(static_cast<const char*>(segment.iov_base), length);
+  evbuffer_drain(input, result.consumed);
+  switch (result.status) {
+    case MessageParser::Status::need_more:
+      return true;
+    case MessageParser::Status::paused:
+    case MessageParser::Status::upgrade:
+      after_pause();
+      return phase_ == Phase::body || phase_ == Phase::waiting;
+    case MessageParser::Status::error:
+      reject_unparsable_request();
+      return false;
+  }
+  return false;
+}
+
+void ClientConnection::reject_unparsable_request() {
+  if (phase_ == Phase::body) {
+    // The head went upstream already; a broken body can only end the connection.
+    spdlog::info("client {} sent a malformed request body: {}", peer_ip_, parser_.error_reason());
+    close_now();
+    return;
+  }
+  keep_alive_ = false;
+  request_complete_ = false;
+  switch (parser_.head_limit()) {
+    case HeadLimit::target_too_long:
+      answer_locally(414);
+      return;
+    case HeadLimit::head_too_large:
+      answer_locally(431);
+      return;
+    case HeadLimit::none:
+      break;
+  }
+  answer_locally(parser_.error_code() == HPE_INVALID_VERSION ? 505 : 400);
+}
+
+// The parser stops after a head (to route before any body byte moves) and after each message.
+void ClientConnection::after_pause() {
+  if (head_ready_) {
+    head_ready_ = false;
+    dispatch();
+    if (phase_ == Phase::closing || phase_ == Phase::waiting) {
+      return;
+    }
+    if (request_complete_ || upgrade_requested_) {
+      phase_ = Phase::awaiting_response;
+      return;
+    }
+    phase_ = Phase::body;
+    const Duration body_timeout = context_.timeouts().client_body;
+    set_read_timeout(&body_timeout);
+    parser_.resume();
+    return;
+  }
+  if (request_complete_ && phase_ == Phase::body) {
+    phase_ = Phase::awaiting_response;
+    set_read_timeout(nullptr);
+  }
+}
+
+AfterHead ClientConnection::on_head(MessageHead&, const BodyFraming& framing) {
+  framing_ = framing;
+  head_ready_ = true;
+  request_complete_ = false;
+  upgrade_requested_ = false;
+  const bool has_body = framing.chunked || framing.content_length > 0;
+  if (framing.upgrade_requested && !has_body) {
+    upgrade_requested_ = true;
+    return AfterHead::upgrade;
+  }
+  return has_body ? AfterHead::pause : AfterHead::skip_body;
+}
+
+void ClientConnection::on_body(const char* data, size_t length) {
+  if (exchange_) {
+    exchange_->send_body(data, length);
+  }
+}
+
+bool ClientConnection::on_message_end() {
+  request_complete_ = true;
+  if (exchange_) {
+    exchange_->end_body();
+  }
+  return !upgrade_requested_;  // an upgrade makes llhttp pause by itself
+}
+
+void ClientConnection::dispatch() {
+  event_del(timer_.get());  // the header phase is over
+  keep_alive_ = framing_.keep_alive && !draining_ && !context_.draining();
+  if (const int status = validate_request(); status != 0) {
+    keep_alive_ = false;
+    answer_locally(status);
+    return;
+  }
+  const ListenerRoutes& listener = context_.routes().listeners()[listener_index_];
+  const VirtualServer& server = context_.routes().server(listener.select(host_));
+  const Location* location = server.match(target_.path);
+  if (location == nullptr) {
+    answer_locally(404);
+    return;
+  }
+  if (const auto* action = std::get_if<LocalResponseAction>(&location->action)) {
+    answer_locally(action->status, action->location, action->body);
+    return;
+  }
+  proxy(*location, std::get<ProxyAction>(location->action));
+}
+
+// Returns 0 when the request may be routed, else the status that refuses it.
+int ClientConnection::validate_request() {
+  const MessageHead& head = parser_.head();
+  if (parse_request_target(head.target, target_) != TargetError::none) {
+    return 400;
+  }
+  const size_t host_count = head.headers.count("host");
+  if (host_count > 1 || (head.is_http11_or_later() && host_count == 0)) {
+    return 400;  // RFC 9112 section 3.2: exactly one Host in HTTP/1.1
+  }
+  host_ = normalize_host(target_.authority.empty() ? header_value(head.headers, "host")
+                                                   : std::string_view(target_.authority));
+  return 0;
+}
+
+std::string_view ClientConnection::host_to_forward() const {
+  if (!target_.authority.empty()) {
+    return target_.authority;
+  }
+  return header_value(parser_.head().headers, "host");
+}
+
+void ClientConnection::proxy(const Location& location, const ProxyAction& action) {
+  const MessageHead& head = parser_.head();
+  build_upstream_path(location, action, target_.path, upstream_path_);
+  UpstreamState& upstream = context_.upstream(action.upstream_index);
+  const size_t server = upstream.balancer->pick(BalanceRequest{peer_.address_bytes()});
+  ConnectionPool& pool = *upstream.pools[server];
+
+  ExchangeRequest request;
+  request.body_mode = framing_.chunked              ? RequestBodyMode::chunked
+                      : framing_.content_length > 0 ? RequestBodyMode::length
+                                                    : RequestBodyMode::none;
+  std::string_view host = host_to_forward();
+  if (host.empty()) {
+    host = pool.address_text();  // an HTTP/1.0 request without Host
+  }
+  build_upstream_request_head(
+      UpstreamRequest{head, upstream_path_, target_.query, target_.has_query, host, peer_ip_,
+                      request.body_mode, framing_.content_length, upgrade_requested_,
+                      upstream.config->keepalive > 0},
+      request.head);
+  request.head_method = head.method == "HEAD";
+  request.upgrade = upgrade_requested_;
+  request.client_http11 = head.is_http11_or_later();
+  request.client_keep_alive = keep_alive_;
+  exchange_ = std::make_unique<ProxyExchange>(context_, static_cast<ExchangeOwner&>(*this), pool,
+                                              std::move(request));
+  if (!exchange_->start()) {
+    context_.connections().retire_later(std::move(exchange_));
+    answer_locally(502);
+  }
+}
+
+void ClientConnection::answer_locally(int status, std::string_view location, std::string_view body,
+                                      std::string_view upstream) {
+  const MessageHead& head = parser_.head();
+  // Unread body bytes would be taken for the next request: close instead of keeping alive.
+  const bool keep_alive = keep_alive_ && request_complete_ && !upgrade_requested_;
+  const size_t body_bytes =
+      append_local_response(bufferevent_get_output(bev_.get()),
+                            LocalResponse{status, location, body, keep_alive,
+                                          head.is_http11_or_later(), head.method == "HEAD"},
+                            context_.clock().http_date());
+  finish_request(status, body_bytes, upstream, keep_alive);
+}
+
+void ClientConnection::finish_request(int status, uint64_t body_bytes, std::string_view upstream,
+                                      bool keep_alive) {
+  log_request(status, body_bytes, upstream);
+  context_.connections().retire_later(std::move(exchange_));
+  if (keep_alive && request_complete_ && !peer_closed_) {
+    wait_for_next_request();
+  } else {
+    close_after_flush();
+  }
+}
+
+void ClientConnection::wait_for_next_request() {
+  phase_ = Phase::waiting;
+  upgrade_requested_ = false;
+  set_read_timeout(nullptr);
+  bufferevent_enable(bev_.get(), EV_READ);
+  parser_.resume();
+  if (draining_) {
+    arm_timer(std::min(kDrainGrace, context_.timeouts().keepalive));
+  } else {
+    arm_timer(context_.timeouts().keepalive);
+  }
+  process_input();
+}
+
+void ClientConnection::on_response_complete(bool keep_alive) {
+  const int status = exchange_->response_status();
+  const uint64_t body_bytes = exchange_->response_body_bytes();
+  const std::string upstream = exchange_->upstream_address();
+  finish_request(status, body_bytes, upstream, keep_alive);
+}
+
+void ClientConnection::on_exchange_failed(int status) {
+  const std::string upstream = exchange_->upstream_address();
+  context_.connections().retire_later(std::move(exchange_));
+  answer_locally(status, {}, {}, upstream);
+}
+
+void ClientConnection::on_exchange_aborted() {
+  log_request(exchange_->response_status(), exchange_->response_body_bytes(),
+              exchange_->upstream_address());
+  context_.connections().retire_later(std::move(exchange_));
+  close_after_flush();
+}
+
+void ClientConnection::on_upgraded(std::unique_ptr<UpstreamConnection> upstream) {
+  log_request(101, 0, exchange_->upstream_address());
+  context_.connections().retire_later(std::move(exchange_));
+  event_del(timer_.get());
+  bufferevent_setcb(bev_.get(), nullptr, nullptr, nullptr, nullptr);
+  auto tunnel = std::make_unique<Tunnel>(context_, std::move(bev_), std::move(upstream));
+  Tunnel& started = *tunnel;
+  context_.connections().add(std::move(tunnel));
+  if (draining_) {
+    started.begin_drain();
+  }
+  started.start();
+  phase_ = Phase::closing;
+  context_.connections().retire(this);
+}
+
+void ClientConnection::on_request_body_drained() {
+  if (phase_ == Phase::body) {
+    bufferevent_enable(bev_.get(), EV_READ);
+    process_input();
+  }
+}
+
+void ClientConnection::close_after_flush() {
+  phase_ = Phase::closing;
+  event_del(timer_.get());
+  bufferevent_disable(bev_.get(), EV_READ);
+  if (evbuffer_get_length(bufferevent_get_output(bev_.get())) == 0) {
+    close_now();
+  }
+  // Otherwise on_write closes once the output has drained (or the send timeout fires).
+}
+
+void ClientConnection::close_now() {
+  phase_ = Phase::closing;
+  event_del(timer_.get());
+  if (exchange_) {
+    exchange_->abort();
+    context_.connections().retire_later(std::move(exchange_));
+  }
+  if (bev_) {
+    bufferevent_setcb(bev_.get(), nullptr, nullptr, nullptr, nullptr);
+    bufferevent_disable(bev_.get(), EV_READ | EV_WRITE);
+  }
+  context_.connections().retire(this);
+}
+
+void ClientConnection::arm_timer(Duration duration) {
+  const timeval tv = to_timeval(duration);
+  evtimer_add(timer_.get(), &tv);
+}
+
+void ClientConnection::set_read_timeout(const Duration* duration) {
+  const timeval send = to_timeval(context_.timeouts().send);
+  if (duration == nullptr) {
+    bufferevent_set_timeouts(bev_.get(), nullptr, &send);
+    return;
+  }
+  const timeval read = to_timeval(*duration);
+  bufferevent_set_timeouts(bev_.get(), &read, &send);
+}
+
+void ClientConnection::log_request(int status, uint64_t body_bytes, std::string_view upstream) {
+  AccessLog& log = context_.access_log();
+  if (!log.enabled()) {
+    return;
+  }
+  const MessageHead& head = parser_.head();
+  const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - request_start_;
+  log.write(
+      AccessLogEntry{peer_ip_, head.method, head.target, head.version_major, head.version_minor,
+                     status, body_bytes, header_value(head.headers, "referer"),
+                     header_value(head.headers, "user-agent"), upstream, elapsed.count()},
+      context_.clock().log_time());
+}
+
+}  // namespace relay7

@@ -1,0 +1,412 @@
+#include "relay7/proxy/proxy_exchange.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "relay7/http/status.h"
+#include "relay7/proxy/proxy_context.h"
+#include "relay7/proxy/timeouts.h"
+
+namespace relay7 {
+namespace {
+
+// Request bytes kept for replaying on a fresh connection; a request larger than this that meets a
+// dead pooled connection fails with 502 rather than being buffered in full.
+constexpr size_t kMaxReplayBytes = 64 * 1024;
+
+constexpr std::string_view kCrlf = "\r\n";
+constexpr std::string_view kLastChunk = "0\r\n\r\n";
+
+}  // namespace
+
+ProxyExchange::ProxyExchange(ProxyContext& context, ExchangeOwner& owner, ConnectionPool& pool,
+                             ExchangeRequest request)
+    : context_(context),
+      owner_(owner),
+      pool_(pool),
+      request_(std::move(request)),
+      response_parser_(MessageType::response, *this) {}
+
+ProxyExchange::~ProxyExchange() {
+  detach_upstream();
+}
+
+bool ProxyExchange::start() {
+  std::unique_ptr<UpstreamConnection> connection = pool_.acquire();
+  if (!connection) {
+    spdlog::error("cannot create a connection to upstream {}", pool_.address_text());
+    return false;
+  }
+  request_complete_ = request_.body_mode == RequestBodyMode::none;
+  attach(std::move(connection));
+  write_upstream(request_.head.data(), request_.head.size());
+  return true;
+}
+
+void ProxyExchange::attach(std::unique_ptr<UpstreamConnection> connection) {
+  upstream_ = std::move(connection);
+  bufferevent* bev = upstream_->bev();
+  bufferevent_setcb(bev, &ProxyExchange::on_upstream_read, &ProxyExchange::on_upstream_write,
+                    &ProxyExchange::on_upstream_event, this);
+  bufferevent_setwatermark(bev, EV_READ, 0, kBufferHighWatermark);
+  bufferevent_setwatermark(bev, EV_WRITE, 0, 0);
+  connected_ = upstream_->reused();
+  apply_timeouts();
+  bufferevent_enable(bev, EV_READ | EV_WRITE);
+  replay_.reset(upstream_->reused() ? evbuffer_new() : nullptr);
+}
+
+// A read timeout only runs once the request is fully sent: a slow upload is bounded by the
+// client body timeout, not mistaken for a silent upstream.
+void ProxyExchange::apply_timeouts() {
+  const TimeoutsConfig& timeouts = context_.timeouts();
+  const timeval read = to_timeval(timeouts.upstream_read);
+  const timeval write = to_timeval(connected_ ? timeouts.upstream_send : timeouts.upstream_connect);
+  bufferevent_set_timeouts(upstream_->bev(), request_complete_ ? &read : nullptr, &write);
+}
+
+void ProxyExchange::write_upstream(const char* data, size_t length) {
+  evbuffer_add(bufferevent_get_output(upstream_->bev()), data, length);
+  if (replay_) {
+    if (evbuffer_get_length(replay_.get()) + length > kMaxReplayBytes) {
+      replay_.reset();
+    } else {
+      evbuffer_add(replay_.get(), data, length);
+    }
+  }
+}
+
+void ProxyExchange::send_body(const char* data, size_t length) {
+  if (finished_ || !upstream_ || length == 0) {
+    return;  // the response already ended (an early answer) or the upstream is gone
+  }
+  if (request_.body_mode == RequestBodyMode::chunked) {
+    char size_line[24];
+    const int size_length = std::snprintf(size_line, sizeof size_line, "%zx\r\n", length);
+    write_upstream(size_line, static_cast<size_t>(size_length));
+    write_upstream(data, length);
+    write_upstream(kCrlf.data(), kCrlf.size());
+  } else {
+    write_upstream(data, length);
+  }
+}
+
+void ProxyExchange::end_body() {
+  if (request_complete_) {
+    return;
+  }
+  request_complete_ = true;
+  if (finished_ || !upstream_) {
+    return;
+  }
+  if (request_.body_mode == RequestBodyMode::chunked) {
+    write_upstream(kLastChunk.data(), kLastChunk.size());
+  }
+  apply_timeouts();
+}
+
+bool ProxyExchange::body_backlogged() const {
+  return upstream_ &&
+         evbuffer_get_length(bufferevent_get_output(upstream_->bev())) > kBufferHighWatermark;
+}
+
+bool ProxyExchange::client_backlogged() const {
+  return evbuffer_get_length(bufferevent_get_output(owner_.client_bev())) > kBufferHighWatermark;
+}
+
+void ProxyExchange::on_client_output_drained() {
+  if (reading_suspended_ && upstream_ && !finished_) {
+    reading_suspended_ = false;
+    bufferevent_enable(upstream_->bev(), EV_READ);
+    process_response_input();
+  }
+}
+
+void ProxyExchange::abort() {
+  finished_ = true;
+  detach_upstream();
+}
+
+void ProxyExchange::on_upstream_read(bufferevent*, void* context) {
+  static_cast<ProxyExchange*>(context)->process_response_input();
+}
+
+void ProxyExchange::on_upstream_write(bufferevent*, void* context) {
+  auto* self = static_cast<ProxyExchange*>(context);
+  if (!self->request_complete_ && !self->finished_) {
+    self->owner_.on_request_body_drained();
+  }
+}
+
+void ProxyExchange::on_upstream_event(bufferevent*, short events, void* context) {
+  auto* self = static_cast<ProxyExchange*>(context);
+  if (events & BEV_EVENT_CONNECTED) {
+    self->connected_ = true;
+    self->apply_timeouts();
+    return;
+  }
+  if (events & BEV_EVENT_EOF) {
+    self->upstream_eof_ = true;
+    self->process_response_input();
+    return;
+  }
+  self->handle_upstream_failure(events);
+}
+
+void ProxyExchange::process_response_input() {
+  if (!upstream_) {
+    return;
+  }
+  evbuffer* input = bufferevent_get_input(upstream_->bev());
+  while (!finished_) {
+    if (client_backlogged()) {
+      suspend_upstream_reads();
+      return;
+    }
+    if (evbuffer_get_length(input) == 0) {
+      if (upstream_eof_) {
+        conclude_at_eof();
+      }
+      return;
+    }
+    if (!response_byte_seen_) {
+      response_byte_seen_ = true;
+      replay_.reset();  // the upstream answered: this connection was alive after all
+    }
+    if (in_length_body_) {
+      move_length_body(input);
+    } else {
+      feed_response_parser(input);
+    }
+  }
+}
+
+// Content-Length bodies skip the parser: whole buffer chains move from one socket's buffer to
+// the other's without being copied or scanned.
+void ProxyExchange::move_length_body(evbuffer* input) {
+  const size_t available = evbuffer_get_length(input);
+  const size_t count = static_cast<size_t>(std::min<uint64_t>(body_remaining_, available));
+  evbuffer_remove_buffer(input, bufferevent_get_output(owner_.client_bev()), count);
+  body_remaining_ -= count;
+  response_body_bytes_ += count;
+  if (body_remaining_ == 0) {
+    complete_response();
+  }
+}
+
+void ProxyExchange::feed_response_parser(evbuffer* input) {
+  evbuffer_iovec segment{};
+  evbuffer_peek(input, -1, nullptr, &segment, 1);
+  const size_t length = std::min(segment.iov_len, kMaxParseSlice);
+  const MessageParser::Result result =
+      response_parser_.feed(static_cast<const char*>(segment.iov_base), length);
+  evbuffer_drain(input, result.consumed);
+  switch (result.status) {
+    case MessageParser::Status::need_more:
+      return;
+    case MessageParser::Status::paused:
+      if (body_mode_ == ResponseBodyMode::length && body_remaining_ > 0) {
+        in_length_body_ = true;
+      } else {
+        complete_response();
+      }
+      return;
+    case MessageParser::Status::upgrade:
+      hand_over_to_tunnel();
+      return;
+    case MessageParser::Status::error:
+      spdlog::warn("upstream {} sent an invalid response: {}", pool_.address_text(),
+                   response_parser_.error_reason());
+      give_up(502);
+      return;
+  }
+}
+
+void ProxyExchange::conclude_at_eof() {
+  if (!response_byte_seen_) {
+    if (retry_on_fresh_connection()) {
+      return;
+    }
+    spdlog::warn("upstream {} closed the connection without a response", pool_.address_text());
+    give_up(502);
+    return;
+  }
+  if (!in_length_body_ && response_parser_.message_started()) {
+    const MessageParser::Result result = response_parser_.finish();
+    if (result.status != MessageParser::Status::error && message_ended_) {
+      complete_response();
+      return;
+    }
+  }
+  spdlog::warn("upstream {} closed the connection in the middle of a response",
+               pool_.address_text());
+  give_up(502);
+}
+
+void ProxyExchange::handle_upstream_failure(short events) {
+  if (finished_) {
+    return;
+  }
+  const bool timed_out = (events & BEV_EVENT_TIMEOUT) != 0;
+  if (!timed_out && !response_byte_seen_ && retry_on_fresh_connection()) {
+    return;
+  }
+  if (timed_out) {
+    spdlog::warn("upstream {} timed out ({})", pool_.address_text(),
+                 (events & BEV_EVENT_READING) ? "reading the response"
+                 : connected_                 ? "sending the request"
+                                              : "connecting");
+  } else {
+    spdlog::warn("upstream {} failed: {}", pool_.address_text(),
+                 evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
+  }
+  give_up(timed_out ? 504 : 502);
+}
+
+// A pooled connection the backend closed while idle fails before any response byte: replay the
+// request on a new connection instead of failing the client.
+bool ProxyExchange::retry_on_fresh_connection() {
+  if (!upstream_ || !upstream_->reused() || !replay_) {
+    return false;
+  }
+  std::unique_ptr<UpstreamConnection> fresh = pool_.connect_new();
+  if (!fresh) {
+    return false;
+  }
+  EvBufferPtr replay = std::move(replay_);
+  detach_upstream();
+  upstream_eof_ = false;
+  attach(std::move(fresh));
+  evbuffer_add_buffer(bufferevent_get_output(upstream_->bev()), replay.get());
+  spdlog::debug("retrying on a new connection to {} after a pooled one failed",
+                pool_.address_text());
+  return true;
+}
+
+void ProxyExchange::complete_response() {
+  finished_ = true;
+  const bool reusable = upstream_keep_alive_ && request_complete_ &&
+                        body_mode_ != ResponseBodyMode::until_close && !upstream_eof_ &&
+                        evbuffer_get_length(bufferevent_get_input(upstream_->bev())) == 0;
+  if (reusable) {
+    bufferevent_setcb(upstream_->bev(), nullptr, nullptr, nullptr, nullptr);
+    pool_.release(std::move(upstream_));
+  } else {
+    detach_upstream();
+  }
+  owner_.on_response_complete(client_keep_alive_);
+}
+
+void ProxyExchange::give_up(int status) {
+  finished_ = true;
+  detach_upstream();
+  if (head_sent_to_client_) {
+    owner_.on_exchange_aborted();
+  } else {
+    response_status_ = status;
+    owner_.on_exchange_failed(status);
+  }
+}
+
+void ProxyExchange::hand_over_to_tunnel() {
+  finished_ = true;
+  bufferevent_setcb(upstream_->bev(), nullptr, nullptr, nullptr, nullptr);
+  bufferevent_set_timeouts(upstream_->bev(), nullptr, nullptr);
+  owner_.on_upgraded(std::move(upstream_));
+}
+
+void ProxyExchange::suspend_upstream_reads() {
+  reading_suspended_ = true;
+  bufferevent_disable(upstream_->bev(), EV_READ);
+}
+
+void ProxyExchange::detach_upstream() {
+  if (upstream_) {
+    bufferevent_setcb(upstream_->bev(), nullptr, nullptr, nullptr, nullptr);
+    upstream_.reset();
+  }
+}
+
+void ProxyExchange::write_client(const char* data, size_t length) {
+  evbuffer_add(bufferevent_get_output(owner_.client_bev()), data, length);
+}
+
+AfterHead ProxyExchange::on_head(MessageHead& head, const BodyFraming& framing) {
+  if (head.status == 101) {
+    if (!request_.upgrade) {
+      return AfterHead::reject;  // switching protocols nobody asked for
+    }
+    response_status_ = 101;
+    build_client_response_head({head, ResponseBodyMode::none, false, true, true}, scratch_);
+    write_client(scratch_.data(), scratch_.size());
+    head_sent_to_client_ = true;
+    return AfterHead::upgrade;
+  }
+  if (head.status < 200) {
+    // 100 Continue and 103 Early Hints go to clients that understand interim responses.
+    interim_response_ = true;
+    if (request_.client_http11) {
+      build_client_response_head({head, ResponseBodyMode::none, true, true, false}, scratch_);
+      write_client(scratch_.data(), scratch_.size());
+    }
+    return AfterHead::read_body;
+  }
+  return start_final_response(head, framing);
+}
+
+AfterHead ProxyExchange::start_final_response(MessageHead& head, const BodyFraming& framing) {
+  response_status_ = head.status;
+  upstream_keep_alive_ = framing.keep_alive;
+  const bool bodiless = request_.head_method || status_has_no_body(head.status);
+  if (bodiless) {
+    body_mode_ = ResponseBodyMode::none;
+  } else if (framing.has_content_length) {
+    body_mode_ = ResponseBodyMode::length;
+    body_remaining_ = framing.content_length;
+  } else {
+    // Chunked and close-delimited bodies are re-framed: chunked for HTTP/1.1 clients keeps their
+    // connection alive even when the upstream ends its body by closing.
+    body_mode_ = request_.client_http11 ? ResponseBodyMode::chunked : ResponseBodyMode::until_close;
+    upstream_keep_alive_ = upstream_keep_alive_ && framing.chunked;
+  }
+  client_keep_alive_ = request_.client_keep_alive && body_mode_ != ResponseBodyMode::until_close;
+  build_client_response_head({head, body_mode_, client_keep_alive_, request_.client_http11, false},
+                             scratch_);
+  write_client(scratch_.data(), scratch_.size());
+  head_sent_to_client_ = true;
+  const bool parser_reads_body =
+      body_mode_ == ResponseBodyMode::chunked || body_mode_ == ResponseBodyMode::until_close;
+  return parser_reads_body ? AfterHead::read_body : AfterHead::skip_body;
+}
+
+void ProxyExchange::on_body(const char* data, size_t length) {
+  response_body_bytes_ += length;
+  if (body_mode_ == ResponseBodyMode::chunked) {
+    char size_line[24];
+    const int size_length = std::snprintf(size_line, sizeof size_line, "%zx\r\n", length);
+    write_client(size_line, static_cast<size_t>(size_length));
+    write_client(data, length);
+    write_client(kCrlf.data(), kCrlf.size());
+  } else {
+    write_client(data, length);
+  }
+}
+
+bool ProxyExchange::on_message_end() {
+  if (interim_response_) {
+    interim_response_ = false;
+    return false;
+  }
+  if (response_status_ == 101) {
+    return false;  // llhttp pauses for the upgrade itself
+  }
+  message_ended_ = true;
+  if (body_mode_ == ResponseBodyMode::chunked) {
+    write_client(kLastChunk.data(), kLastChunk.size());
+  }
+  return true;
+}
+
+}  // namespace relay7

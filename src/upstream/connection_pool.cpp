@@ -1,0 +1,77 @@
+#include "relay7/upstream/connection_pool.h"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
+namespace relay7 {
+
+ConnectionPool::ConnectionPool(event_base* base, SocketAddress address, size_t max_idle)
+    : base_(base), address_(address), address_text_(address.to_string()), max_idle_(max_idle) {}
+
+ConnectionPool::~ConnectionPool() = default;
+
+std::unique_ptr<UpstreamConnection> ConnectionPool::acquire() {
+  if (idle_.empty()) {
+    return connect_new();
+  }
+  std::unique_ptr<UpstreamConnection> connection = std::move(idle_.front());
+  idle_.pop_front();
+  bufferevent_setcb(connection->bev(), nullptr, nullptr, nullptr, nullptr);
+  return connection;
+}
+
+std::unique_ptr<UpstreamConnection> ConnectionPool::connect_new() {
+  const int fd = ::socket(address_.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    return nullptr;
+  }
+  const int one = 1;
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  BufferEventPtr bev(bufferevent_socket_new(base_, fd, BEV_OPT_CLOSE_ON_FREE));
+  if (!bev) {
+    ::close(fd);
+    return nullptr;
+  }
+  // A connect that fails at once (e.g. no route) is reported through the event callback, which
+  // the exchange installs right after; libevent defers that report to the loop.
+  if (bufferevent_socket_connect(bev.get(), address_.raw(), static_cast<int>(address_.length)) !=
+      0) {
+    return nullptr;
+  }
+  return std::make_unique<UpstreamConnection>(std::move(bev), *this, false);
+}
+
+void ConnectionPool::release(std::unique_ptr<UpstreamConnection> connection) {
+  if (idle_.size() >= max_idle_ || evbuffer_get_length(bufferevent_get_input(connection->bev())) != 0) {
+    return;  // unique_ptr closes it
+  }
+  connection->mark_reused();
+  bufferevent* bev = connection->bev();
+  bufferevent_set_timeouts(bev, nullptr, nullptr);
+  idle_.push_front(std::move(connection));
+  idle_.front()->idle_position_ = idle_.begin();
+  bufferevent_setcb(bev, &ConnectionPool::on_idle_read, nullptr, &ConnectionPool::on_idle_event,
+                    idle_.front().get());
+  bufferevent_enable(bev, EV_READ);
+}
+
+void ConnectionPool::close_idle() { idle_.clear(); }
+
+void ConnectionPool::discard_idle(UpstreamConnection* connection) {
+  idle_.erase(connection->idle_position_);
+}
+
+// An idle connection has nothing to say: data or EOF means the backend closed it or broke the
+// protocol, so it must never be handed to a request.
+void ConnectionPool::on_idle_read(bufferevent*, void* context) {
+  auto* connection = static_cast<UpstreamConnection*>(context);
+  connection->pool().discard_idle(connection);
+}
+
+void ConnectionPool::on_idle_event(bufferevent*, short, void* context) {
+  auto* connection = static_cast<UpstreamConnection*>(context);
+  connection->pool().discard_idle(connection);
+}
+
+}  // namespace relay7
