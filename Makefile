@@ -16,6 +16,8 @@ BUILD    ?= build/sanitize
 SAN_FLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
 endif
 
+NPROC := $(shell nproc 2>/dev/null || echo 2)
+
 LLHTTP_SRC_DIR := /usr/share/llhttp
 LLHTTP_INC_DIR := /usr/share/include/llhttp
 
@@ -46,15 +48,25 @@ UNIT_TESTS   := $(BUILD)/tests/unit_tests
 INTEG_TESTS  := $(BUILD)/tests/integration_tests
 LIBRELAY7    := $(BUILD)/librelay7.a
 
-.PHONY: all test unit-test integration-test run deps clean format check-format
+MAN_SOURCES := $(wildcard man/*.scd)
+MAN_PAGES   := $(patsubst man/%.scd,$(BUILD)/man/%,$(MAN_SOURCES))
 
-all: $(RELAY7) $(DEMO_BACKEND)
+.PHONY: all man test run-tests unit-test integration-test run deps clean format check-format
+
+all: $(RELAY7) $(DEMO_BACKEND) man
+
+man: $(MAN_PAGES)
+
+# Man pages are written in scdoc (a Debian-packaged tool) and rendered to roff at build time.
+$(BUILD)/man/%: man/%.scd
+	@mkdir -p $(dir $@)
+	scdoc < $< > $@
 
 $(BUILD)/obj/%.o: %.cpp
 	@mkdir -p $(dir $@)
 	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -c $< -o $@
 
-$(BUILD)/obj/tests/%.o: CPPFLAGS += -DRELAY7_BUILD_DIR='"$(abspath $(BUILD))"' \
+$(BUILD)/obj/tests/%.o: CPPFLAGS += -Itests -DRELAY7_BUILD_DIR='"$(abspath $(BUILD))"' \
                                     -DRELAY7_SOURCE_DIR='"$(abspath .)"'
 
 $(BUILD)/obj/llhttp/%.o: $(LLHTTP_SRC_DIR)/%.c
@@ -79,8 +91,14 @@ $(INTEG_TESTS): $(INTEG_OBJS) $(LIBRELAY7)
 	@mkdir -p $(dir $@)
 	$(CXX) $(LDFLAGS) $^ -lgtest -lgtest_main $(DEP_LIBS) -o $@
 
+# `make test` and `make run` first make sure the Debian packages are there, so both work on a
+# fresh machine; the work itself happens in a second make, after the install.
+test:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory -j$(NPROC) run-tests
+
 # Every suite runs even when an earlier one fails; the last line sums them all for CI.
-test: $(RELAY7) $(DEMO_BACKEND) $(UNIT_TESTS) $(INTEG_TESTS)
+run-tests: $(RELAY7) $(DEMO_BACKEND) $(UNIT_TESTS) $(INTEG_TESTS)
 	@tests/run_suites.sh $(UNIT_TESTS) $(INTEG_TESTS)
 
 unit-test: $(UNIT_TESTS)
@@ -89,11 +107,13 @@ unit-test: $(UNIT_TESTS)
 integration-test: $(RELAY7) $(DEMO_BACKEND) $(INTEG_TESTS)
 	@tests/run_suites.sh $(INTEG_TESTS)
 
-run: $(RELAY7) $(DEMO_BACKEND)
+run:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory -j$(NPROC) $(RELAY7) $(DEMO_BACKEND)
 	@etc/demo/run-demo.sh $(RELAY7) $(DEMO_BACKEND)
 
 DEB_PACKAGES := g++ make pkg-config libevent-dev nlohmann-json3-dev libspdlog-dev libfmt-dev \
-                libgtest-dev node-llhttp curl
+                libgtest-dev node-llhttp scdoc man-db
 
 deps:
 	@missing=""; for p in $(DEB_PACKAGES); do \

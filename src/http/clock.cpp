@@ -11,7 +11,8 @@ void CachedClock::refresh() {
   std::tm utc{};
   gmtime_r(&now, &utc);
   char buffer[64];
-  http_date_.assign(buffer, std::strftime(buffer, sizeof buffer, "%a, %d %b %Y %H:%M:%S GMT", &utc));
+  http_date_.assign(buffer,
+                    std::strftime(buffer, sizeof buffer, "%a, %d %b %Y %H:%M:%S GMT", &utc));
   std::tm local{};
   localtime_r(&now, &local);
   log_time_.assign(buffer, std::strftime(buffer, sizeof buffer, "%d/%b/%Y:%H:%M:%S %z", &local));

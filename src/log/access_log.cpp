@@ -9,10 +9,12 @@ namespace {
 
 std::shared_ptr<spdlog::logger> make_logger(const std::string& path) {
   if (path == "stdout") {
-    return std::make_shared<spdlog::logger>("access", std::make_shared<spdlog::sinks::stdout_sink_st>());
+    return std::make_shared<spdlog::logger>("access",
+                                            std::make_shared<spdlog::sinks::stdout_sink_st>());
   }
   if (path == "stderr") {
-    return std::make_shared<spdlog::logger>("access", std::make_shared<spdlog::sinks::stderr_sink_st>());
+    return std::make_shared<spdlog::logger>("access",
+                                            std::make_shared<spdlog::sinks::stderr_sink_st>());
   }
   return std::make_shared<spdlog::logger>(
       "access", std::make_shared<spdlog::sinks::basic_file_sink_st>(path, false));

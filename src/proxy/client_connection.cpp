@@ -231,7 +231,8 @@ bool ClientConnection::on_message_end() {
 
 void ClientConnection::dispatch() {
   event_del(timer_.get());  // the header phase is over
-  keep_alive_ = framing_.keep_alive && !draining_ && !context_.draining();
+  keep_alive_ = framing_.keep_alive && !draining_ && !context_.draining() &&
+                context_.timeouts().keepalive > Duration::zero();
   if (const int status = validate_request(); status != 0) {
     keep_alive_ = false;
     answer_locally(status);

@@ -43,7 +43,8 @@ std::unique_ptr<UpstreamConnection> ConnectionPool::connect_new() {
 }
 
 void ConnectionPool::release(std::unique_ptr<UpstreamConnection> connection) {
-  if (idle_.size() >= max_idle_ || evbuffer_get_length(bufferevent_get_input(connection->bev())) != 0) {
+  if (idle_.size() >= max_idle_ ||
+      evbuffer_get_length(bufferevent_get_input(connection->bev())) != 0) {
     return;  // unique_ptr closes it
   }
   connection->mark_reused();
@@ -56,7 +57,9 @@ void ConnectionPool::release(std::unique_ptr<UpstreamConnection> connection) {
   bufferevent_enable(bev, EV_READ);
 }
 
-void ConnectionPool::close_idle() { idle_.clear(); }
+void ConnectionPool::close_idle() {
+  idle_.clear();
+}
 
 void ConnectionPool::discard_idle(UpstreamConnection* connection) {
   idle_.erase(connection->idle_position_);

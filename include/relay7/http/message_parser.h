@@ -95,6 +95,7 @@ class MessageParser {
   static int on_status(llhttp_t* parser, const char* at, size_t length);
   static int on_header_field(llhttp_t* parser, const char* at, size_t length);
   static int on_header_value(llhttp_t* parser, const char* at, size_t length);
+  static int on_header_value_complete(llhttp_t* parser);
   static int on_headers_complete(llhttp_t* parser);
   static int on_body_data(llhttp_t* parser, const char* at, size_t length);
   static int on_message_complete(llhttp_t* parser);
@@ -110,6 +111,7 @@ class MessageParser {
   size_t head_bytes_ = 0;
   HeadLimit head_limit_ = HeadLimit::none;
   bool last_was_value_ = false;
+  bool value_span_in_feed_ = false;
   bool in_head_ = false;
   bool message_started_ = false;
   bool paused_for_upgrade_ = false;

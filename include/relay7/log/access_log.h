@@ -29,7 +29,8 @@ struct AccessLogEntry {
 
 // The access log: nginx's "combined" format followed by the upstream address and the request
 // time in seconds, e.g.
-//   127.0.0.1 - - [25/Nov/2026:09:00:00 +0000] "GET / HTTP/1.1" 200 12 "-" "curl/8" 127.0.0.1:2222 0.001
+//   127.0.0.1 - - [25/Nov/2026:09:00:00 +0000] "GET / HTTP/1.1" 200 12 "-" "curl/8" 127.0.0.1:2222
+//   0.001
 class AccessLog {
  public:
   // Opens the configured destination; `error` says why when it returns nullptr.

@@ -1,0 +1,100 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "relay7/net/socket_address.h"
+
+namespace relay7 {
+
+using Duration = std::chrono::milliseconds;
+
+enum class LogLevel { trace, debug, info, warn, error, critical, off };
+
+struct ErrorLogConfig {
+  std::string path = "stderr";  // "stderr" or a file path
+  LogLevel level = LogLevel::info;
+};
+
+struct AccessLogConfig {
+  std::string path = "off";  // "off", "stdout", "stderr" or a file path
+  std::string format = "combined";
+};
+
+enum class BalanceMethod { round_robin, ip_hash };
+
+struct UpstreamServerConfig {
+  std::string address_text;  // as written in the config, e.g. "localhost:2222"
+  SocketAddress address;     // resolved at load time
+  uint32_t weight = 1;
+};
+
+struct UpstreamConfig {
+  std::string name;
+  BalanceMethod balance = BalanceMethod::round_robin;
+  uint32_t keepalive = 32;  // idle connections kept per worker; 0 disables reuse
+  std::vector<UpstreamServerConfig> servers;
+  bool implicit = false;  // created for a `proxy_pass http://HOST:PORT` with no upstream block
+};
+
+struct ProxyPassConfig {
+  std::string upstream;                   // key into Config::upstreams
+  std::optional<std::string> uri_prefix;  // nullopt: pass the client's path unchanged
+};
+
+struct ReturnConfig {
+  int status = 0;
+  std::string location;  // for 3xx
+  std::string body;
+};
+
+enum class MatchKind { prefix, exact };
+
+struct LocationConfig {
+  std::string path;
+  MatchKind match = MatchKind::prefix;
+  std::optional<ProxyPassConfig> proxy_pass;  // exactly one of proxy_pass and return is set
+  std::optional<ReturnConfig> return_action;
+};
+
+struct ListenConfig {
+  std::string text;  // as written, e.g. "80"
+  SocketAddress address;
+};
+
+struct ServerConfig {
+  std::vector<ListenConfig> listen;
+  std::vector<std::string> server_names;  // lower-case; "*.example.com" allowed
+  std::vector<LocationConfig> locations;
+};
+
+struct TimeoutsConfig {
+  Duration client_header{std::chrono::seconds(60)};
+  Duration client_body{std::chrono::seconds(60)};
+  Duration keepalive{std::chrono::seconds(75)};
+  Duration send{std::chrono::seconds(60)};
+  Duration upstream_connect{std::chrono::seconds(5)};
+  Duration upstream_read{std::chrono::seconds(60)};
+  Duration upstream_send{std::chrono::seconds(60)};
+};
+
+struct Config {
+  std::string source_path;
+  unsigned workers = 0;  // 0 means "auto": one per CPU
+  std::string pid_file = "/run/relay7.pid";
+  std::string user;   // privileges are dropped to this user; empty: not configured
+  std::string group;  // and to this group; empty: not configured
+  Duration shutdown_timeout{std::chrono::seconds(30)};
+  ErrorLogConfig error_log;
+  AccessLogConfig access_log;
+  TimeoutsConfig timeouts;
+  std::vector<UpstreamConfig> upstreams;  // in file order; implicit ones appended
+  std::vector<ServerConfig> servers;
+
+  const UpstreamConfig* find_upstream(const std::string& name) const;
+};
+
+}  // namespace relay7

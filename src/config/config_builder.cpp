@@ -1,0 +1,71 @@
+#include "config/config_builder.h"
+
+#include "config/global_settings.h"
+#include "config/listen_conflicts.h"
+#include "config/server_block.h"
+#include "config/upstreams.h"
+
+namespace relay7::config {
+namespace {
+
+std::vector<ServerBlock> read_servers(const Node& node, UpstreamCatalog& upstreams,
+                                      Diagnostics& diagnostics) {
+  std::vector<ServerBlock> blocks;
+  const auto entries = read_array(node, "server objects", diagnostics);
+  if (!entries) {
+    return blocks;
+  }
+  if (entries->empty()) {
+    diagnostics.error(node.path, "at least one server block is required");
+  }
+  for (const auto& entry : *entries) {
+    if (auto block = read_server(entry, upstreams, diagnostics)) {
+      blocks.push_back(std::move(*block));
+    }
+  }
+  return blocks;
+}
+
+}  // namespace
+
+Config build_config(const Json& root, Diagnostics& diagnostics) {
+  Config config;
+  const auto object =
+      ObjectReader::open(Node{root, ""},
+                         {"workers", "pid_file", "shutdown_timeout", "user", "group", "error_log",
+                          "access_log", "timeouts", "upstreams", "servers"},
+                         diagnostics);
+  if (!object) {
+    return config;
+  }
+  read_process_settings(*object, config, diagnostics);
+  if (const auto node = object->find("error_log")) {
+    read_error_log(*node, config.error_log, diagnostics);
+  }
+  if (const auto node = object->find("access_log")) {
+    read_access_log(*node, config.access_log, diagnostics);
+  }
+  if (const auto node = object->find("timeouts")) {
+    read_timeouts(*node, config.timeouts, diagnostics);
+  }
+  // Upstreams first: proxy_pass checks its target against them, wherever they are in the file.
+  UpstreamsSection upstreams;
+  if (const auto node = object->find("upstreams")) {
+    upstreams = read_upstreams(*node, diagnostics);
+  }
+  config.upstreams = std::move(upstreams.upstreams);
+  UpstreamCatalog catalog(std::move(upstreams.names));
+  if (const auto node = object->require("servers", diagnostics)) {
+    auto blocks = read_servers(*node, catalog, diagnostics);
+    check_listen_conflicts(blocks, diagnostics);
+    for (auto& block : blocks) {
+      config.servers.push_back(std::move(block.config));
+    }
+  }
+  for (auto& implicit : catalog.take_implicit()) {
+    config.upstreams.push_back(std::move(implicit));
+  }
+  return config;
+}
+
+}  // namespace relay7::config

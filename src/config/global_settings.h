@@ -1,0 +1,19 @@
+#pragma once
+
+#include "config/diagnostics.h"
+#include "config/json_values.h"
+#include "relay7/config/config.h"
+
+namespace relay7::config {
+
+// The top-level scalars: workers, pid_file, shutdown_timeout, user, group.
+void read_process_settings(const ObjectReader& root, Config& config, Diagnostics& diagnostics);
+
+void read_error_log(const Node& node, ErrorLogConfig& log, Diagnostics& diagnostics);
+void read_access_log(const Node& node, AccessLogConfig& log, Diagnostics& diagnostics);
+void read_timeouts(const Node& node, TimeoutsConfig& timeouts, Diagnostics& diagnostics);
+
+// Longest accepted timeout; anything longer is almost certainly a unit mistake.
+inline constexpr Duration kMaxTimeout = std::chrono::hours(24);
+
+}  // namespace relay7::config

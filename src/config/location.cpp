@@ -1,0 +1,63 @@
+#include "config/location.h"
+
+#include "config/json_path.h"
+#include "config/location_actions.h"
+#include "config/uri_path.h"
+
+namespace relay7::config {
+namespace {
+
+std::optional<std::string> read_path(const Node& node, Diagnostics& diagnostics) {
+  auto path = read_string(node, diagnostics);
+  if (!path) {
+    return std::nullopt;
+  }
+  if (const auto problem = uri_path_problem(*path)) {
+    diagnostics.error(node.path, quote_json(*path) + " " + *problem);
+    return std::nullopt;
+  }
+  return path;
+}
+
+}  // namespace
+
+std::optional<LocationConfig> read_location(const Node& node, UpstreamCatalog& upstreams,
+                                            Diagnostics& diagnostics) {
+  const auto object =
+      ObjectReader::open(node, {"path", "match", "proxy_pass", "return"}, diagnostics);
+  if (!object) {
+    return std::nullopt;
+  }
+  std::optional<std::string> path;
+  if (const auto path_node = object->require("path", diagnostics)) {
+    path = read_path(*path_node, diagnostics);
+  }
+  LocationConfig location;
+  if (const auto match = object->find("match")) {
+    // Same order as the MatchKind enumerators.
+    if (const auto index = read_choice(*match, {"prefix", "exact"}, diagnostics)) {
+      location.match = static_cast<MatchKind>(*index);
+    }
+  }
+  const auto proxy_pass = object->find("proxy_pass");
+  const auto return_action = object->find("return");
+  if (!proxy_pass && !return_action) {
+    diagnostics.error(node.path, "needs \"proxy_pass\" or \"return\"");
+  } else if (proxy_pass && return_action) {
+    diagnostics.error(node.path, "has both \"proxy_pass\" and \"return\"; use only one");
+  }
+  // Both are still checked when both are given, so that one run shows every mistake.
+  if (proxy_pass) {
+    location.proxy_pass = read_proxy_pass(*proxy_pass, upstreams, diagnostics);
+  }
+  if (return_action) {
+    location.return_action = read_return(*return_action, diagnostics);
+  }
+  if (!path) {
+    return std::nullopt;
+  }
+  location.path = std::move(*path);
+  return location;
+}
+
+}  // namespace relay7::config

@@ -1,0 +1,67 @@
+#include "config/server_block.h"
+
+#include "config/json_path.h"
+#include "config/location.h"
+
+namespace relay7::config {
+namespace {
+
+const char* match_name(MatchKind match) {
+  return match == MatchKind::exact ? "exact" : "prefix";
+}
+
+void read_locations(const Node& node, ServerBlock& block, UpstreamCatalog& upstreams,
+                    Diagnostics& diagnostics) {
+  const auto entries = read_array(node, "location objects", diagnostics);
+  if (!entries) {
+    return;
+  }
+  if (entries->empty()) {
+    diagnostics.error(node.path, "at least one location is required");
+    return;
+  }
+  auto& locations = block.config.locations;
+  std::vector<size_t> indices;  // JSON index of each entry in `locations`
+  for (size_t i = 0; i < entries->size(); ++i) {
+    auto location = read_location((*entries)[i], upstreams, diagnostics);
+    if (!location) {
+      continue;
+    }
+    for (size_t k = 0; k < locations.size(); ++k) {
+      if (locations[k].path == location->path && locations[k].match == location->match) {
+        diagnostics.error((*entries)[i].path, "duplicate location " + quote_json(location->path) +
+                                                  " (" + match_name(location->match) +
+                                                  " match), already defined at " + "locations[" +
+                                                  std::to_string(indices[k]) + "]");
+        break;
+      }
+    }
+    locations.push_back(std::move(*location));
+    indices.push_back(i);
+  }
+}
+
+}  // namespace
+
+std::optional<ServerBlock> read_server(const Node& node, UpstreamCatalog& upstreams,
+                                       Diagnostics& diagnostics) {
+  const auto object =
+      ObjectReader::open(node, {"listen", "server_names", "locations"}, diagnostics);
+  if (!object) {
+    return std::nullopt;
+  }
+  ServerBlock block;
+  block.path = node.path;
+  if (const auto listen = object->require("listen", diagnostics)) {
+    read_listen_list(*listen, block, diagnostics);
+  }
+  if (const auto names = object->find("server_names")) {
+    block.config.server_names = read_server_names(*names, diagnostics);
+  }
+  if (const auto locations = object->require("locations", diagnostics)) {
+    read_locations(*locations, block, upstreams, diagnostics);
+  }
+  return block;
+}
+
+}  // namespace relay7::config

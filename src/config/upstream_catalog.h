@@ -1,0 +1,41 @@
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/diagnostics.h"
+#include "config/proxy_pass_url.h"
+#include "relay7/config/config.h"
+
+namespace relay7::config {
+
+// What proxy_pass may refer to: the upstream blocks of the file, plus the implicit upstreams
+// created on demand for direct "http://HOST:PORT" targets.
+class UpstreamCatalog {
+ public:
+  explicit UpstreamCatalog(std::vector<std::string> defined_names)
+      : defined_names_(std::move(defined_names)) {}
+
+  // The name ProxyPassConfig::upstream should hold, or nullopt after reporting at `path`.
+  std::optional<std::string> upstream_for(const ProxyPassUrl& url, const std::string& path,
+                                          Diagnostics& diagnostics);
+
+  // Implicit upstreams in order of first use.
+  std::vector<UpstreamConfig> take_implicit() { return std::move(implicit_); }
+
+ private:
+  std::optional<std::string> named(const std::string& name, const std::string& path,
+                                   Diagnostics& diagnostics) const;
+  std::optional<std::string> direct(const std::string& host_port, const std::string& path,
+                                    Diagnostics& diagnostics);
+
+  std::vector<std::string> defined_names_;
+  std::vector<UpstreamConfig> implicit_;
+  // Each distinct HOST:PORT is resolved once; failures are remembered to be reported again
+  // without another (possibly slow) lookup.
+  std::map<std::string, std::string> failures_;
+};
+
+}  // namespace relay7::config

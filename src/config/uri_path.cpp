@@ -1,0 +1,55 @@
+#include "config/uri_path.h"
+
+#include <algorithm>
+
+namespace relay7::config {
+namespace {
+
+std::optional<std::string> character_problem(std::string_view path) {
+  for (const char c : path) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+      return "must not contain whitespace";
+    }
+    if (byte < 0x20 || byte == 0x7f) {
+      return "must not contain control characters";
+    }
+    if (c == '?' || c == '#' || c == '%') {
+      return std::string("must not contain '") + c + "'";
+    }
+  }
+  return std::nullopt;
+}
+
+bool has_dot_segment(std::string_view path) {
+  size_t start = 1;
+  while (start <= path.size()) {
+    const size_t end = std::min(path.find('/', start), path.size());
+    const std::string_view segment = path.substr(start, end - start);
+    if (segment == "." || segment == "..") {
+      return true;
+    }
+    start = end + 1;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<std::string> uri_path_problem(std::string_view path) {
+  if (path.empty() || path.front() != '/') {
+    return "must start with '/'";
+  }
+  if (auto problem = character_problem(path)) {
+    return problem;
+  }
+  if (path.find("//") != std::string_view::npos) {
+    return "must not contain \"//\"";
+  }
+  if (has_dot_segment(path)) {
+    return "must not contain \".\" or \"..\" segments";
+  }
+  return std::nullopt;
+}
+
+}  // namespace relay7::config

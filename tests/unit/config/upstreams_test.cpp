@@ -1,0 +1,223 @@
+#include <netdb.h>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "config_test_util.h"
+
+namespace relay7 {
+namespace {
+
+using ::testing::AnyOf;
+using testing::config_of;
+using ::testing::ElementsAre;
+using ::testing::EndsWith;
+using testing::errors_of;
+using testing::minimal_config;
+using ::testing::SizeIs;
+using ::testing::StartsWith;
+
+using Json = nlohmann::ordered_json;
+
+// A config whose only location proxies to upstream "backend", defined as given.
+Json with_backend(Json backend) {
+  auto document = minimal_config();
+  document["upstreams"]["backend"] = std::move(backend);
+  document["servers"][0]["locations"][0] = {{"path", "/"}, {"proxy_pass", "http://backend/"}};
+  return document;
+}
+
+Json with_servers(Json servers) {
+  return with_backend({{"servers", std::move(servers)}});
+}
+
+TEST(UpstreamsTest, DefaultsForBalanceKeepaliveAndWeight) {
+  const Config config = config_of(with_servers({"127.0.0.1:2222"}));
+  ASSERT_THAT(config.upstreams, SizeIs(1));
+  const UpstreamConfig& upstream = config.upstreams[0];
+  EXPECT_EQ(upstream.name, "backend");
+  EXPECT_EQ(upstream.balance, BalanceMethod::round_robin);
+  EXPECT_EQ(upstream.keepalive, 32u);
+  EXPECT_FALSE(upstream.implicit);
+  ASSERT_THAT(upstream.servers, SizeIs(1));
+  EXPECT_EQ(upstream.servers[0].weight, 1u);
+}
+
+TEST(UpstreamsTest, ReadsBalanceKeepaliveAndWeights) {
+  const Config config = config_of(with_backend(
+      {{"balance", "ip_hash"},
+       {"keepalive", 0},
+       {"servers", {{{"address", "127.0.0.1:1"}, {"weight", 1000}}, {{"address", "[::1]:2"}}}}}));
+  const UpstreamConfig& upstream = config.upstreams[0];
+  EXPECT_EQ(upstream.balance, BalanceMethod::ip_hash);
+  EXPECT_EQ(upstream.keepalive, 0u);
+  ASSERT_THAT(upstream.servers, SizeIs(2));
+  EXPECT_EQ(upstream.servers[0].weight, 1000u);
+  EXPECT_EQ(upstream.servers[1].address_text, "[::1]:2");
+  EXPECT_EQ(upstream.servers[1].address.to_string(), "[::1]:2");
+  EXPECT_EQ(upstream.servers[1].weight, 1u);
+}
+
+TEST(UpstreamsTest, UnusedUpstreamsAreKept) {
+  auto document = with_servers({"127.0.0.1:1"});
+  document["upstreams"]["spare"] = {{"servers", {"127.0.0.1:2"}}};
+  const Config config = config_of(document);
+  ASSERT_THAT(config.upstreams, SizeIs(2));
+  EXPECT_NE(config.find_upstream("spare"), nullptr);
+}
+
+TEST(UpstreamsTest, ResolvesHostNames) {
+  const Config config = config_of(with_servers({"localhost:2222"}));
+  const UpstreamServerConfig& server = config.upstreams[0].servers[0];
+  EXPECT_EQ(server.address_text, "localhost:2222");
+  EXPECT_EQ(server.address.port(), 2222);
+  EXPECT_THAT(server.address.host_string(), AnyOf("127.0.0.1", "::1"));
+}
+
+TEST(UpstreamsTest, UnresolvableNameNamesTheHostAndTheReason) {
+  const auto errors = errors_of(with_servers({"relay7-no-such-host.invalid:80"}));
+  ASSERT_THAT(errors, SizeIs(1));
+  EXPECT_THAT(errors[0], StartsWith("test.json: upstreams.backend.servers[0]: "
+                                    "\"relay7-no-such-host.invalid:80\": cannot resolve "
+                                    "\"relay7-no-such-host.invalid\": "));
+  // Which failure depends on the machine's resolver setup; it must be gai_strerror's text.
+  EXPECT_THAT(errors[0],
+              AnyOf(EndsWith(gai_strerror(EAI_NONAME)), EndsWith(gai_strerror(EAI_AGAIN)),
+                    EndsWith(gai_strerror(EAI_FAIL))));
+}
+
+TEST(UpstreamsTest, EmptyServersVerbatim) {
+  auto document = minimal_config();
+  document["upstreams"]["summaryinstances"] = {{"servers", Json::array()}};
+  EXPECT_THAT(errors_of(document),
+              ElementsAre("test.json: upstreams.summaryinstances: no servers"));
+}
+
+TEST(UpstreamsTest, ServersAreRequired) {
+  EXPECT_THAT(errors_of(with_backend({{"balance", "ip_hash"}})),
+              ElementsAre("test.json: upstreams.backend: missing required key \"servers\""));
+  EXPECT_THAT(errors_of(with_backend({{"servers", "127.0.0.1:1"}})),
+              ElementsAre("test.json: upstreams.backend.servers: expected an array of "
+                          "\"HOST:PORT\" strings or objects, got string"));
+}
+
+TEST(UpstreamsTest, AddressNeedsAPort) {
+  EXPECT_THAT(errors_of(with_servers({"127.0.0.1", "localhost", "[::1]"})),
+              ElementsAre("test.json: upstreams.backend.servers[0]: \"127.0.0.1\" has no port "
+                          "(expected HOST:PORT or [IPv6]:PORT)",
+                          "test.json: upstreams.backend.servers[1]: \"localhost\" has no port "
+                          "(expected HOST:PORT or [IPv6]:PORT)",
+                          "test.json: upstreams.backend.servers[2]: \"[::1]\" has no port "
+                          "(expected HOST:PORT or [IPv6]:PORT)"));
+}
+
+TEST(UpstreamsTest, RejectsBadAddresses) {
+  EXPECT_THAT(
+      errors_of(with_servers(
+          {"127.0.0.1:0", "127.0.0.1:http", "::1:80", "[nothing]:80", ":80", "a b:80", ""})),
+      ElementsAre(
+          "test.json: upstreams.backend.servers[0]: \"127.0.0.1:0\": port 0 is out of range "
+          "(1..65535)",
+          "test.json: upstreams.backend.servers[1]: \"127.0.0.1:http\": \"http\" is not a port "
+          "(expected 1..65535)",
+          "test.json: upstreams.backend.servers[2]: \"::1:80\": an IPv6 address must be in "
+          "brackets, e.g. \"[::1]:8080\"",
+          "test.json: upstreams.backend.servers[3]: \"[nothing]:80\": \"nothing\" is not an IPv6 "
+          "address",
+          "test.json: upstreams.backend.servers[4]: \":80\" is not an address (expected HOST:PORT "
+          "or [IPv6]:PORT)",
+          "test.json: upstreams.backend.servers[5]: \"a b:80\" is not an address (expected "
+          "HOST:PORT or [IPv6]:PORT)",
+          "test.json: upstreams.backend.servers[6]: \"\" is not an address (expected HOST:PORT or "
+          "[IPv6]:PORT)"));
+}
+
+TEST(UpstreamsTest, PortRange) {
+  EXPECT_THAT(errors_of(with_servers({"127.0.0.1:65535", "localhost:70000"})),
+              ElementsAre("test.json: upstreams.backend.servers[1]: \"localhost:70000\": port "
+                          "70000 is out of range (1..65535)"));
+}
+
+TEST(UpstreamsTest, DuplicateServerAddress) {
+  EXPECT_THAT(
+      errors_of(with_servers({"127.0.0.1:1", "[::1]:2", {{"address", "127.0.0.1:1"}}, "[0::1]:2"})),
+      ElementsAre("test.json: upstreams.backend.servers[2]: \"127.0.0.1:1\" is listed twice (same "
+                  "address as servers[0])",
+                  "test.json: upstreams.backend.servers[3]: \"[0::1]:2\" is listed twice (same "
+                  "address as servers[1])"));
+}
+
+TEST(UpstreamsTest, SameAddressInDifferentUpstreamsIsFine) {
+  auto document = with_servers({"127.0.0.1:1"});
+  document["upstreams"]["other"] = {{"servers", {"127.0.0.1:1"}}};
+  EXPECT_TRUE(testing::load(document).ok());
+}
+
+TEST(UpstreamsTest, ServerObjectErrors) {
+  EXPECT_THAT(
+      errors_of(with_servers({{{"weight", 2}},
+                              {{"address", "127.0.0.1:1"}, {"weight", 0}},
+                              {{"address", "127.0.0.1:2"}, {"weight", 1001}},
+                              {{"address", "127.0.0.1:3"}, {"weight", 1.5}},
+                              {{"address", "127.0.0.1:4"}, {"wieght", 2}},
+                              {{"address", 5}},
+                              true})),
+      ElementsAre(
+          "test.json: upstreams.backend.servers[0]: missing required key \"address\"",
+          "test.json: upstreams.backend.servers[1].weight: 0 is out of range (1..1000)",
+          "test.json: upstreams.backend.servers[2].weight: 1001 is out of range (1..1000)",
+          "test.json: upstreams.backend.servers[3].weight: 1.5 is not an integer (expected "
+          "1..1000)",
+          "test.json: upstreams.backend.servers[4]: unknown key \"wieght\" (did you mean "
+          "\"weight\"?)",
+          "test.json: upstreams.backend.servers[5].address: expected a string, got number",
+          "test.json: upstreams.backend.servers[6]: expected \"HOST:PORT\" or an object with "
+          "\"address\", got boolean"));
+}
+
+TEST(UpstreamsTest, BalanceAndKeepaliveErrors) {
+  EXPECT_THAT(
+      errors_of(with_backend(
+          {{"balance", "round-robin"}, {"keepalive", 10001}, {"servers", {"127.0.0.1:1"}}})),
+      ElementsAre("test.json: upstreams.backend.balance: \"round-robin\" is not valid (did "
+                  "you mean \"round_robin\"?)",
+                  "test.json: upstreams.backend.keepalive: 10001 is out of range "
+                  "(0..10000)"));
+  EXPECT_THAT(errors_of(with_backend(
+                  {{"balance", "least_conn"}, {"keepalive", -1}, {"servers", {"127.0.0.1:1"}}})),
+              ElementsAre("test.json: upstreams.backend.balance: \"least_conn\" is not valid "
+                          "(expected \"round_robin\" or \"ip_hash\")",
+                          "test.json: upstreams.backend.keepalive: -1 is out of range (0..10000)"));
+}
+
+TEST(UpstreamsTest, UnknownKeyInUpstream) {
+  EXPECT_THAT(errors_of(with_backend({{"server", {"127.0.0.1:1"}}, {"servers", {"127.0.0.1:1"}}})),
+              ElementsAre("test.json: upstreams.backend: unknown key \"server\" (did you mean "
+                          "\"servers\"?)"));
+}
+
+TEST(UpstreamsTest, NameRules) {
+  auto document = minimal_config();
+  document["upstreams"]["ok_name-1.v2"] = {{"servers", {"127.0.0.1:1"}}};
+  EXPECT_TRUE(testing::load(document).ok());
+  document["upstreams"]["a:b"] = {{"servers", {"127.0.0.1:2"}}};
+  document["upstreams"]["has space"] = {{"servers", {"127.0.0.1:3"}}};
+  EXPECT_THAT(errors_of(document),
+              ElementsAre("test.json: upstreams[\"a:b\"]: \"a:b\" is not a valid upstream name "
+                          "(use letters, digits, '_', '.' and '-')",
+                          "test.json: upstreams[\"has space\"]: \"has space\" is not a valid "
+                          "upstream name (use letters, digits, '_', '.' and '-')"));
+}
+
+TEST(UpstreamsTest, SectionTypes) {
+  auto document = minimal_config();
+  document["upstreams"] = Json::array();
+  EXPECT_THAT(errors_of(document), ElementsAre("test.json: upstreams: expected an object of named "
+                                               "upstreams, got array"));
+  document["upstreams"] = {{"backend", {"127.0.0.1:1"}}};
+  EXPECT_THAT(errors_of(document),
+              ElementsAre("test.json: upstreams.backend: expected an object, got array"));
+}
+
+}  // namespace
+}  // namespace relay7

@@ -1,0 +1,108 @@
+#include "relay7/http/request_target.h"
+
+#include <gtest/gtest.h>
+
+namespace relay7 {
+namespace {
+
+std::string normalized(std::string_view raw) {
+  std::string out;
+  EXPECT_EQ(normalize_path(raw, out), TargetError::none) << raw;
+  return out;
+}
+
+TargetError error_of(std::string_view raw) {
+  std::string out;
+  return normalize_path(raw, out);
+}
+
+TEST(NormalizePath, LeavesCanonicalPathsAlone) {
+  EXPECT_EQ(normalized("/"), "/");
+  EXPECT_EQ(normalized("/summary/report"), "/summary/report");
+  EXPECT_EQ(normalized("/a/b/"), "/a/b/");
+}
+
+TEST(NormalizePath, DecodesUnreservedEscapesOnly) {
+  EXPECT_EQ(normalized("/%61dmin"), "/admin");
+  EXPECT_EQ(normalized("/a%7Eb%2db"), "/a~b-b");
+  EXPECT_EQ(normalized("/a%2fb"), "/a%2Fb");  // an encoded slash is never a separator
+  EXPECT_EQ(normalized("/a%20b"), "/a%20b");
+  EXPECT_EQ(normalized("/a%3fb"), "/a%3Fb");
+}
+
+TEST(NormalizePath, EncodesBytesThatMayNotAppearRaw) {
+  EXPECT_EQ(normalized("/a\"b"), "/a%22b");
+  EXPECT_EQ(normalized("/a\\b"), "/a%5Cb");
+  EXPECT_EQ(normalized("/caf\xC3\xA9"), "/caf%C3%A9");
+}
+
+TEST(NormalizePath, MergesSlashesAndRemovesDotSegments) {
+  EXPECT_EQ(normalized("//admin"), "/admin");
+  EXPECT_EQ(normalized("/a//b///c"), "/a/b/c");
+  EXPECT_EQ(normalized("/./admin"), "/admin");
+  EXPECT_EQ(normalized("/x/../admin"), "/admin");
+  EXPECT_EQ(normalized("/a/b/.."), "/a/");
+  EXPECT_EQ(normalized("/a/b/."), "/a/b/");
+  EXPECT_EQ(normalized("/a/b/../"), "/a/");
+  EXPECT_EQ(normalized("/x/..%2F"), "/x/..%2F") << "only real separators delimit segments";
+}
+
+TEST(NormalizePath, EncodedDotsAreDotSegments) {
+  EXPECT_EQ(normalized("/x/%2e%2e/admin"), "/admin");
+  EXPECT_EQ(normalized("/x/.%2E/admin"), "/admin");
+  EXPECT_EQ(normalized("/%2e/admin"), "/admin");
+}
+
+TEST(NormalizePath, RejectsClimbingAboveRoot) {
+  EXPECT_EQ(error_of("/.."), TargetError::above_root);
+  EXPECT_EQ(error_of("/../admin"), TargetError::above_root);
+  EXPECT_EQ(error_of("/a/../../admin"), TargetError::above_root);
+  EXPECT_EQ(error_of("/%2e%2e/admin"), TargetError::above_root);
+}
+
+TEST(NormalizePath, RejectsBadEscapes) {
+  EXPECT_EQ(error_of("/a%"), TargetError::bad_escape);
+  EXPECT_EQ(error_of("/a%4"), TargetError::bad_escape);
+  EXPECT_EQ(error_of("/a%zz"), TargetError::bad_escape);
+  EXPECT_EQ(error_of("relative"), TargetError::malformed);
+}
+
+TEST(ParseRequestTarget, SplitsPathAndQuery) {
+  RequestTarget target;
+  ASSERT_EQ(parse_request_target("/summary/../report?day=1&x=%2F", target), TargetError::none);
+  EXPECT_EQ(target.path, "/report");
+  EXPECT_TRUE(target.has_query);
+  EXPECT_EQ(target.query, "day=1&x=%2F");
+  EXPECT_TRUE(target.authority.empty());
+}
+
+TEST(ParseRequestTarget, EmptyQueryIsKept) {
+  RequestTarget target;
+  ASSERT_EQ(parse_request_target("/a?", target), TargetError::none);
+  EXPECT_TRUE(target.has_query);
+  EXPECT_EQ(target.query, "");
+}
+
+TEST(ParseRequestTarget, AbsoluteFormYieldsAuthorityAndPath) {
+  RequestTarget target;
+  ASSERT_EQ(parse_request_target("http://Example.com:8080/admin/../x?q", target),
+            TargetError::none);
+  EXPECT_EQ(target.authority, "Example.com:8080");
+  EXPECT_EQ(target.path, "/x");
+  EXPECT_EQ(target.query, "q");
+  ASSERT_EQ(parse_request_target("HTTP://host", target), TargetError::none);
+  EXPECT_EQ(target.path, "/");
+  EXPECT_EQ(target.authority, "host");
+}
+
+TEST(ParseRequestTarget, RejectsOtherForms) {
+  RequestTarget target;
+  EXPECT_NE(parse_request_target("*", target), TargetError::none);
+  EXPECT_NE(parse_request_target("example.com:443", target), TargetError::none);
+  EXPECT_NE(parse_request_target("/a#frag", target), TargetError::none);
+  EXPECT_NE(parse_request_target("http://user@host/", target), TargetError::none);
+  EXPECT_NE(parse_request_target("http:///path", target), TargetError::none);
+}
+
+}  // namespace
+}  // namespace relay7
