@@ -137,3 +137,6 @@ clean:
 
 -include $(LIB_OBJS:.o=.d) $(DEMO_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(INTEG_OBJS:.o=.d) \
          $(BUILD)/obj/src/cli/main.d
+
+# Packaging, installation and benchmarks live in their own fragments.
+include $(sort $(wildcard mk/*.mk))
