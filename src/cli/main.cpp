@@ -1,55 +1,65 @@
-#include <spdlog/spdlog.h>
-
 #include <csignal>
 #include <cstdio>
 #include <memory>
 #include <vector>
 
 #include "relay7/cli/options.h"
+#include "relay7/cli/signal_command.h"
+#include "relay7/config/dump.h"
 #include "relay7/config/loader.h"
-#include "relay7/log/error_log.h"
-#include "relay7/net/listen_socket.h"
-#include "relay7/process/worker.h"
-#include "relay7/routing/route_table.h"
-#include "relay7/version.h"
+#include "relay7/process/credentials.h"
+#include "relay7/process/master.h"
+#include "relay7/process/process_title.h"
 
 namespace {
 
 using namespace relay7;
 
-constexpr int kExitUsage = 2;
-
-int serve(std::shared_ptr<const Config> config) {
+// Everything `-t` checks: the file itself, and what it names on this machine (the user).
+std::optional<Config> load_and_check(const std::string& path) {
+  ConfigLoadResult loaded = load_config_file(path);
   std::string error;
-  if (!configure_error_log(config->error_log, error)) {
-    std::fprintf(stderr, "relay7: %s\n", error.c_str());
-    return 1;
+  if (loaded.ok() && !resolve_credentials(*loaded.config, error)) {
+    loaded.errors.push_back(path + ": " + error);
+    loaded.config.reset();
   }
-  std::shared_ptr<AccessLog> access_log = AccessLog::open(config->access_log, error);
-  if (!access_log) {
-    spdlog::critical("{}", error);
-    return 1;
-  }
-  std::vector<UniqueFd> sockets;
-  std::vector<int> fds;
-  const RouteTable routes(*config);
-  for (const ListenerRoutes& listener : routes.listeners()) {
-    UniqueFd fd = open_listen_socket(listener.address, error);
-    if (!fd.valid()) {
-      spdlog::critical("{}", error);
-      return 1;
+  if (!loaded.ok()) {
+    for (const std::string& line : loaded.errors) {
+      std::fprintf(stderr, "relay7: %s\n", line.c_str());
     }
-    spdlog::info("listening on {}", listener.address_text);
-    fds.push_back(fd.get());
-    sockets.push_back(std::move(fd));
+    std::fprintf(stderr, "relay7: configuration file %s test failed\n", path.c_str());
+    return std::nullopt;
   }
-  Worker worker(std::move(config), std::move(access_log), std::move(fds));
-  return worker.run();
+  return std::move(loaded.config);
+}
+
+int test_config(const Options& options) {
+  const std::optional<Config> config = load_and_check(options.config_path);
+  if (!config) {
+    return kExitFailure;
+  }
+  if (options.dump_config) {
+    std::printf("%s\n", dump_config(*config).dump(2).c_str());
+  }
+  std::fprintf(options.dump_config ? stderr : stdout,
+               "relay7: configuration file %s test is successful\n", options.config_path.c_str());
+  return kExitOk;
+}
+
+int run_master(const Options& options) {
+  std::optional<Config> config = load_and_check(options.config_path);
+  if (!config) {
+    return kExitFailure;
+  }
+  std::signal(SIGPIPE, SIG_IGN);
+  Master master(options.config_path, std::make_shared<const Config>(std::move(*config)));
+  return master.run();
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  ProcessTitle::init(argc, argv);
   std::string error;
   const std::optional<Options> options =
       parse_options(std::vector<std::string>(argv + 1, argv + argc), error);
@@ -59,25 +69,17 @@ int main(int argc, char** argv) {
   }
   if (options->show_help) {
     std::fputs(usage_text().c_str(), stdout);
-    return 0;
+    return kExitOk;
   }
   if (options->show_version) {
-    std::printf("relay7 %s\n", kVersion);
-    return 0;
+    std::fputs(version_text().c_str(), stdout);
+    return kExitOk;
   }
-  ConfigLoadResult loaded = load_config_file(options->config_path);
-  if (!loaded.ok()) {
-    for (const std::string& line : loaded.errors) {
-      std::fprintf(stderr, "relay7: %s\n", line.c_str());
-    }
-    std::fprintf(stderr, "relay7: configuration file %s test failed\n",
-                 options->config_path.c_str());
-    return 1;
+  if (options->signal) {
+    return run_signal_command(*options->signal, options->config_path);
   }
-  if (options->test_config) {
-    std::printf("relay7: configuration file %s test is successful\n", options->config_path.c_str());
-    return 0;
+  if (options->test_config || options->dump_config) {
+    return test_config(*options);
   }
-  std::signal(SIGPIPE, SIG_IGN);
-  return serve(std::make_shared<const Config>(std::move(*loaded.config)));
+  return run_master(*options);
 }

@@ -47,6 +47,16 @@ std::shared_ptr<AccessLog> AccessLog::open(const AccessLogConfig& config, std::s
   return log;
 }
 
+bool AccessLog::reopen(const AccessLogConfig& config, std::string& error) {
+  std::shared_ptr<AccessLog> fresh = open(config, error);
+  if (!fresh) {
+    return false;
+  }
+  flush();
+  logger_ = std::move(fresh->logger_);
+  return true;
+}
+
 void AccessLog::write(const AccessLogEntry& entry, std::string_view log_time) {
   if (!logger_) {
     return;

@@ -6,6 +6,7 @@
 
 #include <csignal>
 
+#include "relay7/log/error_log.h"
 #include "relay7/proxy/client_connection.h"
 #include "relay7/proxy/timeouts.h"
 
@@ -28,7 +29,7 @@ Worker::Worker(std::shared_ptr<const Config> config, std::shared_ptr<AccessLog> 
     evconnlistener_set_error_cb(slot->listener.get(), &Worker::on_accept_error);
     listeners_.push_back(std::move(slot));
   }
-  for (int signal : {SIGQUIT, SIGTERM, SIGINT}) {
+  for (int signal : {SIGQUIT, SIGTERM, SIGINT, SIGUSR1}) {
     add_signal(signal);
   }
   tick_.reset(event_new(base_.get(), -1, EV_PERSIST, &Worker::on_tick, this));
@@ -75,6 +76,17 @@ void Worker::stop() {
   event_base_loopexit(base_.get(), nullptr);
 }
 
+void Worker::reopen_logs() {
+  const Config& config = context_->config();
+  std::string error;
+  if (!configure_error_log(config.error_log, error)) {
+    spdlog::error("{}", error);
+  }
+  if (!context_->access_log().reopen(config.access_log, error)) {
+    spdlog::error("{}", error);
+  }
+}
+
 void Worker::on_accept(evconnlistener*, evutil_socket_t fd, sockaddr* address, int length,
                        void* context) {
   auto* slot = static_cast<ListenerSlot*>(context);
@@ -118,6 +130,8 @@ void Worker::on_signal(evutil_socket_t signal, short, void* context) {
   auto* self = static_cast<Worker*>(context);
   if (signal == SIGQUIT) {
     self->drain();
+  } else if (signal == SIGUSR1) {
+    self->reopen_logs();
   } else {
     self->stop();
   }

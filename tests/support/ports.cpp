@@ -50,7 +50,8 @@ bool wait_for_port(uint16_t port, std::chrono::milliseconds timeout, const char*
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (true) {
     UniqueFd fd(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0));
-    if (fd.valid() && connect(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0) {
+    if (fd.valid() &&
+        connect(fd.get(), reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0) {
       return true;
     }
     if (std::chrono::steady_clock::now() >= deadline)

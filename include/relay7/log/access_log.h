@@ -38,6 +38,9 @@ class AccessLog {
   AccessLog() = default;  // disabled
 
   bool enabled() const { return logger_ != nullptr; }
+  // Opens the destination again (after logrotate moved the file away); on failure the old one
+  // stays in use and `error` says why.
+  bool reopen(const AccessLogConfig& config, std::string& error);
   void write(const AccessLogEntry& entry, std::string_view log_time);
   void flush();
 

@@ -14,7 +14,7 @@ namespace relay7 {
 // The listening sockets are inherited (the master owns them); the worker only accepts on them.
 //
 // Signals: SIGQUIT drains (stop accepting, finish in-flight requests, exit; bounded by
-// shutdown_timeout); SIGTERM and SIGINT stop at once.
+// shutdown_timeout); SIGTERM and SIGINT stop at once; SIGUSR1 reopens the log files.
 class Worker {
  public:
   // `listen_fds[i]` serves RouteTable::listeners()[i] of `config`.
@@ -28,6 +28,7 @@ class Worker {
   int run();
   void drain();
   void stop();
+  void reopen_logs();
 
  private:
   struct ListenerSlot {

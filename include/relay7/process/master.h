@@ -1,0 +1,132 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "relay7/config/config.h"
+#include "relay7/net/unique_fd.h"
+#include "relay7/process/credentials.h"
+#include "relay7/process/listener_set.h"
+#include "relay7/process/pid_file.h"
+#include "relay7/process/reload_status.h"
+#include "relay7/process/respawn_backoff.h"
+#include "relay7/process/signal_waiter.h"
+
+namespace relay7 {
+
+// The master process: owns the config, the listening sockets and the pid file, and keeps a
+// generation of worker processes serving. It never serves traffic itself.
+//
+// Signals: HUP reloads, QUIT shuts down gracefully, TERM and INT shut down fast, USR1 reopens
+// the log files.
+//
+// A reload builds a complete new generation next to the serving one and switches only when every
+// new worker says it is ready; until then, and whenever anything about the new config fails, the
+// serving generation is untouched. The replaced generation drains in the background.
+class Master {
+ public:
+  using Clock = std::chrono::steady_clock;
+
+  // How long a new generation has to report ready before the reload counts as failed.
+  static constexpr std::chrono::milliseconds kStartTimeout{10000};
+  // Extra time a draining worker gets past shutdown_timeout (which it enforces itself) before
+  // the master kills it.
+  static constexpr std::chrono::milliseconds kDrainGrace{5000};
+  // How long TERM/INT wait for workers before killing them.
+  static constexpr std::chrono::milliseconds kFastShutdownGrace{3000};
+  // Generations draining at once; a reload beyond that cuts the oldest off.
+  static constexpr size_t kMaxDrainingGenerations = 4;
+
+  Master(std::string config_path, std::shared_ptr<const Config> config);
+  ~Master();
+  Master(const Master&) = delete;
+  Master& operator=(const Master&) = delete;
+
+  // Starts the first generation and runs until shut down; returns the process exit status.
+  int run();
+
+ private:
+  enum class GenerationState { starting, serving, draining, terminating };
+  enum class Phase { running, quitting, terminating };
+
+  struct WorkerSlot {
+    pid_t pid = -1;  // -1: not running (waiting to be respawned, or gone)
+    UniqueFd ready;  // open until the worker reported its start
+    std::string ready_message;
+    bool ready_reported = false;
+    Clock::time_point started;
+    std::optional<Clock::time_point> respawn_at;
+    RespawnBackoff backoff;
+  };
+
+  struct Generation {
+    uint64_t number = 0;
+    std::shared_ptr<const Config> config;
+    Credentials credentials;
+    std::vector<SharedListenSocket> sockets;
+    std::vector<WorkerSlot> slots;
+    GenerationState state = GenerationState::starting;
+    Clock::time_point deadline;  // starting: ready by then; draining/terminating: killed then
+    std::string failure;         // why a starting generation failed
+  };
+
+  bool start();
+  void loop_once();
+  std::optional<std::chrono::milliseconds> time_to_next_deadline(Clock::time_point now) const;
+
+  void handle_signal(int signal_number);
+  void reload();
+  void begin_shutdown(Phase phase, int signal_number);
+  void reopen_logs();
+
+  std::unique_ptr<Generation> prepare_generation(std::shared_ptr<const Config> config,
+                                                 std::string& error);
+  bool spawn_into(Generation& generation, WorkerSlot& slot);
+  std::vector<int> foreign_descriptors(const Generation& generation);
+
+  void read_ready_pipes(const std::vector<pollfd>& fds);
+  void read_ready_pipe(Generation& generation, WorkerSlot& slot);
+  void settle_starting_generation(Clock::time_point now);
+  void promote(Generation& generation);
+  void fail_starting(Generation& generation);
+  void record_reload(bool ok, const std::string& error);
+
+  void reap_children(Clock::time_point now);
+  void on_worker_exit(Generation& generation, WorkerSlot& slot, int status, Clock::time_point now);
+  void respawn_due_workers(Clock::time_point now);
+  void enforce_deadlines(Clock::time_point now);
+  void bound_draining_generations(Clock::time_point now);
+  void drop_finished_generations();
+
+  void signal_generation(Generation& generation, int signal_number);
+  void signal_all(int signal_number);
+  bool has_children() const;
+  Generation* serving();
+  Generation* starting();
+
+  std::string config_path_;
+  std::shared_ptr<const Config> config_;  // the serving generation's config
+  SignalWaiter signals_;
+  std::optional<PidFile> pid_file_;
+  std::string status_path_;
+  ListenerSet listeners_;
+  std::vector<std::unique_ptr<Generation>> generations_;  // oldest first
+  uint64_t last_generation_ = 0;
+  uint64_t reloads_ = 0;
+  bool reload_pending_ = false;
+  Phase phase_ = Phase::running;
+  std::optional<Clock::time_point> shutdown_deadline_;
+  bool killed_at_shutdown_ = false;
+  int exit_status_ = 0;
+};
+
+// "exited with status 1", "killed by signal 9 (Killed)", ... for the error log.
+std::string describe_exit(int wait_status);
+
+}  // namespace relay7

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "relay7/config/config.h"
+#include "relay7/net/unique_fd.h"
+#include "relay7/process/credentials.h"
+#include "relay7/process/signal_waiter.h"
+
+namespace relay7 {
+
+// Everything a forked worker needs from its master.
+struct WorkerLaunch {
+  std::shared_ptr<const Config> config;
+  std::vector<int> listen_fds;  // parallel to RouteTable(*config).listeners()
+  Credentials credentials;
+  // The master's descriptors that are not this worker's business (listeners of other
+  // generations, other workers' ready pipes): a worker holding a dropped listener open would keep
+  // it alive after the master closed it.
+  std::vector<int> foreign_fds;
+  const SignalWaiter* master_signals = nullptr;
+};
+
+struct SpawnedWorker {
+  pid_t pid = -1;
+  // Readable when the worker has started: "ok\n", or "error: why\n" before it exits; end of file
+  // without either means it died first.
+  UniqueFd ready;
+};
+
+// Forks a worker process. Returns in the master only; the child serves and then _exits.
+std::optional<SpawnedWorker> spawn_worker(const WorkerLaunch& launch, std::string& error);
+
+inline constexpr std::string_view kWorkerReady = "ok\n";
+inline constexpr std::string_view kWorkerFailed = "error: ";
+
+}  // namespace relay7

@@ -1,0 +1,114 @@
+#include "relay7/config/dump.h"
+
+namespace relay7 {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+const char* level_name(LogLevel level) {
+  static constexpr const char* kNames[] = {"trace", "debug",    "info", "warn",
+                                           "error", "critical", "off"};
+  return kNames[static_cast<int>(level)];
+}
+
+Json dump_timeouts(const TimeoutsConfig& timeouts) {
+  return Json{{"client_header", format_duration(timeouts.client_header)},
+              {"client_body", format_duration(timeouts.client_body)},
+              {"keepalive", format_duration(timeouts.keepalive)},
+              {"send", format_duration(timeouts.send)},
+              {"upstream_connect", format_duration(timeouts.upstream_connect)},
+              {"upstream_read", format_duration(timeouts.upstream_read)},
+              {"upstream_send", format_duration(timeouts.upstream_send)}};
+}
+
+Json dump_upstream(const UpstreamConfig& upstream) {
+  Json servers = Json::array();
+  for (const UpstreamServerConfig& server : upstream.servers) {
+    servers.push_back({{"address", server.address_text}, {"weight", server.weight}});
+  }
+  return Json{{"balance", upstream.balance == BalanceMethod::ip_hash ? "ip_hash" : "round_robin"},
+              {"keepalive", upstream.keepalive},
+              {"servers", std::move(servers)}};
+}
+
+Json dump_location(const LocationConfig& location) {
+  Json out{{"path", location.path},
+           {"match", location.match == MatchKind::exact ? "exact" : "prefix"}};
+  if (location.proxy_pass) {
+    out["proxy_pass"] =
+        "http://" + location.proxy_pass->upstream + location.proxy_pass->uri_prefix.value_or("");
+  } else if (location.return_action) {
+    Json action{{"status", location.return_action->status}};
+    if (!location.return_action->location.empty()) {
+      action["location"] = location.return_action->location;
+    }
+    if (!location.return_action->body.empty()) {
+      action["body"] = location.return_action->body;
+    }
+    out["return"] = std::move(action);
+  }
+  return out;
+}
+
+Json dump_server(const ServerConfig& server) {
+  Json listen = Json::array();
+  for (const ListenConfig& entry : server.listen) {
+    listen.push_back(entry.text);
+  }
+  Json locations = Json::array();
+  for (const LocationConfig& location : server.locations) {
+    locations.push_back(dump_location(location));
+  }
+  return Json{{"listen", std::move(listen)},
+              {"server_names", server.server_names},
+              {"locations", std::move(locations)}};
+}
+
+}  // namespace
+
+std::string format_duration(Duration duration) {
+  const auto milliseconds = duration.count();
+  if (milliseconds != 0 && milliseconds % 3600000 == 0) {
+    return std::to_string(milliseconds / 3600000) + "h";
+  }
+  if (milliseconds != 0 && milliseconds % 60000 == 0) {
+    return std::to_string(milliseconds / 60000) + "m";
+  }
+  if (milliseconds % 1000 == 0) {
+    return std::to_string(milliseconds / 1000) + "s";
+  }
+  return std::to_string(milliseconds) + "ms";
+}
+
+nlohmann::ordered_json dump_config(const Config& config) {
+  Json out;
+  out["workers"] = config.workers == 0 ? Json("auto") : Json(config.workers);
+  out["pid_file"] = config.pid_file;
+  if (!config.user.empty()) {
+    out["user"] = config.user;
+  }
+  if (!config.group.empty()) {
+    out["group"] = config.group;
+  }
+  out["shutdown_timeout"] = format_duration(config.shutdown_timeout);
+  out["error_log"] = {{"path", config.error_log.path},
+                      {"level", level_name(config.error_log.level)}};
+  out["access_log"] = {{"path", config.access_log.path}, {"format", config.access_log.format}};
+  out["timeouts"] = dump_timeouts(config.timeouts);
+  Json upstreams = Json::object();
+  for (const UpstreamConfig& upstream : config.upstreams) {
+    // Upstreams made for a `proxy_pass http://HOST:PORT` are written as that proxy_pass.
+    if (!upstream.implicit) {
+      upstreams[upstream.name] = dump_upstream(upstream);
+    }
+  }
+  out["upstreams"] = std::move(upstreams);
+  Json servers = Json::array();
+  for (const ServerConfig& server : config.servers) {
+    servers.push_back(dump_server(server));
+  }
+  out["servers"] = std::move(servers);
+  return out;
+}
+
+}  // namespace relay7

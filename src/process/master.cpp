@@ -1,0 +1,603 @@
+#include "relay7/process/master.h"
+
+#include <spdlog/spdlog.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <filesystem>
+
+#include "relay7/config/loader.h"
+#include "relay7/log/error_log.h"
+#include "relay7/process/process_title.h"
+#include "relay7/process/worker_process.h"
+#include "relay7/routing/route_table.h"
+
+namespace relay7 {
+namespace {
+
+unsigned worker_count(const Config& config) {
+  if (config.workers > 0) {
+    return config.workers;
+  }
+  const long cpus = ::sysconf(_SC_NPROCESSORS_ONLN);
+  return cpus > 0 ? static_cast<unsigned>(cpus) : 1;
+}
+
+std::string join_lines(const std::vector<std::string>& lines) {
+  std::string joined;
+  for (const std::string& line : lines) {
+    if (!joined.empty()) {
+      joined += '\n';
+    }
+    joined += line;
+  }
+  return joined;
+}
+
+bool same_error_log(const ErrorLogConfig& a, const ErrorLogConfig& b) {
+  return a.path == b.path && a.level == b.level;
+}
+
+std::chrono::milliseconds until(Master::Clock::time_point now, Master::Clock::time_point when) {
+  return std::max(std::chrono::milliseconds(0),
+                  std::chrono::ceil<std::chrono::milliseconds>(when - now));
+}
+
+}  // namespace
+
+std::string describe_exit(int wait_status) {
+  if (WIFEXITED(wait_status)) {
+    return "exited with status " + std::to_string(WEXITSTATUS(wait_status));
+  }
+  if (WIFSIGNALED(wait_status)) {
+    const int signal_number = WTERMSIG(wait_status);
+    std::string text = "killed by signal " + std::to_string(signal_number) + " (" +
+                       ::strsignal(signal_number) + ")";
+    if (WCOREDUMP(wait_status)) {
+      text += ", core dumped";
+    }
+    return text;
+  }
+  return "stopped";
+}
+
+Master::Master(std::string config_path, std::shared_ptr<const Config> config)
+    : config_path_(std::move(config_path)),
+      config_(std::move(config)),
+      signals_({SIGHUP, SIGQUIT, SIGTERM, SIGINT, SIGUSR1, SIGCHLD}) {}
+
+Master::~Master() = default;
+
+int Master::run() {
+  std::string error;
+  if (!configure_error_log(config_->error_log, error)) {
+    spdlog::critical("{}", error);
+    return 1;
+  }
+  pid_file_ = PidFile::claim(config_->pid_file, error);
+  if (!pid_file_) {
+    spdlog::critical("{}", error);
+    return 1;
+  }
+  status_path_ = reload_status_path(config_->pid_file);
+  std::error_code ignored;
+  const auto absolute = std::filesystem::absolute(config_path_, ignored);
+  ProcessTitle::set("relay7: master process " +
+                    (absolute.empty() ? config_path_ : absolute.string()));
+  if (!start()) {
+    return 1;
+  }
+  while (phase_ == Phase::running || has_children()) {
+    loop_once();
+  }
+  ::unlink(status_path_.c_str());
+  spdlog::info("master process exiting");
+  return exit_status_;
+}
+
+bool Master::start() {
+  std::string error;
+  std::unique_ptr<Generation> first = prepare_generation(config_, error);
+  if (!first) {
+    spdlog::critical("{}", error);
+    return false;
+  }
+  generations_.push_back(std::move(first));
+  spdlog::info("relay7 master started, generation 1 with {} worker(s)",
+               generations_.back()->slots.size());
+  return true;
+}
+
+void Master::loop_once() {
+  std::vector<pollfd> fds;
+  for (const auto& generation : generations_) {
+    for (const WorkerSlot& slot : generation->slots) {
+      if (slot.ready.valid()) {
+        fds.push_back(pollfd{slot.ready.get(), POLLIN, 0});
+      }
+    }
+  }
+  signals_.wait(fds, time_to_next_deadline(Clock::now()));
+  for (int signal_number : signals_.take_pending()) {
+    handle_signal(signal_number);
+  }
+  read_ready_pipes(fds);
+  const auto now = Clock::now();
+  reap_children(now);
+  settle_starting_generation(now);
+  enforce_deadlines(now);
+  respawn_due_workers(now);
+  drop_finished_generations();
+  if (reload_pending_ && phase_ == Phase::running && starting() == nullptr) {
+    reload_pending_ = false;
+    reload();
+  }
+}
+
+std::optional<std::chrono::milliseconds> Master::time_to_next_deadline(
+    Clock::time_point now) const {
+  std::optional<Clock::time_point> next = shutdown_deadline_;
+  const auto consider = [&next](Clock::time_point when) {
+    if (!next || when < *next) {
+      next = when;
+    }
+  };
+  for (const auto& generation : generations_) {
+    if (generation->state != GenerationState::serving) {
+      consider(generation->deadline);
+    }
+    for (const WorkerSlot& slot : generation->slots) {
+      if (slot.respawn_at) {
+        consider(*slot.respawn_at);
+      }
+    }
+  }
+  if (!next) {
+    return std::nullopt;
+  }
+  return until(now, *next);
+}
+
+void Master::handle_signal(int signal_number) {
+  switch (signal_number) {
+    case SIGHUP:
+      if (phase_ != Phase::running) {
+        return;
+      }
+      // One reload at a time: a HUP during a reload runs after it, with the file as it is then.
+      if (starting() != nullptr) {
+        reload_pending_ = true;
+      } else {
+        reload();
+      }
+      return;
+    case SIGQUIT:
+      begin_shutdown(Phase::quitting, SIGQUIT);
+      return;
+    case SIGTERM:
+    case SIGINT:
+      begin_shutdown(Phase::terminating, SIGTERM);
+      return;
+    case SIGUSR1:
+      reopen_logs();
+      return;
+    default:
+      return;  // SIGCHLD: children are reaped on every turn of the loop
+  }
+}
+
+void Master::reload() {
+  ++reloads_;
+  spdlog::info("reloading configuration \"{}\"", config_path_);
+  ConfigLoadResult loaded = load_config_file(config_path_);
+  if (!loaded.ok()) {
+    record_reload(false, join_lines(loaded.errors));
+    return;
+  }
+  auto config = std::make_shared<const Config>(std::move(*loaded.config));
+  if (config->pid_file != config_->pid_file) {
+    spdlog::warn("pid_file changed to \"{}\": the new path takes effect at the next restart",
+                 config->pid_file);
+  }
+  std::string error;
+  std::unique_ptr<Generation> generation = prepare_generation(std::move(config), error);
+  if (!generation) {
+    record_reload(false, config_path_ + ": " + error);
+    return;
+  }
+  generations_.push_back(std::move(generation));
+}
+
+std::unique_ptr<Master::Generation> Master::prepare_generation(std::shared_ptr<const Config> config,
+                                                               std::string& error) {
+  auto generation = std::make_unique<Generation>();
+  const auto credentials = resolve_credentials(*config, error);
+  if (!credentials) {
+    return nullptr;
+  }
+  const RouteTable routes(*config);
+  auto sockets = listeners_.acquire(routes.listeners(), error);
+  if (!sockets) {
+    return nullptr;
+  }
+  if (!same_error_log(config->error_log, config_->error_log) &&
+      !configure_error_log(config->error_log, error)) {
+    return nullptr;
+  }
+  generation->number = ++last_generation_;
+  generation->config = std::move(config);
+  generation->credentials = *credentials;
+  generation->sockets = std::move(*sockets);
+  generation->state = GenerationState::starting;
+  generation->deadline = Clock::now() + kStartTimeout;
+  generation->slots.resize(worker_count(*generation->config));
+  for (WorkerSlot& slot : generation->slots) {
+    if (!spawn_into(*generation, slot)) {
+      generation->failure = "cannot start worker processes";
+      break;
+    }
+  }
+  return generation;
+}
+
+bool Master::spawn_into(Generation& generation, WorkerSlot& slot) {
+  WorkerLaunch launch;
+  launch.config = generation.config;
+  for (const SharedListenSocket& socket : generation.sockets) {
+    launch.listen_fds.push_back(socket->get());
+  }
+  launch.credentials = generation.credentials;
+  launch.foreign_fds = foreign_descriptors(generation);
+  launch.master_signals = &signals_;
+  std::string error;
+  std::optional<SpawnedWorker> spawned = spawn_worker(launch, error);
+  if (!spawned) {
+    spdlog::error("{}", error);
+    return false;
+  }
+  slot.pid = spawned->pid;
+  slot.ready = std::move(spawned->ready);
+  slot.ready_message.clear();
+  slot.ready_reported = false;
+  slot.started = Clock::now();
+  slot.respawn_at.reset();
+  spdlog::info("started worker process {} (generation {})", slot.pid, generation.number);
+  return true;
+}
+
+std::vector<int> Master::foreign_descriptors(const Generation& generation) {
+  std::vector<int> own;
+  for (const SharedListenSocket& socket : generation.sockets) {
+    own.push_back(socket->get());
+  }
+  std::vector<int> foreign;
+  for (int fd : listeners_.open_descriptors()) {
+    if (std::find(own.begin(), own.end(), fd) == own.end()) {
+      foreign.push_back(fd);
+    }
+  }
+  for (const auto& other : generations_) {
+    for (const WorkerSlot& slot : other->slots) {
+      if (slot.ready.valid()) {
+        foreign.push_back(slot.ready.get());
+      }
+    }
+  }
+  for (const WorkerSlot& slot : generation.slots) {
+    if (slot.ready.valid()) {
+      foreign.push_back(slot.ready.get());
+    }
+  }
+  return foreign;
+}
+
+void Master::read_ready_pipes(const std::vector<pollfd>& fds) {
+  for (const pollfd& polled : fds) {
+    if (polled.revents == 0) {
+      continue;
+    }
+    for (const auto& generation : generations_) {
+      for (WorkerSlot& slot : generation->slots) {
+        if (slot.ready.valid() && slot.ready.get() == polled.fd) {
+          read_ready_pipe(*generation, slot);
+        }
+      }
+    }
+  }
+}
+
+void Master::read_ready_pipe(Generation& generation, WorkerSlot& slot) {
+  char buffer[512];
+  const ssize_t n = ::read(slot.ready.get(), buffer, sizeof buffer);
+  if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
+    return;
+  }
+  if (n > 0 && slot.ready_message.size() < 4096) {
+    slot.ready_message.append(buffer, static_cast<size_t>(n));
+    if (slot.ready_message.find('\n') == std::string::npos) {
+      return;
+    }
+  }
+  slot.ready.reset();
+  if (slot.ready_message == kWorkerReady) {
+    slot.ready_reported = true;
+    return;
+  }
+  std::string reason = slot.ready_message;
+  if (reason.starts_with(kWorkerFailed)) {
+    reason = reason.substr(kWorkerFailed.size());
+  }
+  while (!reason.empty() && reason.back() == '\n') {
+    reason.pop_back();
+  }
+  if (reason.empty()) {
+    reason = "worker process " + std::to_string(slot.pid) + " exited before it was ready";
+  }
+  if (generation.state == GenerationState::starting && generation.failure.empty()) {
+    generation.failure = reason;
+  }
+}
+
+void Master::settle_starting_generation(Clock::time_point now) {
+  Generation* generation = starting();
+  if (generation == nullptr) {
+    return;
+  }
+  if (generation->failure.empty() && now >= generation->deadline) {
+    generation->failure =
+        "worker processes not ready within " + std::to_string(kStartTimeout.count()) + "ms";
+  }
+  if (!generation->failure.empty()) {
+    fail_starting(*generation);
+    return;
+  }
+  const bool all_ready = std::all_of(generation->slots.begin(), generation->slots.end(),
+                                     [](const WorkerSlot& slot) { return slot.ready_reported; });
+  if (all_ready) {
+    promote(*generation);
+  }
+}
+
+void Master::promote(Generation& generation) {
+  const auto now = Clock::now();
+  if (Generation* old = serving()) {
+    old->state = GenerationState::draining;
+    old->deadline = now + old->config->shutdown_timeout + kDrainGrace;
+    signal_generation(*old, SIGQUIT);
+    spdlog::info("generation {} draining", old->number);
+  }
+  generation.state = GenerationState::serving;
+  config_ = generation.config;
+  spdlog::info("generation {} serving with {} worker(s)", generation.number,
+               generation.slots.size());
+  bound_draining_generations(now);
+  record_reload(true, "");
+  if (phase_ != Phase::running) {
+    signal_generation(generation, phase_ == Phase::quitting ? SIGQUIT : SIGTERM);
+  }
+}
+
+void Master::fail_starting(Generation& generation) {
+  // Workers that already reported ready may have accepted connections: let them finish.
+  generation.state = GenerationState::draining;
+  generation.deadline = Clock::now() + generation.config->shutdown_timeout + kDrainGrace;
+  signal_generation(generation, SIGQUIT);
+  std::string error;
+  if (config_ != generation.config && !configure_error_log(config_->error_log, error)) {
+    spdlog::error("{}", error);
+  }
+  if (serving() == nullptr) {
+    // The first generation: nothing serves, so there is nothing to keep running.
+    spdlog::critical("{}", generation.failure);
+    begin_shutdown(Phase::terminating, SIGTERM);
+    exit_status_ = 1;
+    return;
+  }
+  record_reload(false, generation.failure);
+}
+
+void Master::record_reload(bool ok, const std::string& error) {
+  const Generation* current = serving();
+  if (ok) {
+    if (reloads_ > 0) {
+      spdlog::info("reload {} succeeded: generation {} serving", reloads_, current->number);
+    }
+  } else {
+    spdlog::error("reload failed, generation {} keeps serving:", current ? current->number : 0);
+    size_t start = 0;
+    while (start <= error.size()) {
+      const size_t end = std::min(error.find('\n', start), error.size());
+      spdlog::error("{}", error.substr(start, end - start));
+      start = end + 1;
+    }
+  }
+  ReloadStatus status;
+  status.master_pid = ::getpid();
+  status.reloads = reloads_;
+  status.generation = current ? current->number : 0;
+  status.ok = ok;
+  status.error = error;
+  status.time = utc_timestamp();
+  std::string write_error;
+  if (!write_reload_status(status_path_, status, write_error)) {
+    spdlog::warn("{}", write_error);
+  }
+}
+
+void Master::begin_shutdown(Phase phase, int signal_number) {
+  if (phase_ == Phase::terminating || phase_ == phase) {
+    return;
+  }
+  phase_ = phase;
+  reload_pending_ = false;
+  Duration grace = kFastShutdownGrace;
+  if (phase == Phase::quitting) {
+    grace = kDrainGrace;
+    for (const auto& generation : generations_) {
+      grace = std::max(grace, generation->config->shutdown_timeout + kDrainGrace);
+    }
+  }
+  shutdown_deadline_ = Clock::now() + grace;
+  spdlog::info("{} shutdown", phase == Phase::quitting ? "graceful" : "fast");
+  for (const auto& generation : generations_) {
+    for (WorkerSlot& slot : generation->slots) {
+      slot.respawn_at.reset();
+    }
+  }
+  signal_all(signal_number);
+}
+
+void Master::reopen_logs() {
+  std::string error;
+  if (!configure_error_log(config_->error_log, error)) {
+    spdlog::error("{}", error);
+  }
+  spdlog::info("log files reopened");
+  signal_all(SIGUSR1);
+}
+
+void Master::reap_children(Clock::time_point now) {
+  while (true) {
+    int status = 0;
+    const pid_t pid = ::waitpid(-1, &status, WNOHANG);
+    if (pid <= 0) {
+      return;
+    }
+    for (const auto& generation : generations_) {
+      for (WorkerSlot& slot : generation->slots) {
+        if (slot.pid == pid) {
+          on_worker_exit(*generation, slot, status, now);
+        }
+      }
+    }
+  }
+}
+
+void Master::on_worker_exit(Generation& generation, WorkerSlot& slot, int status,
+                            Clock::time_point now) {
+  const pid_t pid = std::exchange(slot.pid, -1);
+  const std::string how = describe_exit(status);
+  const bool expected = phase_ != Phase::running || generation.state != GenerationState::serving;
+  if (expected) {
+    spdlog::info("worker process {} (generation {}) {}", pid, generation.number, how);
+    if (generation.state == GenerationState::starting && !slot.ready_reported &&
+        generation.failure.empty()) {
+      generation.failure = "worker process " + std::to_string(pid) + " " + how;
+    }
+    return;
+  }
+  const auto lifetime = std::chrono::duration_cast<std::chrono::milliseconds>(now - slot.started);
+  const auto delay = slot.backoff.next_delay(lifetime);
+  slot.respawn_at = now + delay;
+  slot.ready.reset();
+  spdlog::error("worker process {} (generation {}) {}; replacing it{}", pid, generation.number, how,
+                delay.count() > 0 ? " in " + std::to_string(delay.count()) + "ms" : std::string());
+}
+
+void Master::respawn_due_workers(Clock::time_point now) {
+  Generation* generation = serving();
+  if (generation == nullptr || phase_ != Phase::running) {
+    return;
+  }
+  for (WorkerSlot& slot : generation->slots) {
+    if (slot.respawn_at && *slot.respawn_at <= now && !spawn_into(*generation, slot)) {
+      slot.respawn_at = now + slot.backoff.next_delay(std::chrono::milliseconds(0));
+    }
+  }
+}
+
+void Master::enforce_deadlines(Clock::time_point now) {
+  for (const auto& generation : generations_) {
+    const bool ending = generation->state == GenerationState::draining ||
+                        generation->state == GenerationState::terminating;
+    if (ending && now >= generation->deadline) {
+      spdlog::warn("generation {} did not finish in time: killing its workers", generation->number);
+      signal_generation(*generation, SIGKILL);
+      generation->deadline = now + kFastShutdownGrace;
+    }
+  }
+  if (shutdown_deadline_ && now >= *shutdown_deadline_ && !killed_at_shutdown_) {
+    spdlog::warn("workers still running at the end of the shutdown: killing them");
+    killed_at_shutdown_ = true;
+    signal_all(SIGKILL);
+    shutdown_deadline_ = now + kFastShutdownGrace;
+  }
+}
+
+void Master::bound_draining_generations(Clock::time_point now) {
+  size_t draining = 0;
+  for (auto it = generations_.rbegin(); it != generations_.rend(); ++it) {
+    Generation& generation = **it;
+    if (generation.state != GenerationState::draining) {
+      continue;
+    }
+    if (++draining > kMaxDrainingGenerations) {
+      spdlog::warn("too many generations draining: cutting generation {} off", generation.number);
+      generation.state = GenerationState::terminating;
+      generation.deadline = now + kFastShutdownGrace;
+      signal_generation(generation, SIGTERM);
+    }
+  }
+}
+
+void Master::drop_finished_generations() {
+  std::erase_if(generations_, [](const std::unique_ptr<Generation>& generation) {
+    if (generation->state == GenerationState::serving ||
+        generation->state == GenerationState::starting) {
+      return false;
+    }
+    return std::none_of(generation->slots.begin(), generation->slots.end(),
+                        [](const WorkerSlot& slot) { return slot.pid > 0; });
+  });
+  if (phase_ != Phase::running) {
+    std::erase_if(generations_, [](const std::unique_ptr<Generation>& generation) {
+      return std::none_of(generation->slots.begin(), generation->slots.end(),
+                          [](const WorkerSlot& slot) { return slot.pid > 0; });
+    });
+  }
+}
+
+void Master::signal_generation(Generation& generation, int signal_number) {
+  for (const WorkerSlot& slot : generation.slots) {
+    if (slot.pid > 0) {
+      ::kill(slot.pid, signal_number);
+    }
+  }
+}
+
+void Master::signal_all(int signal_number) {
+  for (const auto& generation : generations_) {
+    signal_generation(*generation, signal_number);
+  }
+}
+
+bool Master::has_children() const {
+  return std::any_of(generations_.begin(), generations_.end(), [](const auto& generation) {
+    return std::any_of(generation->slots.begin(), generation->slots.end(),
+                       [](const WorkerSlot& slot) { return slot.pid > 0; });
+  });
+}
+
+Master::Generation* Master::serving() {
+  for (const auto& generation : generations_) {
+    if (generation->state == GenerationState::serving) {
+      return generation.get();
+    }
+  }
+  return nullptr;
+}
+
+Master::Generation* Master::starting() {
+  for (const auto& generation : generations_) {
+    if (generation->state == GenerationState::starting) {
+      return generation.get();
+    }
+  }
+  return nullptr;
+}
+
+}  // namespace relay7
