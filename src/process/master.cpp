@@ -116,8 +116,8 @@ void Master::loop_once() {
   std::vector<pollfd> fds;
   for (const auto& generation : generations_) {
     for (const WorkerSlot& slot : generation->slots) {
-      if (slot.ready.valid()) {
-        fds.push_back(pollfd{slot.ready.get(), POLLIN, 0});
+      if (slot.reports.valid()) {
+        fds.push_back(pollfd{slot.reports.get(), POLLIN, 0});
       }
     }
   }
@@ -125,14 +125,15 @@ void Master::loop_once() {
   for (int signal_number : signals_.take_pending()) {
     handle_signal(signal_number);
   }
-  read_ready_pipes(fds);
+  read_reports(fds);
   const auto now = Clock::now();
   reap_children(now);
   settle_starting_generation(now);
+  settle_switch(now);
   enforce_deadlines(now);
   respawn_due_workers(now);
   drop_finished_generations();
-  if (reload_pending_ && phase_ == Phase::running && starting() == nullptr) {
+  if (reload_pending_ && phase_ == Phase::running && !reload_in_progress()) {
     reload_pending_ = false;
     reload();
   }
@@ -146,6 +147,9 @@ std::optional<std::chrono::milliseconds> Master::time_to_next_deadline(
       next = when;
     }
   };
+  if (pending_switch_) {
+    consider(pending_switch_->give_up_at);
+  }
   for (const auto& generation : generations_) {
     if (generation->state != GenerationState::serving) {
       consider(generation->deadline);
@@ -169,7 +173,7 @@ void Master::handle_signal(int signal_number) {
         return;
       }
       // One reload at a time: a HUP during a reload runs after it, with the file as it is then.
-      if (starting() != nullptr) {
+      if (reload_in_progress()) {
         reload_pending_ = true;
       } else {
         reload();
@@ -260,9 +264,10 @@ bool Master::spawn_into(Generation& generation, WorkerSlot& slot) {
     return false;
   }
   slot.pid = spawned->pid;
-  slot.ready = std::move(spawned->ready);
-  slot.ready_message.clear();
+  slot.reports = std::move(spawned->reports);
+  slot.partial_report.clear();
   slot.ready_reported = false;
+  slot.drain_reported = false;
   slot.started = Clock::now();
   slot.respawn_at.reset();
   spdlog::info("started worker process {} (generation {})", slot.pid, generation.number);
@@ -282,63 +287,74 @@ std::vector<int> Master::foreign_descriptors(const Generation& generation) {
   }
   for (const auto& other : generations_) {
     for (const WorkerSlot& slot : other->slots) {
-      if (slot.ready.valid()) {
-        foreign.push_back(slot.ready.get());
+      if (slot.reports.valid()) {
+        foreign.push_back(slot.reports.get());
       }
     }
   }
   for (const WorkerSlot& slot : generation.slots) {
-    if (slot.ready.valid()) {
-      foreign.push_back(slot.ready.get());
+    if (slot.reports.valid()) {
+      foreign.push_back(slot.reports.get());
     }
   }
   return foreign;
 }
 
-void Master::read_ready_pipes(const std::vector<pollfd>& fds) {
+void Master::read_reports(const std::vector<pollfd>& fds) {
   for (const pollfd& polled : fds) {
     if (polled.revents == 0) {
       continue;
     }
     for (const auto& generation : generations_) {
       for (WorkerSlot& slot : generation->slots) {
-        if (slot.ready.valid() && slot.ready.get() == polled.fd) {
-          read_ready_pipe(*generation, slot);
+        if (slot.reports.valid() && slot.reports.get() == polled.fd) {
+          read_report_pipe(*generation, slot);
         }
       }
     }
   }
 }
 
-void Master::read_ready_pipe(Generation& generation, WorkerSlot& slot) {
+void Master::read_report_pipe(Generation& generation, WorkerSlot& slot) {
+  constexpr size_t kMaxReportLine = 4096;
   char buffer[512];
-  const ssize_t n = ::read(slot.ready.get(), buffer, sizeof buffer);
+  const ssize_t n = ::read(slot.reports.get(), buffer, sizeof buffer);
   if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
     return;
   }
-  if (n > 0 && slot.ready_message.size() < 4096) {
-    slot.ready_message.append(buffer, static_cast<size_t>(n));
-    if (slot.ready_message.find('\n') == std::string::npos) {
-      return;
+  if (n <= 0) {
+    slot.reports.reset();
+    if (!slot.ready_reported && generation.state == GenerationState::starting &&
+        generation.failure.empty()) {
+      generation.failure =
+          "worker process " + std::to_string(slot.pid) + " exited before it was ready";
     }
-  }
-  slot.ready.reset();
-  if (slot.ready_message == kWorkerReady) {
-    slot.ready_reported = true;
     return;
   }
-  std::string reason = slot.ready_message;
-  if (reason.starts_with(kWorkerFailed)) {
-    reason = reason.substr(kWorkerFailed.size());
+  slot.partial_report.append(buffer, static_cast<size_t>(n));
+  size_t newline;
+  while ((newline = slot.partial_report.find('\n')) != std::string::npos) {
+    const std::string line = slot.partial_report.substr(0, newline);
+    slot.partial_report.erase(0, newline + 1);
+    handle_report(generation, slot, line);
   }
-  while (!reason.empty() && reason.back() == '\n') {
-    reason.pop_back();
+  if (slot.partial_report.size() > kMaxReportLine) {
+    slot.partial_report.clear();
   }
-  if (reason.empty()) {
-    reason = "worker process " + std::to_string(slot.pid) + " exited before it was ready";
-  }
-  if (generation.state == GenerationState::starting && generation.failure.empty()) {
-    generation.failure = reason;
+}
+
+void Master::handle_report(Generation& generation, WorkerSlot& slot, std::string_view line) {
+  if (line == kWorkerReady) {
+    slot.ready_reported = true;
+    // A replacement for a crashed worker joins a generation that already serves.
+    if (generation.state == GenerationState::serving && phase_ == Phase::running) {
+      ::kill(slot.pid, SIGUSR2);
+    }
+  } else if (line == kWorkerDraining) {
+    slot.drain_reported = true;
+  } else if (line.starts_with(kWorkerFailed) && generation.state == GenerationState::starting &&
+             generation.failure.empty()) {
+    generation.failure = std::string(line.substr(kWorkerFailed.size()));
   }
 }
 
@@ -364,21 +380,49 @@ void Master::settle_starting_generation(Clock::time_point now) {
 
 void Master::promote(Generation& generation) {
   const auto now = Clock::now();
-  if (Generation* old = serving()) {
+  Generation* old = serving();
+  // The new generation starts accepting before the old one stops, so the listeners are never
+  // without an acceptor for longer than a signal takes.
+  generation.state = GenerationState::serving;
+  config_ = generation.config;
+  signal_generation(generation, SIGUSR2);
+  spdlog::info("generation {} serving with {} worker(s)", generation.number,
+               generation.slots.size());
+  pending_switch_.reset();
+  if (old != nullptr) {
+    pending_switch_ = PendingSwitch{old->number, now + kDrainReportTimeout};
     old->state = GenerationState::draining;
     old->deadline = now + old->config->shutdown_timeout + kDrainGrace;
     signal_generation(*old, SIGQUIT);
     spdlog::info("generation {} draining", old->number);
   }
-  generation.state = GenerationState::serving;
-  config_ = generation.config;
-  spdlog::info("generation {} serving with {} worker(s)", generation.number,
-               generation.slots.size());
   bound_draining_generations(now);
-  record_reload(true, "");
+  if (!pending_switch_) {
+    record_reload(true, "");
+  }
   if (phase_ != Phase::running) {
     signal_generation(generation, phase_ == Phase::quitting ? SIGQUIT : SIGTERM);
   }
+}
+
+void Master::settle_switch(Clock::time_point now) {
+  if (!pending_switch_) {
+    return;
+  }
+  const Generation* old = find(pending_switch_->old_generation);
+  const bool all_stopped =
+      old == nullptr || std::all_of(old->slots.begin(), old->slots.end(), [](const WorkerSlot& slot) {
+        return slot.pid <= 0 || slot.drain_reported;
+      });
+  if (!all_stopped && now < pending_switch_->give_up_at) {
+    return;
+  }
+  if (!all_stopped) {
+    spdlog::warn("generation {} did not confirm that it stopped accepting",
+                 pending_switch_->old_generation);
+  }
+  pending_switch_.reset();
+  record_reload(true, "");
 }
 
 void Master::fail_starting(Generation& generation) {
@@ -493,7 +537,7 @@ void Master::on_worker_exit(Generation& generation, WorkerSlot& slot, int status
   const auto lifetime = std::chrono::duration_cast<std::chrono::milliseconds>(now - slot.started);
   const auto delay = slot.backoff.next_delay(lifetime);
   slot.respawn_at = now + delay;
-  slot.ready.reset();
+  slot.reports.reset();
   spdlog::error("worker process {} (generation {}) {}; replacing it{}", pid, generation.number, how,
                 delay.count() > 0 ? " in " + std::to_string(delay.count()) + "ms" : std::string());
 }
@@ -590,6 +634,17 @@ Master::Generation* Master::serving() {
   }
   return nullptr;
 }
+
+Master::Generation* Master::find(uint64_t number) {
+  for (const auto& generation : generations_) {
+    if (generation->number == number) {
+      return generation.get();
+    }
+  }
+  return nullptr;
+}
+
+bool Master::reload_in_progress() { return starting() != nullptr || pending_switch_.has_value(); }
 
 Master::Generation* Master::starting() {
   for (const auto& generation : generations_) {

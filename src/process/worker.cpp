@@ -25,11 +25,12 @@ Worker::Worker(std::shared_ptr<const Config> config, std::shared_ptr<AccessLog> 
   for (size_t i = 0; i < listen_fds.size(); ++i) {
     auto slot = std::make_unique<ListenerSlot>(ListenerSlot{this, i, nullptr});
     slot->listener.reset(evconnlistener_new(base_.get(), &Worker::on_accept, slot.get(),
-                                            LEV_OPT_CLOSE_ON_EXEC, -1, listen_fds[i]));
+                                            LEV_OPT_CLOSE_ON_EXEC | LEV_OPT_DISABLED, -1,
+                                            listen_fds[i]));
     evconnlistener_set_error_cb(slot->listener.get(), &Worker::on_accept_error);
     listeners_.push_back(std::move(slot));
   }
-  for (int signal : {SIGQUIT, SIGTERM, SIGINT, SIGUSR1}) {
+  for (int signal : {SIGQUIT, SIGTERM, SIGINT, SIGUSR1, SIGUSR2}) {
     add_signal(signal);
   }
   tick_.reset(event_new(base_.get(), -1, EV_PERSIST, &Worker::on_tick, this));
@@ -54,6 +55,16 @@ int Worker::run() {
   return 0;
 }
 
+void Worker::start_accepting() {
+  if (accepting_ || draining_) {
+    return;
+  }
+  accepting_ = true;
+  for (auto& slot : listeners_) {
+    evconnlistener_enable(slot->listener.get());
+  }
+}
+
 void Worker::drain() {
   if (draining_) {
     return;
@@ -61,6 +72,9 @@ void Worker::drain() {
   draining_ = true;
   for (auto& slot : listeners_) {
     evconnlistener_disable(slot->listener.get());
+  }
+  if (on_drain_started_) {
+    on_drain_started_();
   }
   context_->set_draining();
   context_->close_idle_upstreams();
@@ -132,6 +146,8 @@ void Worker::on_signal(evutil_socket_t signal, short, void* context) {
     self->drain();
   } else if (signal == SIGUSR1) {
     self->reopen_logs();
+  } else if (signal == SIGUSR2) {
+    self->start_accepting();
   } else {
     self->stop();
   }
@@ -140,7 +156,7 @@ void Worker::on_signal(evutil_socket_t signal, short, void* context) {
 void Worker::on_tick(evutil_socket_t, short, void* context) {
   auto* self = static_cast<Worker*>(context);
   self->context_->access_log().flush();
-  if (self->accept_paused_ && !self->draining_) {
+  if (self->accept_paused_ && self->accepting_ && !self->draining_) {
     self->accept_paused_ = false;
     for (auto& listener : self->listeners_) {
       evconnlistener_enable(listener->listener.get());

@@ -29,9 +29,11 @@ void report(int fd, std::string_view message) {
   }
 }
 
-int fail_start(int ready_fd, const std::string& error) {
+void report_line(int fd, std::string_view line) { report(fd, std::string(line) + "\n"); }
+
+int fail_start(int reports_fd, const std::string& error) {
   spdlog::error("worker cannot start: {}", error);
-  report(ready_fd, std::string(kWorkerFailed) + error + "\n");
+  report_line(reports_fd, std::string(kWorkerFailed) + error);
   return 1;
 }
 
@@ -53,8 +55,10 @@ int serve(const WorkerLaunch& launch, int ready_fd) {
     return fail_start(ready_fd, error);
   }
   Worker worker(launch.config, std::move(access_log), launch.listen_fds);
-  report(ready_fd, kWorkerReady);
-  ::close(ready_fd);
+  // The master counts a reload as done only once every old worker has stopped accepting, so
+  // that no connection made after that lands on the old table.
+  worker.on_drain_started([ready_fd] { report_line(ready_fd, kWorkerDraining); });
+  report_line(ready_fd, kWorkerReady);
   // Signals that came during start-up were held back; the worker's own handlers take them now.
   launch.master_signals->unblock();
   return worker.run();

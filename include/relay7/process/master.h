@@ -33,6 +33,8 @@ class Master {
  public:
   using Clock = std::chrono::steady_clock;
 
+  // How long old workers have to confirm that they stopped accepting.
+  static constexpr std::chrono::milliseconds kDrainReportTimeout{3000};
   // How long a new generation has to report ready before the reload counts as failed.
   static constexpr std::chrono::milliseconds kStartTimeout{10000};
   // Extra time a draining worker gets past shutdown_timeout (which it enforces itself) before
@@ -57,9 +59,10 @@ class Master {
 
   struct WorkerSlot {
     pid_t pid = -1;  // -1: not running (waiting to be respawned, or gone)
-    UniqueFd ready;  // open until the worker reported its start
-    std::string ready_message;
+    UniqueFd reports;  // see SpawnedWorker::reports
+    std::string partial_report;
     bool ready_reported = false;
+    bool drain_reported = false;
     Clock::time_point started;
     std::optional<Clock::time_point> respawn_at;
     RespawnBackoff backoff;
@@ -90,9 +93,11 @@ class Master {
   bool spawn_into(Generation& generation, WorkerSlot& slot);
   std::vector<int> foreign_descriptors(const Generation& generation);
 
-  void read_ready_pipes(const std::vector<pollfd>& fds);
-  void read_ready_pipe(Generation& generation, WorkerSlot& slot);
+  void read_reports(const std::vector<pollfd>& fds);
+  void read_report_pipe(Generation& generation, WorkerSlot& slot);
+  void handle_report(Generation& generation, WorkerSlot& slot, std::string_view line);
   void settle_starting_generation(Clock::time_point now);
+  void settle_switch(Clock::time_point now);
   void promote(Generation& generation);
   void fail_starting(Generation& generation);
   void record_reload(bool ok, const std::string& error);
@@ -109,6 +114,8 @@ class Master {
   bool has_children() const;
   Generation* serving();
   Generation* starting();
+  Generation* find(uint64_t number);
+  bool reload_in_progress();
 
   std::string config_path_;
   std::shared_ptr<const Config> config_;  // the serving generation's config
@@ -120,6 +127,12 @@ class Master {
   uint64_t last_generation_ = 0;
   uint64_t reloads_ = 0;
   bool reload_pending_ = false;
+  // After a switch, the reload is reported done once the old generation has stopped accepting.
+  struct PendingSwitch {
+    uint64_t old_generation = 0;
+    Clock::time_point give_up_at;
+  };
+  std::optional<PendingSwitch> pending_switch_;
   Phase phase_ = Phase::running;
   std::optional<Clock::time_point> shutdown_deadline_;
   bool killed_at_shutdown_ = false;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -13,8 +14,13 @@ namespace relay7 {
 // One event loop serving one config: its listeners, its client connections, its upstream pools.
 // The listening sockets are inherited (the master owns them); the worker only accepts on them.
 //
-// Signals: SIGQUIT drains (stop accepting, finish in-flight requests, exit; bounded by
-// shutdown_timeout); SIGTERM and SIGINT stop at once; SIGUSR1 reopens the log files.
+// It accepts nothing until start_accepting() (SIGUSR2 from the master): a new generation only
+// takes connections once all of it is ready, so a reload switches tables at one moment and a
+// generation that fails to start never served anything.
+//
+// Signals: SIGUSR2 starts accepting; SIGQUIT drains (stop accepting, finish in-flight requests,
+// exit; bounded by shutdown_timeout); SIGTERM and SIGINT stop at once; SIGUSR1 reopens the log
+// files.
 class Worker {
  public:
   // `listen_fds[i]` serves RouteTable::listeners()[i] of `config`.
@@ -26,9 +32,12 @@ class Worker {
 
   // Runs until stopped or drained; returns the process exit status.
   int run();
+  void start_accepting();
   void drain();
   void stop();
   void reopen_logs();
+  // Called once drain() has stopped accepting.
+  void on_drain_started(std::function<void()> callback) { on_drain_started_ = std::move(callback); }
 
  private:
   struct ListenerSlot {
@@ -54,6 +63,8 @@ class Worker {
   std::vector<EventPtr> signals_;
   EventPtr tick_;
   EventPtr shutdown_deadline_;
+  std::function<void()> on_drain_started_;
+  bool accepting_ = false;
   bool draining_ = false;
   bool accept_paused_ = false;
 };

@@ -28,15 +28,16 @@ struct WorkerLaunch {
 
 struct SpawnedWorker {
   pid_t pid = -1;
-  // Readable when the worker has started: "ok\n", or "error: why\n" before it exits; end of file
-  // without either means it died first.
-  UniqueFd ready;
+  // The worker's reports, one line each: "ok" once it accepts, or "error: why" before it exits;
+  // later "draining" once it has stopped accepting. End of file means it is gone.
+  UniqueFd reports;
 };
 
 // Forks a worker process. Returns in the master only; the child serves and then _exits.
 std::optional<SpawnedWorker> spawn_worker(const WorkerLaunch& launch, std::string& error);
 
-inline constexpr std::string_view kWorkerReady = "ok\n";
+inline constexpr std::string_view kWorkerReady = "ok";
 inline constexpr std::string_view kWorkerFailed = "error: ";
+inline constexpr std::string_view kWorkerDraining = "draining";
 
 }  // namespace relay7
