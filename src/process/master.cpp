@@ -411,9 +411,9 @@ void Master::settle_switch(Clock::time_point now) {
   }
   const Generation* old = find(pending_switch_->old_generation);
   const bool all_stopped =
-      old == nullptr || std::all_of(old->slots.begin(), old->slots.end(), [](const WorkerSlot& slot) {
-        return slot.pid <= 0 || slot.drain_reported;
-      });
+      old == nullptr ||
+      std::all_of(old->slots.begin(), old->slots.end(),
+                  [](const WorkerSlot& slot) { return slot.pid <= 0 || slot.drain_reported; });
   if (!all_stopped && now < pending_switch_->give_up_at) {
     return;
   }
@@ -644,7 +644,9 @@ Master::Generation* Master::find(uint64_t number) {
   return nullptr;
 }
 
-bool Master::reload_in_progress() { return starting() != nullptr || pending_switch_.has_value(); }
+bool Master::reload_in_progress() {
+  return starting() != nullptr || pending_switch_.has_value();
+}
 
 Master::Generation* Master::starting() {
   for (const auto& generation : generations_) {

@@ -29,7 +29,9 @@ void report(int fd, std::string_view message) {
   }
 }
 
-void report_line(int fd, std::string_view line) { report(fd, std::string(line) + "\n"); }
+void report_line(int fd, std::string_view line) {
+  report(fd, std::string(line) + "\n");
+}
 
 int fail_start(int reports_fd, const std::string& error) {
   spdlog::error("worker cannot start: {}", error);

@@ -371,7 +371,10 @@ AfterHead ProxyExchange::start_final_response(MessageHead& head, const BodyFrami
     body_mode_ = request_.client_http11 ? ResponseBodyMode::chunked : ResponseBodyMode::until_close;
     upstream_keep_alive_ = upstream_keep_alive_ && framing.chunked;
   }
-  client_keep_alive_ = request_.client_keep_alive && body_mode_ != ResponseBodyMode::until_close;
+  // A worker that began draining while this request was in flight ends the connection with this
+  // response, so a keep-alive client moves to the new generation without losing a request.
+  client_keep_alive_ = request_.client_keep_alive && !context_.draining() &&
+                       body_mode_ != ResponseBodyMode::until_close;
   build_client_response_head({head, body_mode_, client_keep_alive_, request_.client_http11, false},
                              scratch_);
   write_client(scratch_.data(), scratch_.size());

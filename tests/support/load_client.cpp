@@ -18,7 +18,9 @@ LoadClient::LoadClient(uint16_t port, Options options) : port_(port), options_(s
   }
 }
 
-LoadClient::~LoadClient() { stop(); }
+LoadClient::~LoadClient() {
+  stop();
+}
 
 LoadResult LoadClient::stop() {
   stopping_ = true;

@@ -1,5 +1,6 @@
 #include "reload_helpers.h"
 
+#include <filesystem>
 #include <thread>
 
 namespace relay7::testing {
@@ -30,6 +31,36 @@ std::optional<ReloadStatus> wait_for_reloads(const Relay7Process& relay, uint64_
       },
       timeout);
   return done ? status : std::nullopt;
+}
+
+HttpConnection open_echo_tunnel(uint16_t port) {
+  HttpConnection tunnel;
+  if (!tunnel.connect(port)) {
+    return tunnel;
+  }
+  tunnel.set_timeout(std::chrono::seconds(5));
+  const std::string request =
+      "GET /tunnel HTTP/1.1\r\nHost: ws.test\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n";
+  const auto response = tunnel.send_raw(request) ? tunnel.read_response() : std::nullopt;
+  if (!response || response->status != 101) {
+    tunnel.close();
+  }
+  return tunnel;
+}
+
+bool tunnel_echoes(HttpConnection& tunnel, const std::string& message) {
+  return tunnel.connected() && tunnel.send_raw(message) &&
+         tunnel.read_exactly(message.size()) == message;
+}
+
+size_t open_descriptor_count(pid_t pid) {
+  std::error_code error;
+  size_t count = 0;
+  for (auto it = std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd", error);
+       !error && it != std::filesystem::directory_iterator(); it.increment(error)) {
+    ++count;
+  }
+  return count;
 }
 
 bool wait_for_worker_count(const Relay7Process& relay, size_t count,

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "http_connection.h"
 #include "relay7/process/reload_status.h"
 #include "relay7_process.h"
 
@@ -23,6 +24,16 @@ std::optional<ReloadStatus> wait_for_reloads(const Relay7Process& relay, uint64_
 // timeout.
 bool wait_for_worker_count(const Relay7Process& relay, size_t count,
                            std::chrono::milliseconds timeout);
+
+// A connection through relay7 upgraded to a tunnel to the demo backend, which echoes bytes.
+// Returns a disconnected HttpConnection (last_error set) when the upgrade fails.
+HttpConnection open_echo_tunnel(uint16_t port);
+
+// Whether `tunnel` still echoes `message` through relay7.
+bool tunnel_echoes(HttpConnection& tunnel, const std::string& message);
+
+// Number of open descriptors of `pid` (/proc/PID/fd).
+size_t open_descriptor_count(pid_t pid);
 
 // Polls until `predicate` holds; false on timeout.
 bool eventually(const std::function<bool()>& predicate, std::chrono::milliseconds timeout);

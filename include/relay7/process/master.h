@@ -58,7 +58,7 @@ class Master {
   enum class Phase { running, quitting, terminating };
 
   struct WorkerSlot {
-    pid_t pid = -1;  // -1: not running (waiting to be respawned, or gone)
+    pid_t pid = -1;    // -1: not running (waiting to be respawned, or gone)
     UniqueFd reports;  // see SpawnedWorker::reports
     std::string partial_report;
     bool ready_reported = false;

@@ -98,7 +98,8 @@ TEST_P(ReloadUnderLoadTest, TwentyReloadsLoseNoRequestAndSwitchTables) {
   }
   const LoadResult result = load.stop();
 
-  EXPECT_EQ(result.failures, 0u) << "first failures: " << ::testing::PrintToString(result.failure_messages);
+  EXPECT_EQ(result.failures, 0u) << "first failures: "
+                                 << ::testing::PrintToString(result.failure_messages);
   EXPECT_GT(result.requests, 2000u);
   size_t old_table_answers = 0;
   for (const LoadSample& sample : result.samples) {
@@ -113,9 +114,14 @@ TEST_P(ReloadUnderLoadTest, TwentyReloadsLoseNoRequestAndSwitchTables) {
     EXPECT_LT(reloads_done(switches, sample.connected), reloads_at_send)
         << "a connection opened after reload " << reloads_at_send << " was answered by "
         << sample.server << ", opened "
-        << std::chrono::duration_cast<std::chrono::microseconds>(sample.connected - switches[reloads_at_send - 1].at).count()
+        << std::chrono::duration_cast<std::chrono::microseconds>(sample.connected -
+                                                                 switches[reloads_at_send - 1].at)
+               .count()
         << "us after the switch, sent "
-        << std::chrono::duration_cast<std::chrono::microseconds>(sample.sent - switches[reloads_at_send - 1].at).count() << "us";
+        << std::chrono::duration_cast<std::chrono::microseconds>(sample.sent -
+                                                                 switches[reloads_at_send - 1].at)
+               .count()
+        << "us";
     EXPECT_TRUE(sample.connection_close)
         << "an old worker kept its connection open after reload " << reloads_at_send;
   }
@@ -126,7 +132,9 @@ TEST_P(ReloadUnderLoadTest, TwentyReloadsLoseNoRequestAndSwitchTables) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Connections, ReloadUnderLoadTest, ::testing::Values(true, false),
-                         [](const auto& info) { return info.param ? "KeepAlive" : "NewConnectionPerRequest"; });
+                         [](const auto& info) {
+                           return info.param ? "KeepAlive" : "NewConnectionPerRequest";
+                         });
 
 }  // namespace
 }  // namespace relay7::testing
