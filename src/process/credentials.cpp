@@ -68,6 +68,20 @@ std::optional<Credentials> resolve_credentials(const Config& config, std::string
   return credentials;
 }
 
+bool hand_over_log_file(const std::string& path, const Credentials& credentials,
+                        std::string& error) {
+  if (credentials.user.empty() || ::geteuid() != 0 || path == "stderr" || path == "stdout" ||
+      path == "off") {
+    return true;
+  }
+  if (::chown(path.c_str(), credentials.uid, credentials.gid) != 0) {
+    error = "cannot give \"" + path + "\" to user \"" + credentials.user + "\": " +
+            std::strerror(errno);
+    return false;
+  }
+  return true;
+}
+
 bool drop_privileges(const Credentials& credentials, std::string& error) {
   if (credentials.user.empty() || ::geteuid() != 0) {
     return true;

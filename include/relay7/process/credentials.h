@@ -21,6 +21,12 @@ struct Credentials {
 // nullopt with `error` set when the configured user or group does not exist.
 std::optional<Credentials> resolve_credentials(const Config& config, std::string& error);
 
+// Gives a log file the master opened as root to the workers' user, so that they can reopen it
+// after logrotate (SIGUSR1). A no-op for "stderr"/"stdout"/"off", when not root, or when no
+// user is set.
+bool hand_over_log_file(const std::string& path, const Credentials& credentials,
+                        std::string& error);
+
 // Switches to `credentials` when running as root; a no-op otherwise or when none are set.
 bool drop_privileges(const Credentials& credentials, std::string& error);
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <pwd.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -201,8 +202,11 @@ TEST(PrivilegesTest, WorkersRunAsTheConfiguredUser) {
   ASSERT_NE(nobody, nullptr);
   const uid_t nobody_uid = nobody->pw_uid;
   DemoBackend backend;
+  TempDir logs("relay7-privileges");
+  std::filesystem::permissions(logs.path(), std::filesystem::perms::all);
   nlohmann::json config = config_for(backend, 1);
   config["user"] = "nobody";
+  config["access_log"] = {{"path", logs.file("access.log").string()}};
   Relay7Process relay(config);
   ASSERT_TRUE(wait_for_reloads(relay, 0, 10s));  // workers report ready after switching user
   ASSERT_TRUE(wait_for_worker_count(relay, 1, 10s));
@@ -210,6 +214,10 @@ TEST(PrivilegesTest, WorkersRunAsTheConfiguredUser) {
   const std::string worker_uid = proc_status_field(relay.descendant_pids().front(), "Uid");
   EXPECT_TRUE(worker_uid.starts_with("\t" + std::to_string(nobody_uid) + "\t")) << worker_uid;
   EXPECT_EQ(http_get(relay.port(), "/as-nobody").status, 200);
+  // The log file is the workers' own, so they can reopen it after a rotation.
+  struct stat log_stat {};
+  ASSERT_EQ(::stat(logs.file("access.log").c_str(), &log_stat), 0);
+  EXPECT_EQ(log_stat.st_uid, nobody_uid);
 }
 
 TEST(LogReopenTest, Usr1ReopensTheAccessLog) {
