@@ -1,0 +1,32 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace relay7::testing {
+
+// One line of /proc/net/tcp or /proc/net/tcp6.
+struct TcpSocket {
+  static constexpr int kEstablished = 0x01;
+  static constexpr int kListen = 0x0A;
+
+  std::string local_address;  // "127.0.0.1", "::1"
+  uint16_t local_port = 0;
+  std::string remote_address;
+  uint16_t remote_port = 0;
+  int state = 0;
+  uint64_t inode = 0;
+
+  bool established() const { return state == kEstablished; }
+  bool listening() const { return state == kListen; }
+};
+
+// The TCP sockets (IPv4 and IPv6) that any of `pids` has open, found by matching the socket
+// inodes in /proc/PID/fd against the kernel's socket tables. Lets a test see which connections
+// a server really holds, e.g. whether a proxy reused its upstream connection.
+std::vector<TcpSocket> tcp_sockets_of(const std::vector<pid_t>& pids);
+
+}  // namespace relay7::testing
