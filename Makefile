@@ -115,14 +115,21 @@ run:
 DEB_PACKAGES := g++ make pkg-config libevent-dev nlohmann-json3-dev libspdlog-dev libfmt-dev \
                 libgtest-dev node-llhttp scdoc man-db
 
+# $(call apt_install_missing,PACKAGES,WHAT): installs those of PACKAGES that are missing and
+# nothing else, so a second run changes nothing; leaves their names in $$missing for a caller
+# that must act on what it installed.
+define apt_install_missing
+missing=""; for p in $(1); do \
+  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+done; \
+if [ -n "$$missing" ]; then \
+  echo "installing:$$missing"; \
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+else echo "all $(2) are installed"; fi
+endef
+
 deps:
-	@missing=""; for p in $(DEB_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing:$$missing"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
-	else echo "all build and test dependencies are installed"; fi
+	@$(call apt_install_missing,$(DEB_PACKAGES),build and test dependencies)
 
 FORMAT_FILES = $(shell find include src tests -name '*.h' -o -name '*.cpp' | sort)
 

@@ -25,13 +25,7 @@ PACKAGE_DEB_PACKAGES := debhelper dpkg-dev fakeroot lintian scdoc g++ make pkg-c
 .PHONY: deb deps-package lintian test-package
 
 deps-package:
-	@missing=""; for p in $(PACKAGE_DEB_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing:$$missing"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
-	else echo "all packaging dependencies are installed"; fi
+	@$(call apt_install_missing,$(PACKAGE_DEB_PACKAGES),packaging dependencies)
 
 # The copy holds everything but the build tree and git metadata: the Makefile includes mk/*.mk
 # and lists tests/, so the tree must be whole. debian/changelog must name version.h's version.

@@ -1,0 +1,1192 @@
+#!/usr/bin/env python3
+"""relay7 benchmark harness: relay7 against nginx and HAProxy, side by side (issue 7).
+
+Starts four identical backends, then relay7, nginx and HAProxy as reverse proxies with
+equivalent configs (all generated into a temporary directory, all on 127.0.0.1), drives each
+with wrk round by round (relay7 nginx haproxy relay7 nginx haproxy ...), and prints a table of
+medians. See bench/README.md for what each scenario measures and how.
+
+Standard library only. Every process it starts is stopped on exit, by pid (and by the process
+group it created for that process), also on Ctrl-C.
+"""
+
+import argparse
+import ctypes
+import datetime
+import http.client
+import json
+import shlex
+import os
+import platform
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+WRK_SCRIPT = os.path.join(HERE, "report.lua")
+IDLE_CLIENT = os.path.join(HERE, "idle_clients.py")
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+PR_SET_PDEATHSIG = 1
+try:
+    _PRCTL = ctypes.CDLL(None, use_errno=True).prctl  # resolved here, not between fork and exec
+except (OSError, AttributeError):
+    _PRCTL = None
+
+SMALL_BODY = "relay7 bench: a small fixed response body.\n"
+BIG_PATH = "/1m.bin"
+BIG_SIZE = 1 << 20
+PROXIES = ("relay7", "nginx", "haproxy")
+NOFILE_WANTED = 20000
+
+SCENARIOS = {
+    "keepalive": dict(kind="wrk", path="/", connections=50, headers=[],
+                      title="small responses over keep-alive client connections"),
+    "newconn": dict(kind="wrk", path="/", connections=50, headers=["Connection: close"],
+                    title="a new client connection per request (Connection: close)"),
+    "big": dict(kind="wrk", path=BIG_PATH, connections=8, headers=[],
+                title="1 MiB responses over keep-alive client connections"),
+    "idle": dict(kind="idle", path="/",
+                 title="idle keep-alive client connections: memory per connection"),
+    "iphash": dict(kind="wrk", path="/iphash", connections=50, headers=[],
+                   title="small responses, ip_hash upstream, keep-alive clients"),
+    "reload": dict(kind="reload", path="/", connections=50, headers=[],
+                   title="small responses over keep-alive connections during reloads"),
+}
+
+
+def log(message):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# --- /proc ---------------------------------------------------------------------------------
+
+def read_stat(pid):
+    """(ppid, pgrp, utime+stime, cutime+cstime) in clock ticks, or None if pid is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            data = f.read()
+    except OSError:
+        return None
+    fields = data.rsplit(")", 1)[1].split()
+    # fields[0] is the state (field 3 of proc(5)), so field N is fields[N - 3].
+    if fields[0] in ("Z", "X"):
+        return None
+    return (int(fields[1]), int(fields[2]), int(fields[11]) + int(fields[12]),
+            int(fields[13]) + int(fields[14]))
+
+
+def all_stats():
+    stats = {}
+    for name in os.listdir("/proc"):
+        if name.isdigit():
+            st = read_stat(int(name))
+            if st is not None:
+                stats[int(name)] = st
+    return stats
+
+
+def process_tree(root):
+    """root and all of its live descendants: {pid: stat}."""
+    stats = all_stats()
+    if root not in stats:
+        return {}
+    children = {}
+    for pid, st in stats.items():
+        children.setdefault(st[0], []).append(pid)
+    tree, todo = {}, [root]
+    while todo:
+        pid = todo.pop()
+        if pid in stats and pid not in tree:
+            tree[pid] = stats[pid]
+            todo.extend(children.get(pid, []))
+    return tree
+
+
+def tree_cpu_ticks(root):
+    """CPU time of root and its descendants, live ones plus those already reaped."""
+    return sum(st[2] + st[3] for st in process_tree(root).values())
+
+
+def vm_rss_kib(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def tree_rss_kib(root):
+    return sum(vm_rss_kib(pid) for pid in process_tree(root))
+
+
+# --- processes -------------------------------------------------------------------------------
+
+class Managed:
+    """A process this harness started, in a process group of its own."""
+
+    registry = []
+
+    def __init__(self, name, argv, log_path, cwd):
+        self.name, self.argv, self.log_path, self.cwd = name, argv, log_path, cwd
+        self.popen = None
+        self.exits = []  # (when, returncode) of earlier incarnations
+
+    def start(self):
+        logf = open(self.log_path, "ab")
+        logf.write(f"\n--- {time.strftime('%H:%M:%S')} start: {' '.join(self.argv)}\n".encode())
+        logf.flush()
+        self.popen = subprocess.Popen(self.argv, stdout=logf, stderr=subprocess.STDOUT,
+                                      stdin=subprocess.DEVNULL, cwd=self.cwd,
+                                      start_new_session=True, preexec_fn=pin_for(self.name))
+        logf.close()
+        if self not in Managed.registry:
+            Managed.registry.append(self)
+        return self
+
+    @property
+    def pid(self):
+        return self.popen.pid if self.popen else None
+
+    def alive(self):
+        return self.popen is not None and self.popen.poll() is None
+
+    def returncode(self):
+        return self.popen.poll() if self.popen else None
+
+    def signal(self, signum):
+        # poll() first: a process we have reaped is never signalled (its pid may be reused).
+        if self.alive():
+            os.kill(self.popen.pid, signum)
+            return True
+        return False
+
+    def stop(self, grace=5.0):
+        if self.popen is None:
+            return
+        pid = self.popen.pid
+        if self.popen.poll() is None:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            try:
+                self.popen.wait(grace)
+            except subprocess.TimeoutExpired:
+                try:
+                    os.killpg(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                self.popen.wait(5)
+        # Workers left behind by the master (same process group, which this harness created).
+        deadline = time.time() + grace
+        while time.time() < deadline:
+            left = [p for p, st in all_stats().items() if st[1] == pid]
+            if not left:
+                break
+            time.sleep(0.1)
+        else:
+            try:
+                os.killpg(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+    @classmethod
+    def stop_all(cls):
+        for proc in reversed(cls.registry):
+            try:
+                proc.stop()
+            except Exception as e:  # keep stopping the others
+                log(f"stopping {proc.name}: {e}")
+        cls.registry.clear()
+
+
+def pin_for(name):
+    """What a child does before exec: ask for SIGTERM if this harness dies without cleaning up
+    (SIGKILL, say), so no server outlives it; with --pin, the proxies run on the last CPU and
+    everything else on the others."""
+    cpus = sorted(os.sched_getaffinity(0))
+    mine = None
+    if ARGS.pin and len(cpus) >= 2:
+        mine = {cpus[-1]} if name in PROXIES else set(cpus[:-1])
+
+    def before_exec():
+        if _PRCTL is not None:
+            _PRCTL(PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
+        if mine:
+            os.sched_setaffinity(0, mine)
+    return before_exec
+
+
+def port_free(port):
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the servers do
+        try:
+            s.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
+
+
+def pick_ports(base, count):
+    for start in range(base, 60000 - count, 100):
+        ports = list(range(start, start + count))
+        if all(port_free(p) for p in ports):
+            return ports
+    raise RuntimeError("no free block of loopback ports found")
+
+
+def http_get(port, path, timeout=2.0, headers=None):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def wait_http(port, proc, timeout=10.0):
+    deadline = time.time() + timeout
+    last = None
+    while time.time() < deadline:
+        if proc is not None and not proc.alive():
+            raise RuntimeError(f"{proc.name} exited with status {proc.returncode()} while "
+                               f"starting; see {proc.log_path}")
+        try:
+            status, _ = http_get(port, "/", timeout=1.0)
+            if status == 200:
+                return
+            last = f"status {status}"
+        except OSError as e:
+            last = str(e)
+        time.sleep(0.05)
+    raise RuntimeError(f"nothing answered on 127.0.0.1:{port} ({last})")
+
+
+def describe_exit(rc):
+    if rc is None:
+        return "still running"
+    if rc < 0:
+        try:
+            return f"killed by signal {-rc} ({signal.Signals(-rc).name})"
+        except ValueError:
+            return f"killed by signal {-rc}"
+    return f"exited with status {rc}"
+
+
+def tail(path, lines=30):
+    try:
+        with open(path, errors="replace") as f:
+            return "".join(f.readlines()[-lines:])
+    except OSError:
+        return ""
+
+
+# --- configs ---------------------------------------------------------------------------------
+
+NGINX_TEMP_PATHS = ("client_body_temp_path", "proxy_temp_path", "fastcgi_temp_path",
+                    "uwsgi_temp_path", "scgi_temp_path")
+
+
+def nginx_common(prefix, workers, nofile, worker_connections):
+    user = "user www-data;\n" if os.geteuid() == 0 else ""
+    temps = "".join(f"  {d} {prefix}/tmp/{d.split('_')[0]};\n" for d in NGINX_TEMP_PATHS
+                    if nginx_has_directive(d))
+    return (f"{user}worker_processes {workers};\nworker_rlimit_nofile {nofile};\n"
+            f"daemon off;\npid {prefix}/nginx.pid;\nerror_log {prefix}/error.log notice;\n"
+            f"events {{ worker_connections {worker_connections}; }}\n", temps)
+
+
+_NGINX_MODULES = None
+
+
+def nginx_has_directive(directive):
+    # nginx-light lacks some modules (uwsgi, scgi); their temp path directives are then unknown.
+    global _NGINX_MODULES
+    if _NGINX_MODULES is None:
+        out = subprocess.run(["nginx", "-V"], capture_output=True, text=True).stderr
+        _NGINX_MODULES = out
+    module = directive.split("_")[0]
+    if module in ("client", "proxy"):
+        return True
+    return f"--without-http_{module}_module" not in _NGINX_MODULES
+
+
+def backend_nginx_config(prefix, ports, www, workers):
+    head, temps = nginx_common(prefix, workers, 4096, 2048)
+    servers = "".join(f"""  server {{
+    listen 127.0.0.1:{port} backlog=4096;
+    location / {{ default_type text/plain; return 200 "{SMALL_BODY.strip()}\\n"; }}
+    location = {BIG_PATH} {{ root {www}; }}
+  }}
+""" for port in ports)
+    return f"""{head}http {{
+  access_log off;
+  sendfile on;
+  tcp_nopush on;
+  keepalive_requests 1000000;
+  keepalive_timeout 300s;
+  default_type application/octet-stream;
+{temps}{servers}}}
+"""
+
+
+def relay7_config(d, port, backends):
+    servers = [f"127.0.0.1:{p}" for p in backends]
+    return json.dumps({
+        "workers": 1,
+        "pid_file": f"{d}/relay7.pid",
+        "error_log": {"path": f"{d}/error.log", "level": "info"},
+        "access_log": {"path": "off"},
+        "upstreams": {
+            "backends": {"servers": servers, "keepalive": 32},
+            "backends_hash": {"balance": "ip_hash", "servers": servers, "keepalive": 32},
+        },
+        "servers": [{
+            "listen": [f"127.0.0.1:{port}"],
+            "locations": [
+                {"path": "/", "proxy_pass": "http://backends"},
+                {"path": "/iphash", "proxy_pass": "http://backends_hash"},
+                {"path": "/admin", "return": 403},
+            ],
+        }],
+    }, indent=2) + "\n"
+
+
+def nginx_proxy_config(d, port, backends):
+    head, temps = nginx_common(d, 1, NOFILE_WANTED, 16384)
+    servers = "".join(f"    server 127.0.0.1:{p};\n" for p in backends)
+    # The same request headers relay7 sets by default (its man page, HEADERS), so all three
+    # proxies do the same work per request.
+    proxy = """      proxy_http_version 1.1;
+      proxy_set_header Connection "";
+      proxy_set_header Host $http_host;
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      proxy_set_header X-Real-IP $remote_addr;
+      proxy_set_header X-Forwarded-Proto $scheme;
+      proxy_set_header X-Forwarded-Host $http_host;"""
+    return f"""{head}http {{
+  access_log off;
+  keepalive_timeout 75s;
+  keepalive_requests 1000000;
+  # Stream large responses with backpressure, as relay7 and HAProxy do, instead of spooling
+  # them to temporary files on disk.
+  proxy_max_temp_file_size 0;
+{temps}  upstream backends {{
+{servers}    keepalive 32;
+    keepalive_requests 1000000;
+  }}
+  upstream backends_hash {{
+    ip_hash;
+{servers}    keepalive 32;
+    keepalive_requests 1000000;
+  }}
+  server {{
+    listen 127.0.0.1:{port} backlog=4096;
+    location / {{
+      proxy_pass http://backends;
+{proxy}
+    }}
+    location /iphash {{
+      proxy_pass http://backends_hash;
+{proxy}
+    }}
+    location /admin {{ return 403; }}
+  }}
+}}
+"""
+
+
+def haproxy_config(d, port, backends, maxconn, nofile):
+    servers = "".join(f"  server b{i} 127.0.0.1:{p} pool-max-conn 32\n"
+                      for i, p in enumerate(backends, 1))
+    return f"""global
+  nbthread 1
+  maxconn {maxconn}
+  # HAProxy sizes its descriptor limit for two per connection, more than the hard limit of
+  # {nofile} here allows for maxconn {maxconn}; an idle client connection needs only one, so let
+  # it start with a warning instead of refusing to.
+  no strict-limits
+  hard-stop-after 30s
+
+defaults
+  mode http
+  maxconn {maxconn}
+  option forwardfor
+  http-reuse always
+  timeout connect 5s
+  timeout client 60s
+  timeout server 60s
+  timeout http-request 60s
+  timeout http-keep-alive 75s
+  # On a reload HAProxy 2.6 closes idle client connections at once, racing with the client's
+  # next request (a few failed requests per reload under keep-alive load); this keeps them
+  # until their next response, which then says "Connection: close", as HAProxy before 2.4 did.
+  option idle-close-on-response
+
+frontend fe
+  bind 127.0.0.1:{port} backlog 4096
+  http-request deny deny_status 403 if {{ path_beg /admin }}
+  http-request set-header X-Real-IP %[src]
+  http-request set-header X-Forwarded-Proto http
+  http-request set-header X-Forwarded-Host %[req.hdr(host)]
+  use_backend backends_hash if {{ path_beg /iphash }}
+  default_backend backends
+
+backend backends
+  balance roundrobin
+{servers}
+backend backends_hash
+  balance source
+{servers}"""
+
+
+# --- proxies ---------------------------------------------------------------------------------
+
+class Proxy:
+    def __init__(self, name, port, directory, argv, reload_fn, error_log):
+        self.name, self.port, self.dir = name, port, directory
+        self.proc = Managed(name, argv, os.path.join(directory, "stdout.log"), directory)
+        self.reload_fn = reload_fn
+        self.error_log = error_log
+        self.events = []  # crashes and other notable things, for the report
+
+    def start(self):
+        self.proc.start()
+        try:
+            wait_http(self.port, self.proc)
+        except RuntimeError as e:
+            # The temporary directory goes away at exit: keep what the proxy said.
+            raise RuntimeError(f"{e}\n--- {self.error_log}:\n{tail(self.error_log, 20)}"
+                               f"--- {self.proc.log_path}:\n{tail(self.proc.log_path, 20)}")
+
+    @property
+    def pid(self):
+        return self.proc.pid
+
+    def workers(self):
+        return sorted(p for p in process_tree(self.proc.pid) if p != self.proc.pid) \
+            if self.proc.alive() else []
+
+    def restart(self, where):
+        if self.proc.alive():
+            self.proc.stop()
+        else:
+            self.record_exit(where)
+        self.start()
+
+    def ensure_running(self, where):
+        """Restarts the proxy if it has died, and records that it had."""
+        if self.proc.alive():
+            return
+        self.record_exit(where)
+        self.start()
+
+    def record_exit(self, where):
+        how = describe_exit(self.proc.returncode())
+        self.events.append(dict(where=where, what=f"{self.name} {how}",
+                                command=" ".join(self.proc.argv),
+                                log=tail(self.error_log) + tail(self.proc.log_path)))
+        log(f"!! {self.name} {how} ({where}); restarting it")
+
+
+def start_proxies(tmp, ports, backends, idle_conns):
+    proxies = {}
+    d = os.path.join(tmp, "relay7")
+    os.makedirs(d)
+    # A private copy: build/relay7 may be rebuilt while the benchmark runs, and a restart after
+    # a crash (or a master that re-executes itself) must run the same binary as the other rounds.
+    relay7_bin = os.path.join(d, "relay7")
+    shutil.copy2(ARGS.relay7, relay7_bin)
+    conf = os.path.join(d, "relay7.json")
+    with open(conf, "w") as f:
+        f.write(relay7_config(d, ports["relay7"], backends))
+
+    def relay7_reload(p):
+        return "sent SIGHUP" if p.proc.signal(signal.SIGHUP) else "skipped (not running)"
+    proxies["relay7"] = Proxy("relay7", ports["relay7"], d, [relay7_bin, "-c", conf],
+                              relay7_reload, os.path.join(d, "error.log"))
+
+    d = os.path.join(tmp, "nginx")
+    os.makedirs(os.path.join(d, "tmp"))
+    conf = os.path.join(d, "nginx.conf")
+    with open(conf, "w") as f:
+        f.write(nginx_proxy_config(d, ports["nginx"], backends))
+
+    def nginx_reload(p, d=d, conf=conf):
+        if not p.proc.alive():
+            return "skipped (not running)"
+        r = subprocess.run(["nginx", "-q", "-p", d + "/", "-c", conf, "-s", "reload"],
+                           capture_output=True, text=True, timeout=10)
+        return "nginx -s reload" if r.returncode == 0 else f"nginx -s reload failed: {r.stderr}"
+    proxies["nginx"] = Proxy("nginx", ports["nginx"], d, ["nginx", "-p", d + "/", "-c", conf],
+                             nginx_reload, os.path.join(d, "error.log"))
+
+    d = os.path.join(tmp, "haproxy")
+    os.makedirs(d)
+    conf = os.path.join(d, "haproxy.cfg")
+    with open(conf, "w") as f:
+        f.write(haproxy_config(d, ports["haproxy"], backends, max(idle_conns + 100, 2000),
+                               NOFILE))
+
+    def haproxy_reload(p):
+        return "sent SIGUSR2" if p.proc.signal(signal.SIGUSR2) else "skipped (not running)"
+    proxies["haproxy"] = Proxy("haproxy", ports["haproxy"], d,
+                               ["haproxy", "-W", "-f", conf, "-p", os.path.join(d, "haproxy.pid")],
+                               haproxy_reload, os.path.join(d, "stdout.log"))
+
+    for p in proxies.values():
+        log(f"starting {p.name} on 127.0.0.1:{p.port}")
+        p.start()
+    return proxies
+
+
+def check_equivalence(proxies):
+    """Every proxy must answer the same way before anything is measured."""
+    problems = []
+    for p in proxies.values():
+        checks = [("/", 200, SMALL_BODY.encode()), ("/iphash", 200, SMALL_BODY.encode()),
+                  (BIG_PATH, 200, None), ("/admin", 403, None), ("/admin/x", 403, None)]
+        for path, want_status, want_body in checks:
+            try:
+                status, body = http_get(p.port, path, timeout=5)
+            except OSError as e:
+                problems.append(f"{p.name} GET {path}: {e}")
+                continue
+            if status != want_status:
+                problems.append(f"{p.name} GET {path}: status {status}, expected {want_status}")
+            if want_body is not None and body != want_body:
+                problems.append(f"{p.name} GET {path}: unexpected body {body[:80]!r}")
+            if path == BIG_PATH and len(body) != BIG_SIZE:
+                problems.append(f"{p.name} GET {path}: {len(body)} bytes, expected {BIG_SIZE}")
+    return problems
+
+
+# --- measurements ----------------------------------------------------------------------------
+
+def run_wrk(port, path, seconds, connections, headers, proxy=None, during=None):
+    """Runs wrk; samples the proxy's RSS meanwhile; `during(t)` is called about every 50 ms."""
+    argv = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", WRK_SCRIPT]
+    for h in headers:
+        argv += ["-H", h]
+    argv.append(f"http://127.0.0.1:{port}{path}")
+    cpu0 = tree_cpu_ticks(proxy.pid) if proxy else 0
+    out_path = os.path.join(TMP, "wrk.out")
+    with open(out_path, "wb") as out:
+        wrk = Managed("wrk", argv, out_path, TMP)
+        wrk.popen = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL, start_new_session=True,
+                                     preexec_fn=pin_for("wrk"))
+        Managed.registry.append(wrk)
+    start = time.time()
+    peak_rss, next_sample = 0, 0.0
+    while wrk.popen.poll() is None:
+        now = time.time() - start
+        if now > seconds + 30:
+            wrk.stop()
+            raise RuntimeError("wrk did not finish in time")
+        if proxy and now >= next_sample:
+            peak_rss = max(peak_rss, tree_rss_kib(proxy.pid))
+            next_sample = now + 0.25
+        if during:
+            during(now)
+        time.sleep(0.05)
+    Managed.registry.remove(wrk)
+    cpu1 = tree_cpu_ticks(proxy.pid) if proxy and proxy.proc.alive() else None
+    with open(out_path, errors="replace") as f:
+        text = f.read()
+    result = None
+    for line in text.splitlines():
+        if line.startswith("WRK_RESULT "):
+            result = json.loads(line[len("WRK_RESULT "):])
+    if result is None:
+        raise RuntimeError(f"wrk printed no result: {' '.join(argv)}\n{text}")
+    secs = result["duration_us"] / 1e6
+    reqs = max(result["requests"], 1)
+    result.update(
+        rps=result["requests"] / secs,
+        mbps=result["bytes"] / secs / 1e6,
+        p50_ms=result["p50_us"] / 1000.0,
+        p99_ms=result["p99_us"] / 1000.0,
+        cpu_us=(cpu1 - cpu0) / CLK_TCK * 1e6 / reqs if cpu1 is not None else float("nan"),
+        rss_mib=peak_rss / 1024.0,
+        socket_errors=result["connect"] + result["read"] + result["write"] + result["timeout"],
+        failed=result["connect"] + result["read"] + result["write"] + result["timeout"]
+        + result["status"],
+        argv=shlex.join(argv),
+    )
+    return result
+
+
+def settled_rss_kib(proxy, timeout=5.0):
+    """The proxy's RSS once it stops moving (a fresh HAProxy master re-executes itself, for
+    one, and shrinks a moment after it starts serving)."""
+    deadline = time.time() + timeout
+    last = tree_rss_kib(proxy.pid)
+    while time.time() < deadline:
+        time.sleep(0.3)
+        now = tree_rss_kib(proxy.pid)
+        if abs(now - last) <= max(64, last // 200):
+            return now
+        last = now
+    return last
+
+
+def warm_up(port, requests=200):
+    """A few requests on one keep-alive connection and a few on new ones, so that buffers,
+    pools and upstream connections the proxy creates once are there before measuring."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        for _ in range(requests):
+            conn.request("GET", "/")
+            conn.getresponse().read()
+    finally:
+        conn.close()
+    for _ in range(20):
+        http_get(port, "/", timeout=5)
+
+
+def run_idle(proxy, connections):
+    warm_up(proxy.port)
+    before = settled_rss_kib(proxy)
+    argv = [sys.executable, IDLE_CLIENT, "--port", str(proxy.port), "--connections",
+            str(connections), "--hold", "120"]
+    client = Managed("idle-client", argv, os.path.join(TMP, "idle.log"), TMP)
+    client.popen = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                    stdin=subprocess.PIPE, text=True, start_new_session=True,
+                                    preexec_fn=pin_for("idle-client"))
+    Managed.registry.append(client)
+    ready = {}
+
+    def read_ready():
+        ready["line"] = client.popen.stdout.readline()
+    reader = threading.Thread(target=read_ready, daemon=True)
+    reader.start()
+    reader.join(90)
+    line = ready.get("line", "")
+    if not line.startswith("READY"):
+        client.stop()
+        Managed.registry.remove(client)
+        raise RuntimeError(f"idle client did not get ready: {line!r} "
+                           f"{client.popen.stderr.read()[-2000:] if client.popen.stderr else ''}")
+    fields = dict(kv.split("=", 1) for kv in line.split()[1:4])
+    time.sleep(0.5)
+    after = settled_rss_kib(proxy)
+    alive = proxy.proc.alive()
+    after2 = tree_rss_kib(proxy.pid)
+    try:
+        out, err = client.popen.communicate("close\n", timeout=60)
+    except subprocess.TimeoutExpired:
+        client.stop()
+        out, err = "", "idle client did not exit"
+    Managed.registry.remove(client)
+    closed = 0
+    for l in out.splitlines():
+        if l.startswith("CLOSED"):
+            closed = int(l.split("=", 1)[1])
+    ok = int(fields["ok"])
+    if not alive or not proxy.proc.alive():
+        after = after2 = float("nan")
+    return dict(ok=ok, failed=int(fields["failed"]), first_error=fields.get("first_error", "-"),
+                rss_before_mib=before / 1024.0, rss_after_mib=max(after, after2) / 1024.0,
+                kib_per_conn=(max(after, after2) - before) / ok if ok else float("nan"),
+                closed_by_server=closed, alive=alive, argv=" ".join(argv), stderr=err[-2000:])
+
+
+# --- scenarios -------------------------------------------------------------------------------
+
+def guarded(proxy, where, action):
+    """Runs one measurement; a harness-level failure (a proxy that cannot be restarted, a
+    client that hangs) is recorded and the run goes on with the next one."""
+    try:
+        return action()
+    except (RuntimeError, OSError, subprocess.SubprocessError) as e:
+        proxy.events.append(dict(where=where, what=f"measurement failed: {e}".strip(),
+                                 command="", log=tail(proxy.error_log, 15)
+                                 + tail(proxy.proc.log_path, 15)))
+        log(f"!! {proxy.name} {where}: {e}")
+        return None
+
+
+def scenario_wrk(name, spec, proxies, rounds, seconds, warmup):
+    results = {p: [] for p in proxies}
+    if warmup:
+        for p in proxies.values():
+            guarded(p, f"{name} warm-up", lambda p=p: (
+                p.ensure_running(f"{name} warm-up"),
+                run_wrk(p.port, spec["path"], 1, spec["connections"], spec["headers"])))
+    for r in range(1, rounds + 1):
+        for p in proxies.values():
+            res = guarded(p, f"{name} round {r}", lambda p=p: (
+                p.ensure_running(f"{name} round {r}"),
+                run_wrk(p.port, spec["path"], seconds, spec["connections"], spec["headers"],
+                        p))[1])
+            if res is None:
+                continue
+            results[p.name].append(res)
+            log(f"{name} round {r} {p.name:8s} {res['rps']:9.0f} req/s {res['mbps']:8.1f} MB/s "
+                f"p50 {res['p50_ms']:.2f} ms p99 {res['p99_ms']:.2f} ms "
+                f"cpu {res['cpu_us']:.1f} us/req rss {res['rss_mib']:.1f} MiB "
+                f"failed {res['failed']}")
+            if res["failed"]:
+                p.events.append(dict(where=f"{name} round {r}",
+                                     what=f"{res['failed']} failed requests (connect "
+                                          f"{res['connect']}, read {res['read']}, write "
+                                          f"{res['write']}, timeout {res['timeout']}, non-2xx/3xx "
+                                          f"{res['status']})",
+                                     command=res["argv"], log=tail(p.error_log, 15)))
+            if not p.proc.alive():
+                p.ensure_running(f"{name} round {r} (died during the run)")
+    return results
+
+
+def scenario_idle(name, spec, proxies, rounds, connections):
+    results = {p: [] for p in proxies}
+    for r in range(1, rounds + 1):
+        for p in proxies.values():
+            # Freed memory is not given back to the system (by any of the three), so every round
+            # starts on a fresh process: otherwise a second round reuses the first one's heap.
+            res = guarded(p, f"{name} round {r}", lambda p=p: (
+                p.restart(f"{name} round {r}"), run_idle(p, connections))[1])
+            if res is None:
+                continue
+            results[p.name].append(res)
+            log(f"{name} round {r} {p.name:8s} ok {res['ok']} failed {res['failed']} "
+                f"rss {res['rss_before_mib']:.1f} -> {res['rss_after_mib']:.1f} MiB = "
+                f"{res['kib_per_conn']:.2f} KiB/conn, closed by proxy {res['closed_by_server']}")
+            if res["failed"] or res["closed_by_server"] or not res["alive"]:
+                p.events.append(dict(where=f"{name} round {r}",
+                                     what=f"{res['failed']} connections failed (first: "
+                                          f"{res['first_error']}), {res['closed_by_server']} "
+                                          f"closed by the proxy while idle, alive: {res['alive']}",
+                                     command=res["argv"], log=tail(p.error_log, 15)))
+            if not p.proc.alive():
+                p.ensure_running(f"{name} round {r} (died during the run)")
+            time.sleep(0.5)
+    for p in proxies.values():  # the next scenarios' RSS column starts from a fresh heap too
+        guarded(p, f"after {name}", lambda p=p: p.restart(f"after {name}"))
+    return results
+
+
+def scenario_reload(name, spec, proxies, rounds, seconds, reloads, interval):
+    results = {p: [] for p in proxies}
+    run_seconds = max(seconds, int(reloads * interval + 2.999))
+    for r in range(1, rounds + 1):
+        for p in proxies.values():
+            if guarded(p, f"{name} round {r}", lambda p=p: (
+                    p.ensure_running(f"{name} round {r}"), True)[1]) is None:
+                continue
+            state = dict(sent=0, outcomes={}, died_after=None, worker_sets=set())
+            state["worker_sets"].add(tuple(p.workers()))
+
+            def during(t, p=p, state=state):
+                due = 1.0 + state["sent"] * interval
+                if state["sent"] < reloads and t >= due:
+                    if state["died_after"] is None and not p.proc.alive():
+                        state["died_after"] = state["sent"]
+                    outcome = p.reload_fn(p)
+                    state["sent"] += 1
+                    state["outcomes"][outcome] = state["outcomes"].get(outcome, 0) + 1
+                if p.proc.alive():
+                    state["worker_sets"].add(tuple(p.workers()))
+            res = guarded(p, f"{name} round {r}", lambda p=p, during=during: run_wrk(
+                p.port, spec["path"], run_seconds, spec["connections"], spec["headers"], p,
+                during))
+            if res is None:
+                continue
+            if state["died_after"] is None and not p.proc.alive():
+                state["died_after"] = state["sent"]
+            res["reloads"] = state["sent"]
+            res["reload_outcomes"] = state["outcomes"]
+            res["died_after_reloads"] = state["died_after"]
+            res["rc"] = p.proc.returncode()
+            res["worker_generations"] = len({w for ws in state["worker_sets"] for w in ws})
+            results[p.name].append(res)
+            log(f"{name} round {r} {p.name:8s} {res['rps']:9.0f} req/s, {res['reloads']} reloads "
+                f"{res['reload_outcomes']}, failed {res['failed']} (connect {res['connect']}, "
+                f"read {res['read']}, write {res['write']}, timeout {res['timeout']}, "
+                f"non-2xx/3xx {res['status']}), worker pids seen {res['worker_generations']}"
+                + (f", DIED after {res['died_after_reloads']} reload(s): {describe_exit(res['rc'])}"
+                   if res["died_after_reloads"] is not None else ""))
+            if res["failed"] or res["died_after_reloads"] is not None:
+                p.events.append(dict(where=f"{name} round {r}",
+                                     what=f"{res['failed']} failed requests during "
+                                          f"{res['reloads']} reloads ({res['reload_outcomes']})"
+                                     + (f"; the process was gone after {res['died_after_reloads']}"
+                                        f" reload(s): {describe_exit(res['rc'])}"
+                                        if res["died_after_reloads"] is not None else ""),
+                                     command=res["argv"], log=tail(p.error_log, 15)))
+            if not p.proc.alive():
+                # Not a separate crash event: the line above already says so.
+                guarded(p, f"{name} round {r} restart", p.start)
+            time.sleep(1.0)  # let old workers finish
+    return results
+
+
+def scan_error_log(proxy):
+    """Counts warning-or-worse lines of a proxy's logs; HAProxy's start-up notes are expected."""
+    levels = ("[warn]", "[warning]", "[error]", "[crit]", "[critical]", "[alert]", "[emerg]")
+    count, sample = 0, ""
+    for path in {proxy.error_log, proxy.proc.log_path}:
+        try:
+            with open(path, errors="replace") as f:
+                for line in f:
+                    low = line.lower()
+                    if proxy.name == "haproxy":
+                        # HAProxy logs every reload and stop at warning level; those, and the FD
+                        # limit warning explained in haproxy_config(), are expected. A worker
+                        # that exits with anything but 0 (or 143 when stopped) is not.
+                        expected = ("fd limit", "stopped (cumulated conns", "exiting master",
+                                    "all workers exited", "exited with code 0 ",
+                                    "exited with code 143 ")
+                        if any(e in low for e in expected):
+                            continue
+                        hit = "[warning]" in low or "[alert]" in low
+                    else:
+                        hit = any(level in low for level in levels)
+                    if hit:
+                        count += 1
+                        sample = sample or line.strip()[:200]
+        except OSError:
+            pass
+    return count, sample
+
+
+# --- report ----------------------------------------------------------------------------------
+
+def median(values):
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else float("nan")
+
+
+def ratio(a, b):
+    if b == 0 or b != b or a != a:
+        return "n/a"
+    return f"{a / b:.2f}x"
+
+
+def table(columns, rows, medians):
+    """columns: [(header, key, fmt)]; rows: proxy names; medians: {proxy: {key: value}}."""
+    out = ["| proxy | " + " | ".join(c[0] for c in columns) + " |",
+           "|---|" + "---:|" * len(columns)]
+    nan = float("nan")
+    for p in rows:
+        out.append(f"| {p} | " + " | ".join(c[2].format(medians[p].get(c[1], nan))
+                                            for c in columns) + " |")
+    for other in ("nginx", "haproxy"):
+        out.append(f"| relay7/{other} | " + " | ".join(
+            ratio(medians["relay7"].get(c[1], nan), medians[other].get(c[1], nan))
+            if c[1] not in NO_RATIO else "" for c in columns) + " |")
+    return out
+
+
+NO_RATIO = {"failed", "ok", "closed_by_server", "failed_total"}
+
+
+def report(all_results, params, machine, proxies, started, finished):
+    lines = [f"Run of {started:%Y-%m-%d %H:%M} UTC ({(finished - started).seconds // 60} min "
+             f"{(finished - started).seconds % 60} s); {params}.", "",
+             f"Machine: {machine['nproc']} CPUs ({machine['cpu']}), kernel {machine['kernel']}, "
+             f"load average {machine['load_before']} before and {machine['load_after']} after "
+             f"the run. {machine['versions']}.", "",
+             "Medians over the rounds. Ratios are relay7 divided by the other proxy: above 1 is "
+             "better for req/s and MB/s, below 1 is better for latency, CPU and memory.", ""]
+    for name, (spec, results) in all_results.items():
+        lines.append(f"### {name}: {spec['title']}")
+        lines.append("")
+        done = [p for p in PROXIES if results[p]]
+        if not done:
+            lines += ["No round completed: see the failures below.", ""]
+            continue
+        first = results[done[0]][0]
+        keys = {k for rs in results.values() for r in rs for k, v in r.items()
+                if isinstance(v, (int, float)) and not isinstance(v, bool)}
+        med = {}
+        for p, rs in results.items():
+            med[p] = {k: median([r.get(k) for r in rs]) for k in keys}
+            med[p]["failed_total"] = sum(r.get("failed", 0) for r in rs)
+        incomplete = [f"{p} {len(results[p])} of {ARGS.rounds}" for p in PROXIES
+                      if len(results[p]) != ARGS.rounds]
+        if incomplete:
+            lines += [f"Rounds completed: {', '.join(incomplete)} (see the failures below).", ""]
+        if spec["kind"] == "wrk":
+            lines.append(f"`{first['argv'].replace(WRK_SCRIPT, 'bench/report.lua')}`"
+                         .replace(str(proxies[done[0]].port), "PORT"))
+            lines.append("")
+            cols = [("req/s", "rps", "{:.0f}")]
+            if name == "big":
+                cols.append(("MB/s", "mbps", "{:.0f}"))
+            cols += [("p50 ms", "p50_ms", "{:.3f}"), ("p99 ms", "p99_ms", "{:.3f}"),
+                     ("CPU µs/req", "cpu_us", "{:.1f}"), ("peak RSS MiB", "rss_mib", "{:.1f}"),
+                     ("failed (all rounds)", "failed_total", "{:d}")]
+            lines += table(cols, PROXIES, med)
+        elif spec["kind"] == "idle":
+            lines.append(f"`bench/idle_clients.py --connections {params_idle(first)}`: "
+                         "proxy RSS before and with the connections open.")
+            lines.append("")
+            cols = [("connections", "ok", "{:.0f}"), ("RSS before MiB", "rss_before_mib", "{:.1f}"),
+                    ("RSS after MiB", "rss_after_mib", "{:.1f}"),
+                    ("KiB per connection", "kib_per_conn", "{:.2f}"),
+                    ("closed by proxy", "closed_by_server", "{:.0f}")]
+            lines += table(cols, PROXIES, med)
+        else:
+            r0 = first
+            lines.append(f"`{r0['argv'].replace(WRK_SCRIPT, 'bench/report.lua')}`"
+                         .replace(str(proxies[done[0]].port), "PORT")
+                         + f", {r0['reloads']} reloads {ARGS.reload_interval} s apart "
+                         "from its first second on")
+            lines.append("")
+            cols = [("req/s", "rps", "{:.0f}"), ("p50 ms", "p50_ms", "{:.3f}"),
+                    ("p99 ms", "p99_ms", "{:.3f}"), ("failed (median)", "failed", "{:.0f}"),
+                    ("failed (all rounds)", "failed_total", "{:d}")]
+            lines += table(cols, PROXIES, med)
+            lines.append("")
+            for p in done:
+                rs = results[p]
+                died = [r["died_after_reloads"] for r in rs if r["died_after_reloads"] is not None]
+                outcomes = {}
+                for r in rs:
+                    for k, v in r["reload_outcomes"].items():
+                        outcomes[k] = outcomes.get(k, 0) + v
+                how = ", ".join(f"{k} ({v}x)" for k, v in outcomes.items())
+                lines.append(f"- {p}: {how}; " + (
+                    f"the process was gone after {died[0]} reload(s) in {len(died)} of {len(rs)} "
+                    f"round(s) ({describe_exit(next(r['rc'] for r in rs if r['died_after_reloads'] is not None))}), "
+                    "so its reload is unsupported or broken (wrk's error counts then count "
+                    "attempts on a closed port, not requests)"
+                    if died else f"still serving after every reload; {median([r['worker_generations'] for r in rs]):.0f} "
+                    "distinct worker pids seen per round") + "; failed per round: "
+                    + ", ".join(str(r["failed"]) for r in rs)
+                    + " (over all rounds: " + ", ".join(
+                        f"{k} {sum(r[k] for r in rs)}" for k in
+                        ("connect", "read", "write", "timeout")) + ", non-2xx/3xx "
+                    + f"{sum(r['status'] for r in rs)})")
+        lines.append("")
+    events = [(p.name, e) for p in proxies.values() for e in p.events]
+    if events:
+        lines.append("### Failures and anomalies seen during the run")
+        lines.append("")
+        for name, e in events:
+            lines.append(f"- {name}, {e['where']}: {e['what']}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def params_idle(first):
+    return first["argv"].split("--connections ")[1].split()[0]
+
+
+def machine_info():
+    cpu = "unknown"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+
+    def version(argv):
+        try:
+            r = subprocess.run(argv, capture_output=True, text=True, timeout=10)
+            return (r.stdout + r.stderr).strip().splitlines()[0]
+        except Exception as e:
+            return f"{argv[0]}: {e}"
+    commit = subprocess.run(["git", "-C", ROOT, "describe", "--always", "--dirty"],
+                            capture_output=True, text=True).stdout.strip() or "unknown"
+    return dict(nproc=os.cpu_count(), cpu=cpu, kernel=platform.release(),
+                load_before=" ".join(open("/proc/loadavg").read().split()[:3]),
+                versions="; ".join([
+                    f"relay7 {commit} ({version([os.path.abspath(ARGS.relay7), '--version'])})",
+                    version(["nginx", "-v"]), " ".join(version(["haproxy", "-v"]).split()[:3]),
+                    version(["wrk", "-v"]).split(" [")[0]]))
+
+
+# --- backends --------------------------------------------------------------------------------
+
+def start_backends(kind, ports, tmp, workers):
+    www = os.path.join(tmp, "www")
+    os.makedirs(www, exist_ok=True)
+    with open(os.path.join(www, BIG_PATH.lstrip("/")), "wb") as f:
+        f.write(bytes((i * 7 + 13) % 251 for i in range(256)) * (BIG_SIZE // 256))
+    procs = []
+    if kind == "nginx":
+        d = os.path.join(tmp, "backends")
+        os.makedirs(os.path.join(d, "tmp"), exist_ok=True)
+        conf = os.path.join(d, "nginx.conf")
+        with open(conf, "w") as f:
+            f.write(backend_nginx_config(d, ports, www, workers))
+        procs.append(Managed("backend-nginx", ["nginx", "-p", d + "/", "-c", conf],
+                             os.path.join(d, "stdout.log"), d).start())
+    else:
+        demo = os.path.abspath(ARGS.demo_backend)
+        for port in ports:
+            procs.append(Managed(f"backend-{port}", [demo, "--port", str(port)],
+                                 os.path.join(tmp, f"backend-{port}.log"), tmp).start())
+    for port in ports:
+        wait_http(port, None)
+    return procs
+
+
+def compare_backends():
+    """Drives the nginx backend and relay7-demo-backend directly with wrk, for bench/README.md."""
+    ports = pick_ports(ARGS.base_port, 8)
+    start_backends("nginx", ports[:4], TMP, ARGS.backend_workers)
+    start_backends("demo", ports[4:], TMP, 1)
+    seconds = ARGS.duration
+    for r in range(ARGS.rounds):
+        for kind, port in (("nginx", ports[0]), ("relay7-demo-backend", ports[4])):
+            res = run_wrk(port, "/", seconds, 50, [])
+            print(f"round {r + 1} {kind:20s} {res['rps']:9.0f} req/s p50 {res['p50_ms']:.3f} ms "
+                  f"p99 {res['p99_ms']:.3f} ms", flush=True)
+
+
+# --- main ------------------------------------------------------------------------------------
+
+def raise_nofile():
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = NOFILE_WANTED if hard == resource.RLIM_INFINITY else min(hard, NOFILE_WANTED)
+    if soft < want:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
+    return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+
+
+def main():
+    global ARGS, TMP
+    parser = argparse.ArgumentParser(description="relay7 vs nginx vs HAProxy (bench/README.md)")
+    parser.add_argument("--relay7", default=os.path.join(ROOT, "build/relay7"))
+    parser.add_argument("--demo-backend", default=os.path.join(ROOT, "build/relay7-demo-backend"))
+    parser.add_argument("--backend", choices=("nginx", "demo"), default="nginx",
+                        help="what serves as the four backends (default nginx)")
+    parser.add_argument("--backend-workers", type=int, default=1)
+    parser.add_argument("--rounds", type=int, default=None, help="rounds per scenario (3)")
+    parser.add_argument("--duration", type=int, default=None, help="seconds per wrk run (5)")
+    parser.add_argument("--scenarios", default="",
+                        help="space- or comma-separated subset of: " + " ".join(SCENARIOS))
+    parser.add_argument("--idle-connections", type=int, default=None, help="(10000)")
+    parser.add_argument("--reloads", type=int, default=20)
+    parser.add_argument("--reload-interval", type=float, default=None,
+                        help="seconds between two reloads (0.25)")
+    parser.add_argument("--quick", action="store_true",
+                        help="smoke test: 1 round of 1 s, 1000 idle connections, reloads 0.1 s apart")
+    parser.add_argument("--base-port", type=int, default=21000)
+    parser.add_argument("--out", default=os.path.join(ROOT, "build/bench/latest.md"),
+                        help="where to write the Markdown report (and .json beside it)")
+    parser.add_argument("--pin", action="store_true",
+                        help="run the proxies on the last CPU, backends and clients on the others")
+    parser.add_argument("--keep-tmp", action="store_true", help="keep the temporary directory")
+    parser.add_argument("--compare-backends", action="store_true",
+                        help="only measure the two possible backends directly")
+    ARGS = parser.parse_args()
+
+    quick = ARGS.quick
+    rounds = ARGS.rounds or (1 if quick else 3)
+    seconds = ARGS.duration or (1 if quick else 5)
+    ARGS.rounds, ARGS.duration = rounds, seconds
+    idle_conns = ARGS.idle_connections or (1000 if quick else 10000)
+    interval = ARGS.reload_interval or (0.1 if quick else 0.25)
+    ARGS.reload_interval = interval
+    chosen = [s for s in ARGS.scenarios.replace(",", " ").split() if s] or list(SCENARIOS)
+    unknown = [s for s in chosen if s not in SCENARIOS]
+    if unknown:
+        parser.error(f"unknown scenario(s) {' '.join(unknown)}; known: {' '.join(SCENARIOS)}")
+    for tool in ("wrk", "nginx", "haproxy"):
+        if not shutil.which(tool):
+            parser.error(f"{tool} is not installed (run `make deps-bench`)")
+    needed = ARGS.demo_backend if ARGS.compare_backends or ARGS.backend == "demo" else None
+    for binary in ([] if ARGS.compare_backends else [ARGS.relay7]) + ([needed] if needed else []):
+        if not os.access(binary, os.X_OK):
+            parser.error(f"{binary} is not built (run `make`)")
+    global NOFILE
+    nofile = NOFILE = raise_nofile()
+    if "idle" in chosen and nofile < idle_conns + 200:
+        log(f"open file limit is {nofile}: lowering idle connections to {nofile - 500}")
+        idle_conns = nofile - 500
+
+    TMP = tempfile.mkdtemp(prefix="relay7-bench-")
+    os.chmod(TMP, 0o755)  # nginx workers (www-data) read the 1 MiB file from here
+
+    def on_signal(signum, frame):
+        raise KeyboardInterrupt
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGHUP, on_signal)
+    try:
+        if ARGS.compare_backends:
+            compare_backends()
+            return 0
+        started = datetime.datetime.now(datetime.timezone.utc)
+        machine = machine_info()
+        ports = pick_ports(ARGS.base_port, 8)
+        backends = ports[:4]
+        log(f"temporary directory {TMP}; backends ({ARGS.backend}) on {backends}")
+        start_backends(ARGS.backend, backends, TMP, ARGS.backend_workers)
+        proxies = start_proxies(TMP, dict(zip(PROXIES, ports[4:7])), backends, idle_conns)
+        problems = check_equivalence(proxies)
+        for problem in problems:
+            log(f"!! {problem}")
+        all_results = {}
+        for name in chosen:
+            spec = SCENARIOS[name]
+            log(f"scenario {name}: {spec['title']}")
+            if spec["kind"] == "wrk":
+                res = scenario_wrk(name, spec, proxies, rounds, seconds, warmup=not quick)
+            elif spec["kind"] == "idle":
+                res = scenario_idle(name, spec, proxies, rounds, idle_conns)
+            else:
+                res = scenario_reload(name, spec, proxies, rounds, seconds, ARGS.reloads, interval)
+            all_results[name] = (spec, res)
+        for p in proxies.values():
+            if not p.proc.alive():
+                p.record_exit("end of the run")
+            count, sample = scan_error_log(p)
+            if count:
+                p.events.append(dict(where="whole run", what=f"{count} warning/error line(s) in "
+                                     f"its error log, e.g. {sample}", command="", log=""))
+        finished = datetime.datetime.now(datetime.timezone.utc)
+        machine["load_after"] = " ".join(open("/proc/loadavg").read().split()[:3])
+        params = (f"{rounds} round(s) of {seconds} s per scenario, proxies alternating "
+                  f"{' '.join(PROXIES)}; backends: {ARGS.backend} "
+                  f"({ARGS.backend_workers} worker), 4 ports")
+        text = report(all_results, params, machine, proxies, started, finished)
+        if problems:
+            text += "\n### Equivalence check problems\n\n" + "\n".join(f"- {x}" for x in problems)
+        print(text)
+        events = [dict(proxy=p.name, **e) for p in proxies.values() for e in p.events]
+        for e in events:
+            print(f"\n--- {e['proxy']}: {e['where']}: {e['what']}\ncommand: {e['command']}\n"
+                  f"log tail:\n{e['log']}", file=sys.stderr)
+        if ARGS.out:
+            os.makedirs(os.path.dirname(os.path.abspath(ARGS.out)), exist_ok=True)
+            with open(ARGS.out, "w") as f:
+                f.write(text + "\n")
+            with open(os.path.splitext(ARGS.out)[0] + ".json", "w") as f:
+                json.dump(dict(machine=machine, params=params, events=events,
+                               results={n: r for n, (s, r) in all_results.items()}),
+                          f, indent=1, default=str)
+            log(f"report written to {ARGS.out}")
+        return 0
+    except KeyboardInterrupt:
+        log("interrupted")
+        return 130
+    except RuntimeError as e:
+        log(f"!! {e}")
+        return 1
+    finally:
+        Managed.stop_all()
+        if ARGS.keep_tmp:
+            log(f"kept {TMP}")
+        else:
+            shutil.rmtree(TMP, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
