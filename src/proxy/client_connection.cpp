@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "relay7/http/ascii.h"
+#include "relay7/http/request_checks.h"
 #include "relay7/proxy/local_response.h"
 #include "relay7/proxy/proxy_context.h"
 #include "relay7/proxy/timeouts.h"
@@ -158,9 +159,18 @@ bool ClientConnection::feed_parser() {
 
 void ClientConnection::reject_unparsable_request() {
   if (phase_ == Phase::body) {
-    // The head went upstream already; a broken body can only end the connection.
     spdlog::info("client {} sent a malformed request body: {}", peer_ip_, parser_.error_reason());
-    close_now();
+    // The head went upstream already; that upstream connection is abandoned with the exchange.
+    // The client still learns why, unless the response has begun.
+    if (exchange_ && exchange_->response_started()) {
+      close_now();
+      return;
+    }
+    context_.connections().retire_later(std::move(exchange_));
+    phase_ = Phase::awaiting_response;
+    keep_alive_ = false;
+    request_complete_ = false;
+    answer_locally(400);
     return;
   }
   keep_alive_ = false;
@@ -255,12 +265,11 @@ void ClientConnection::dispatch() {
 // Returns 0 when the request may be routed, else the status that refuses it.
 int ClientConnection::validate_request() {
   const MessageHead& head = parser_.head();
+  if (const int status = refuse_request_head(head); status != 0) {
+    return status;
+  }
   if (parse_request_target(head.target, target_) != TargetError::none) {
     return 400;
-  }
-  const size_t host_count = head.headers.count("host");
-  if (host_count > 1 || (head.is_http11_or_later() && host_count == 0)) {
-    return 400;  // RFC 9112 section 3.2: exactly one Host in HTTP/1.1
   }
   host_ = normalize_host(target_.authority.empty() ? header_value(head.headers, "host")
                                                    : std::string_view(target_.authority));

@@ -57,6 +57,8 @@ class ProxyExchange final : public Retirable, private MessageParser::Handler {
   void end_body();
   // True while the upstream has more unsent request body than relay7 buffers.
   bool body_backlogged() const;
+  // Whether any of the response has been queued for the client.
+  bool response_started() const { return head_sent_to_client_; }
   // The client connection's output has drained: resume reading the response.
   void on_client_output_drained();
   // The client is gone: drop the upstream connection (it may be mid-response).

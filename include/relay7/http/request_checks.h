@@ -1,0 +1,16 @@
+#pragma once
+
+#include "relay7/http/message_parser.h"
+
+namespace relay7 {
+
+// The checks on a request head that llhttp leaves to us (RFC 9112):
+// - the version: only HTTP/1.0 and HTTP/1.1 (505 otherwise);
+// - Host: exactly one in HTTP/1.1, at most one in HTTP/1.0 (400);
+// - Transfer-Encoding: only a single "chunked" (400 otherwise). llhttp frames a request whose
+//   coding list does not end in chunked by other rules than some backends do, and relay7 does not
+//   decode other codings: refusing is the only reading that cannot be smuggled through.
+// Returns 0 when the head is acceptable, else the status that refuses it.
+int refuse_request_head(const MessageHead& head);
+
+}  // namespace relay7

@@ -1,0 +1,42 @@
+#include "relay7/http/request_checks.h"
+
+#include "relay7/http/ascii.h"
+
+namespace relay7 {
+namespace {
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
+    text.remove_suffix(1);
+  }
+  return text;
+}
+
+bool acceptable_transfer_encoding(const HeaderList& headers) {
+  const size_t count = headers.count("transfer-encoding");
+  if (count == 0) {
+    return true;
+  }
+  return count == 1 && iequals(trim(headers.find("transfer-encoding")->value), "chunked");
+}
+
+}  // namespace
+
+int refuse_request_head(const MessageHead& head) {
+  if (head.version_major != 1 || head.version_minor > 1) {
+    return 505;
+  }
+  const size_t host_count = head.headers.count("host");
+  if (host_count > 1 || (head.is_http11_or_later() && host_count == 0)) {
+    return 400;
+  }
+  if (!acceptable_transfer_encoding(head.headers)) {
+    return 400;
+  }
+  return 0;
+}
+
+}  // namespace relay7

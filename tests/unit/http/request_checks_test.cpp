@@ -1,0 +1,56 @@
+#include "relay7/http/request_checks.h"
+
+#include <gtest/gtest.h>
+
+namespace relay7 {
+namespace {
+
+MessageHead head(unsigned major, unsigned minor,
+                 std::vector<std::pair<std::string, std::string>> headers) {
+  MessageHead result;
+  result.method = "POST";
+  result.target = "/";
+  result.version_major = major;
+  result.version_minor = minor;
+  for (auto& [name, value] : headers) {
+    Header& added = result.headers.add();
+    added.name = name;
+    added.value = value;
+  }
+  return result;
+}
+
+TEST(RequestChecksTest, AcceptsPlainAndChunkedRequests) {
+  EXPECT_EQ(refuse_request_head(head(1, 1, {{"host", "a"}})), 0);
+  EXPECT_EQ(refuse_request_head(head(1, 1, {{"host", "a"}, {"transfer-encoding", " Chunked "}})),
+            0);
+  EXPECT_EQ(refuse_request_head(head(1, 0, {})), 0);
+}
+
+TEST(RequestChecksTest, RefusesOtherVersions) {
+  EXPECT_EQ(refuse_request_head(head(2, 0, {{"host", "a"}})), 505);
+  EXPECT_EQ(refuse_request_head(head(1, 2, {{"host", "a"}})), 505);
+  EXPECT_EQ(refuse_request_head(head(0, 9, {})), 505);
+}
+
+TEST(RequestChecksTest, WantsExactlyOneHostInHttp11) {
+  EXPECT_EQ(refuse_request_head(head(1, 1, {})), 400);
+  EXPECT_EQ(refuse_request_head(head(1, 1, {{"host", "a"}, {"host", "a"}})), 400);
+  EXPECT_EQ(refuse_request_head(head(1, 0, {{"host", "a"}, {"host", "b"}})), 400);
+}
+
+TEST(RequestChecksTest, AcceptsOnlyASingleChunkedCoding) {
+  for (const char* coding :
+       {"gzip", "gzip, chunked", "chunked, gzip", "xchunked", "chunked;q=1", ""}) {
+    EXPECT_EQ(refuse_request_head(head(1, 1, {{"host", "a"}, {"transfer-encoding", coding}})), 400)
+        << coding;
+  }
+  EXPECT_EQ(
+      refuse_request_head(head(
+          1, 1,
+          {{"host", "a"}, {"transfer-encoding", "chunked"}, {"transfer-encoding", "chunked"}})),
+      400);
+}
+
+}  // namespace
+}  // namespace relay7
