@@ -33,7 +33,8 @@ Json dump_upstream(const UpstreamConfig& upstream) {
 
 Json dump_location(const LocationConfig& location) {
   Json out{{"path", location.path},
-           {"match", location.match == MatchKind::exact ? "exact" : "prefix"}};
+           {"match", location.match == MatchKind::exact ? "exact" : "prefix"},
+           {"ignore_case", location.ignore_case}};
   if (location.proxy_pass) {
     out["proxy_pass"] =
         "http://" + location.proxy_pass->upstream + location.proxy_pass->uri_prefix.value_or("");

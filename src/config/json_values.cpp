@@ -86,6 +86,14 @@ std::optional<std::string> read_string(const Node& node, Diagnostics& diagnostic
   return node.value.get<std::string>();
 }
 
+std::optional<bool> read_bool(const Node& node, Diagnostics& diagnostics) {
+  if (!node.value.is_boolean()) {
+    wrong_type(node, "true or false", diagnostics);
+    return std::nullopt;
+  }
+  return node.value.get<bool>();
+}
+
 std::optional<std::string> read_non_empty_string(const Node& node, Diagnostics& diagnostics) {
   auto text = read_string(node, diagnostics);
   if (text && text->empty()) {

@@ -46,6 +46,7 @@ class ObjectReader {
 };
 
 std::optional<std::string> read_string(const Node& node, Diagnostics& diagnostics);
+std::optional<bool> read_bool(const Node& node, Diagnostics& diagnostics);
 std::optional<std::string> read_non_empty_string(const Node& node, Diagnostics& diagnostics);
 // An integer within [min, max]; fractional numbers and other types are errors.
 std::optional<int64_t> read_integer(const Node& node, int64_t min, int64_t max,

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "relay7/http/ascii.h"
+#include "relay7/http/status.h"
 
 namespace relay7 {
 namespace {
@@ -65,7 +66,6 @@ MessageParser::MessageParser(MessageType type, Handler& handler, ParserLimits li
   settings_.on_status = &MessageParser::on_status;
   settings_.on_header_field = &MessageParser::on_header_field;
   settings_.on_header_value = &MessageParser::on_header_value;
-  settings_.on_header_value_complete = &MessageParser::on_header_value_complete;
   settings_.on_headers_complete = &MessageParser::on_headers_complete;
   settings_.on_body = &MessageParser::on_body_data;
   settings_.on_message_complete = &MessageParser::on_message_complete;
@@ -79,11 +79,21 @@ void MessageParser::reset() {
   in_head_ = false;
   message_started_ = false;
   paused_for_upgrade_ = false;
+  scanning_headers_ = false;
+  scan_from_ = nullptr;
+  folded_ = false;
 }
 
 MessageParser::Result MessageParser::feed(const char* data, size_t length) {
-  value_span_in_feed_ = false;
-  return result_from(llhttp_execute(&parser_, data, length), data, length);
+  if (scanning_headers_ && scan_from_ != nullptr) {
+    scan_from_ = data;
+  }
+  const Result result = result_from(llhttp_execute(&parser_, data, length), data, length);
+  if (result.status == Status::need_more) {
+    // The header section goes on in the next feed, which may start with the folded line.
+    scan_for_folding_until(data + length);
+  }
+  return result;
 }
 
 MessageParser::Result MessageParser::finish() {
@@ -118,6 +128,36 @@ MessageParser::Result MessageParser::result_from(llhttp_errno_t error, const cha
   }
 }
 
+// Obsolete line folding (RFC 9112 section 5.2): llhttp 8 unfolds it silently, even into an empty
+// value ("Transfer-Encoding:\r\n chunked", which it then does not take for chunked). RFC 9112 lets
+// a server reject it, and relay7 does: a folded header means different things to different
+// parsers. A fold is a line of a header section that starts with SP or HTAB; relay7 looks for one
+// in the bytes themselves, from the first span of the section on and across feeds, so where the
+// bytes are split makes no difference.
+bool MessageParser::scan_for_folding(const char* at, size_t length) {
+  if (!scanning_headers_) {  // the first field of a trailer section
+    scanning_headers_ = true;
+    scan_from_ = nullptr;
+    after_line_feed_ = false;
+  }
+  if (scan_from_ == nullptr) {
+    scan_from_ = at;
+  }
+  scan_for_folding_until(at + length);
+  return !folded_;
+}
+
+void MessageParser::scan_for_folding_until(const char* end) {
+  if (!scanning_headers_ || scan_from_ == nullptr) {
+    return;
+  }
+  for (const char* p = scan_from_; p < end; ++p) {
+    folded_ = folded_ || (after_line_feed_ && (*p == ' ' || *p == '\t'));
+    after_line_feed_ = *p == '\n';
+  }
+  scan_from_ = end;
+}
+
 bool MessageParser::count_head_bytes(size_t length) {
   head_bytes_ += length;
   if (head_bytes_ > limits_.max_head_bytes) {
@@ -136,6 +176,10 @@ int MessageParser::on_message_begin(llhttp_t* parser) {
     self->last_was_value_ = false;
     self->in_head_ = true;
     self->message_started_ = true;
+    self->scanning_headers_ = true;
+    self->scan_from_ = nullptr;
+    self->after_line_feed_ = false;
+    self->folded_ = false;
     return 0;
   });
 }
@@ -143,6 +187,9 @@ int MessageParser::on_message_begin(llhttp_t* parser) {
 int MessageParser::on_url(llhttp_t* parser, const char* at, size_t length) {
   return guarded([&]() -> int {
     MessageParser* self = owner(parser);
+    if (!self->scan_for_folding(at, length)) {
+      return -1;
+    }
     self->head_.target.append(at, length);
     if (self->head_.target.size() > self->limits_.max_target_bytes) {
       self->head_limit_ = HeadLimit::target_too_long;
@@ -155,6 +202,9 @@ int MessageParser::on_url(llhttp_t* parser, const char* at, size_t length) {
 int MessageParser::on_status(llhttp_t* parser, const char* at, size_t length) {
   return guarded([&]() -> int {
     MessageParser* self = owner(parser);
+    if (!self->scan_for_folding(at, length)) {
+      return -1;
+    }
     self->head_.reason.append(at, length);
     return self->count_head_bytes(length) ? 0 : -1;
   });
@@ -163,7 +213,7 @@ int MessageParser::on_status(llhttp_t* parser, const char* at, size_t length) {
 int MessageParser::on_header_field(llhttp_t* parser, const char* at, size_t length) {
   return guarded([&]() -> int {
     MessageParser* self = owner(parser);
-    if (!is_token(at, length)) {
+    if (!is_token(at, length) || !self->scan_for_folding(at, length)) {
       return -1;
     }
     if (self->last_was_value_ || self->head_.headers.empty()) {
@@ -182,28 +232,22 @@ int MessageParser::on_header_field(llhttp_t* parser, const char* at, size_t leng
 int MessageParser::on_header_value(llhttp_t* parser, const char* at, size_t length) {
   return guarded([&]() -> int {
     MessageParser* self = owner(parser);
-    // llhttp unfolds obsolete line folding silently, in a second span within one execute call
-    // (a feed boundary is the only other reason for a second span). RFC 9112 section 5.2 lets a
-    // server reject it, and relay7 does: a folded header means different things to different
-    // parsers.
-    if (self->value_span_in_feed_) {
+    if (!self->scan_for_folding(at, length)) {
       return -1;
     }
-    self->value_span_in_feed_ = true;
     self->last_was_value_ = true;
     self->head_.headers.back().value.append(at, length);
     return self->count_head_bytes(length) ? 0 : -1;
   });
 }
 
-int MessageParser::on_header_value_complete(llhttp_t* parser) {
-  owner(parser)->value_span_in_feed_ = false;
-  return 0;
-}
-
 int MessageParser::on_headers_complete(llhttp_t* parser) {
   return guarded([&]() -> int {
     MessageParser* self = owner(parser);
+    if (self->folded_) {
+      return -1;
+    }
+    self->scanning_headers_ = false;
     MessageHead& head = self->head_;
     head.version_major = parser->http_major;
     head.version_minor = parser->http_minor;
@@ -211,6 +255,10 @@ int MessageParser::on_headers_complete(llhttp_t* parser) {
       head.method = llhttp_method_name(static_cast<llhttp_method_t>(parser->method));
     } else {
       head.status = parser->status_code;
+      // status-code is 3DIGIT (RFC 9112 section 4); llhttp 8 also takes "20" and "099".
+      if (head.status < 100) {
+        return -1;
+      }
     }
     self->in_head_ = false;
     BodyFraming framing;
@@ -222,7 +270,9 @@ int MessageParser::on_headers_complete(llhttp_t* parser) {
         (parser->flags & F_UPGRADE) != 0 && (parser->flags & F_CONNECTION_UPGRADE) != 0;
     switch (self->handler_.on_head(head, framing)) {
       case AfterHead::read_body:
-        return 0;
+        // A 1xx, 204 or 304 response ends with its head whatever its Content-Length or
+        // Transfer-Encoding say (RFC 9112 section 6.3); llhttp 8 would read a body for them.
+        return parser->type == HTTP_RESPONSE && status_has_no_body(head.status) ? 1 : 0;
       case AfterHead::skip_body:
         return 1;
       case AfterHead::upgrade:
@@ -246,6 +296,10 @@ int MessageParser::on_body_data(llhttp_t* parser, const char* at, size_t length)
 int MessageParser::on_message_complete(llhttp_t* parser) {
   return guarded([&]() -> int {
     MessageParser* self = owner(parser);
+    if (self->folded_) {
+      return -1;  // in the trailer section
+    }
+    self->scanning_headers_ = false;
     self->message_started_ = false;
     return self->handler_.on_message_end() ? HPE_PAUSED : 0;
   });

@@ -20,6 +20,12 @@ Location make_location(const LocationConfig& config, const Config& whole) {
   Location location;
   location.path = config.path;
   location.match = config.match;
+  location.ignore_case = config.ignore_case;
+  if (config.ignore_case) {
+    for (char& c : location.path) {
+      c = ascii_lower(c);
+    }
+  }
   if (config.proxy_pass) {
     location.action = ProxyAction{upstream_index_of(whole, config.proxy_pass->upstream),
                                   config.proxy_pass->uri_prefix};
@@ -36,7 +42,9 @@ VirtualServer::VirtualServer(const ServerConfig& config, const Config& whole) {
   for (const LocationConfig& location : config.locations) {
     locations_.push_back(make_location(location, whole));
     const size_t index = locations_.size() - 1;
-    if (location.match == MatchKind::exact) {
+    if (location.match == MatchKind::exact && location.ignore_case) {
+      exact_ignoring_case_.emplace(locations_.back().path, index);
+    } else if (location.match == MatchKind::exact) {
       exact_.emplace(location.path, index);
     } else {
       prefixes_longest_first_.push_back(index);
@@ -53,9 +61,20 @@ const Location* VirtualServer::match(std::string_view path) const {
       return &locations_[found->second];
     }
   }
+  if (!exact_ignoring_case_.empty()) {
+    std::string lowered(path);
+    for (char& c : lowered) {
+      c = ascii_lower(c);
+    }
+    if (auto found = exact_ignoring_case_.find(lowered); found != exact_ignoring_case_.end()) {
+      return &locations_[found->second];
+    }
+  }
   for (size_t index : prefixes_longest_first_) {
-    if (path.starts_with(locations_[index].path)) {
-      return &locations_[index];
+    const Location& location = locations_[index];
+    if (location.ignore_case ? istarts_with(path, location.path)
+                             : path.starts_with(location.path)) {
+      return &location;
     }
   }
   return nullptr;

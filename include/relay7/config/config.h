@@ -56,6 +56,9 @@ enum class MatchKind { prefix, exact };
 struct LocationConfig {
   std::string path;
   MatchKind match = MatchKind::prefix;
+  // Match the path ignoring ASCII case, for backends that route case-insensitively (Express,
+  // ASP.NET): a case-sensitive block of "/admin" would let "/ADMIN" through to them.
+  bool ignore_case = false;
   std::optional<ProxyPassConfig> proxy_pass;  // exactly one of proxy_pass and return is set
   std::optional<ReturnConfig> return_action;
 };

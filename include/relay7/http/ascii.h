@@ -20,6 +20,10 @@ constexpr bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
+constexpr bool istarts_with(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() && iequals(text.substr(0, prefix.size()), prefix);
+}
+
 // True when the comma-separated list (e.g. a Connection header) holds `token`, ignoring case.
 bool list_has_token(std::string_view list, std::string_view token);
 

@@ -95,12 +95,13 @@ class MessageParser {
   static int on_status(llhttp_t* parser, const char* at, size_t length);
   static int on_header_field(llhttp_t* parser, const char* at, size_t length);
   static int on_header_value(llhttp_t* parser, const char* at, size_t length);
-  static int on_header_value_complete(llhttp_t* parser);
   static int on_headers_complete(llhttp_t* parser);
   static int on_body_data(llhttp_t* parser, const char* at, size_t length);
   static int on_message_complete(llhttp_t* parser);
 
   bool count_head_bytes(size_t length);
+  bool scan_for_folding(const char* at, size_t length);
+  void scan_for_folding_until(const char* end);
   Result result_from(llhttp_errno_t error, const char* data, size_t length);
 
   llhttp_t parser_{};
@@ -111,7 +112,11 @@ class MessageParser {
   size_t head_bytes_ = 0;
   HeadLimit head_limit_ = HeadLimit::none;
   bool last_was_value_ = false;
-  bool value_span_in_feed_ = false;
+  // Obsolete line folding is found in the bytes of each header section, across feeds:
+  bool scanning_headers_ = false;    // inside a head or a trailer section
+  const char* scan_from_ = nullptr;  // first byte not yet looked at, in the current feed
+  bool after_line_feed_ = false;     // the last byte looked at was LF
+  bool folded_ = false;              // a line started with SP or HTAB
   bool in_head_ = false;
   bool message_started_ = false;
   bool paused_for_upgrade_ = false;

@@ -24,8 +24,9 @@ struct LocalResponseAction {
 };
 
 struct Location {
-  std::string path;
+  std::string path;  // lower-cased when ignore_case
   MatchKind match = MatchKind::prefix;
+  bool ignore_case = false;
   std::variant<ProxyAction, LocalResponseAction> action;
 };
 
@@ -40,6 +41,7 @@ class VirtualServer {
  private:
   std::vector<Location> locations_;
   std::unordered_map<std::string, size_t> exact_;
+  std::unordered_map<std::string, size_t> exact_ignoring_case_;  // keys lower-cased
   std::vector<size_t> prefixes_longest_first_;
 };
 

@@ -52,8 +52,11 @@ TEST_F(BlockAdminExampleTest, ForbidsAdminAndEverythingUnderIt) {
 }
 
 TEST_F(BlockAdminExampleTest, ForbidsAdminHoweverThePathIsSpelled) {
-  for (const char* target : {"//admin", "/%61dmin", "/%61%64%6d%69%6e/x", "/x/../admin",
-                             "/x/%2e%2e/admin", "/./admin", "/summary/../admin"}) {
+  for (const char* target :
+       {"//admin", "/%61dmin", "/%61%64%6d%69%6e/x", "/x/../admin", "/x/%2e%2e/admin", "/./admin",
+        "/summary/../admin", "///admin//x", "/admin;jsessionid=1", "/admin%2Fusers", "/admin/.",
+        "/admin/x/..", "/ADMIN", "/Admin/users", "/%41DMIN", "/aDmIn;x", "http://anyhost/admin",
+        "http://anyhost/ADMIN/x", "HTTP://anyhost//admin"}) {
     expect_forbidden(target);
   }
   expect_no_backend_requests();

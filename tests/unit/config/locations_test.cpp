@@ -90,6 +90,17 @@ TEST(LocationMatchTest, PrefixByDefaultExactOnRequest) {
                           "(expected \"prefix\" or \"exact\")"));
 }
 
+TEST(LocationIgnoreCaseTest, IsABooleanAndOffByDefault) {
+  const auto config = config_of(
+      with_locations(Json::array({{{"path", "/"}, {"return", 204}},
+                                  {{"path", "/Admin"}, {"ignore_case", true}, {"return", 403}}})));
+  EXPECT_FALSE(config.servers[0].locations[0].ignore_case);
+  EXPECT_TRUE(config.servers[0].locations[1].ignore_case);
+  EXPECT_THAT(errors_of(with_location({{"path", "/"}, {"ignore_case", "yes"}, {"return", 204}})),
+              ElementsAre("test.json: servers[0].locations[0].ignore_case: expected true or false, "
+                          "got string"));
+}
+
 TEST(LocationKeysTest, UnknownKeyVerbatim) {
   const auto errors = errors_of(with_locations({proxy("/", "http://allbackend/"),
                                                 proxy("/summary", "http://summaryinstances/"),

@@ -133,3 +133,38 @@ TEST(NormalizeHost, LowercasesAndStripsPortAndTrailingDot) {
 
 }  // namespace
 }  // namespace relay7
+
+namespace relay7 {
+namespace {
+
+TEST(RouteTable, IgnoreCaseMatchesAnySpellingOfThePath) {
+  const Config config = load(R"({
+    "upstreams": {"all": {"servers": ["127.0.0.1:2222"]}},
+    "servers": [{"listen": ["127.0.0.1:8080"], "locations": [
+      {"path": "/", "proxy_pass": "http://all"},
+      {"path": "/Admin", "ignore_case": true, "return": 403},
+      {"path": "/Health", "match": "exact", "ignore_case": true, "return": 204},
+      {"path": "/Case", "return": 410}
+    ]}]
+  })");
+  const RouteTable routes(config);
+  const VirtualServer& server = routes.server(routes.listeners()[0].select(""));
+  const auto status_of = [&](std::string_view path) {
+    const Location* location = server.match(path);
+    if (location == nullptr || !std::holds_alternative<LocalResponseAction>(location->action)) {
+      return 0;
+    }
+    return std::get<LocalResponseAction>(location->action).status;
+  };
+  for (const char* path : {"/admin", "/ADMIN", "/aDmIn/users", "/Admin"}) {
+    EXPECT_EQ(status_of(path), 403) << path;
+  }
+  EXPECT_EQ(status_of("/HEALTH"), 204);
+  EXPECT_EQ(status_of("/health/x"), 0);
+  // Without ignore_case the match stays exact to the byte.
+  EXPECT_EQ(status_of("/Case"), 410);
+  EXPECT_EQ(status_of("/case"), 0);
+}
+
+}  // namespace
+}  // namespace relay7
