@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <variant>
 
+#include "relay7/event/bulk_read.h"
 #include "relay7/http/ascii.h"
 #include "relay7/http/request_checks.h"
 #include "relay7/proxy/local_response.h"
@@ -49,6 +50,7 @@ void ClientConnection::start() {
   // Pipelined requests beyond this wait in the socket, not in relay7's memory.
   bufferevent_setwatermark(bev_.get(), EV_READ, 0, kBufferHighWatermark);
   bufferevent_setwatermark(bev_.get(), EV_WRITE, 0, 0);
+  allow_large_writes(bev_.get(), kBufferHighWatermark);
   const timeval send = to_timeval(context_.timeouts().send);
   bufferevent_set_timeouts(bev_.get(), nullptr, &send);
   bufferevent_enable(bev_.get(), EV_READ | EV_WRITE);
@@ -63,7 +65,8 @@ void ClientConnection::begin_drain() {
   }
 }
 
-void ClientConnection::on_read(bufferevent*, void* context) {
+void ClientConnection::on_read(bufferevent* bev, void* context) {
+  read_what_is_ready(bev, kBufferHighWatermark);
   static_cast<ClientConnection*>(context)->process_input();
 }
 

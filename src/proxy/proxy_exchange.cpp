@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "relay7/event/bulk_read.h"
 #include "relay7/http/status.h"
 #include "relay7/proxy/proxy_context.h"
 #include "relay7/proxy/timeouts.h"
@@ -52,6 +53,7 @@ void ProxyExchange::attach(std::unique_ptr<UpstreamConnection> connection) {
                     &ProxyExchange::on_upstream_event, this);
   bufferevent_setwatermark(bev, EV_READ, 0, kBufferHighWatermark);
   bufferevent_setwatermark(bev, EV_WRITE, 0, 0);
+  allow_large_writes(bev, kBufferHighWatermark);
   connected_ = upstream_->reused();
   apply_timeouts();
   bufferevent_enable(bev, EV_READ | EV_WRITE);
@@ -129,7 +131,8 @@ void ProxyExchange::abort() {
   detach_upstream();
 }
 
-void ProxyExchange::on_upstream_read(bufferevent*, void* context) {
+void ProxyExchange::on_upstream_read(bufferevent* bev, void* context) {
+  read_what_is_ready(bev, kBufferHighWatermark);
   static_cast<ProxyExchange*>(context)->process_response_input();
 }
 

@@ -1,5 +1,6 @@
 #include "relay7/proxy/tunnel.h"
 
+#include "relay7/event/bulk_read.h"
 #include "relay7/proxy/proxy_context.h"
 #include "relay7/proxy/timeouts.h"
 
@@ -22,6 +23,7 @@ void Tunnel::start() {
     bufferevent_setcb(bev, &Tunnel::on_read, &Tunnel::on_write, &Tunnel::on_event, this);
     bufferevent_setwatermark(bev, EV_READ, 0, kBufferHighWatermark);
     bufferevent_setwatermark(bev, EV_WRITE, 0, 0);
+    allow_large_writes(bev, kBufferHighWatermark);
     bufferevent_set_timeouts(bev, nullptr, nullptr);
     bufferevent_enable(bev, EV_READ | EV_WRITE);
   }
@@ -47,6 +49,7 @@ void Tunnel::pump(bufferevent* from) {
 }
 
 void Tunnel::on_read(bufferevent* bev, void* context) {
+  read_what_is_ready(bev, kBufferHighWatermark);
   static_cast<Tunnel*>(context)->pump(bev);
 }
 
