@@ -32,8 +32,8 @@ Config build_config(const Json& root, Diagnostics& diagnostics) {
   Config config;
   const auto object =
       ObjectReader::open(Node{root, ""},
-                         {"workers", "pid_file", "shutdown_timeout", "user", "group", "error_log",
-                          "access_log", "timeouts", "upstreams", "servers"},
+                         {"workers", "worker_connections", "pid_file", "shutdown_timeout", "user",
+                          "group", "error_log", "access_log", "timeouts", "upstreams", "servers"},
                          diagnostics);
   if (!object) {
     return config;

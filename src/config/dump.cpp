@@ -84,6 +84,7 @@ std::string format_duration(Duration duration) {
 nlohmann::ordered_json dump_config(const Config& config) {
   Json out;
   out["workers"] = config.workers == 0 ? Json("auto") : Json(config.workers);
+  out["worker_connections"] = config.worker_connections;
   out["pid_file"] = config.pid_file;
   if (!config.user.empty()) {
     out["user"] = config.user;

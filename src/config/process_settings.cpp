@@ -35,6 +35,11 @@ void read_process_settings(const ObjectReader& root, Config& config, Diagnostics
   if (const auto node = root.find("workers")) {
     assign_if(config.workers, read_workers(*node, diagnostics));
   }
+  if (const auto node = root.find("worker_connections")) {
+    if (const auto count = read_integer(*node, 1, 1000000, diagnostics)) {
+      config.worker_connections = static_cast<unsigned>(*count);
+    }
+  }
   read_optional_string(root, "pid_file", config.pid_file, diagnostics);
   read_optional_string(root, "user", config.user, diagnostics);
   read_optional_string(root, "group", config.group, diagnostics);

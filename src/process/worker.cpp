@@ -65,6 +65,13 @@ void Worker::start_accepting() {
   }
 }
 
+void Worker::pause_accepting() {
+  for (auto& listener : listeners_) {
+    evconnlistener_disable(listener->listener.get());
+  }
+  accept_paused_ = true;
+}
+
 void Worker::drain() {
   if (draining_) {
     return;
@@ -123,6 +130,11 @@ void Worker::accept_connection(size_t listener_index, evutil_socket_t fd, const 
     ClientConnection& added = *connection;
     context_->connections().add(std::move(connection));
     added.start();
+    if (context_->connections().live_count() >= context_->config().worker_connections) {
+      // At the limit: leave further connections in the kernel's backlog (where another worker
+      // may take them) rather than accept what cannot be served; on_tick resumes.
+      pause_accepting();
+    }
   } catch (const std::bad_alloc&) {
     spdlog::error("out of memory accepting a connection");
   }
@@ -134,10 +146,7 @@ void Worker::on_accept_error(evconnlistener*, void* context) {
   auto* slot = static_cast<ListenerSlot*>(context);
   Worker* self = slot->worker;
   spdlog::error("accept failed: {}", evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
-  for (auto& listener : self->listeners_) {
-    evconnlistener_disable(listener->listener.get());
-  }
-  self->accept_paused_ = true;
+  self->pause_accepting();
 }
 
 void Worker::on_signal(evutil_socket_t signal, short, void* context) {
@@ -156,7 +165,8 @@ void Worker::on_signal(evutil_socket_t signal, short, void* context) {
 void Worker::on_tick(evutil_socket_t, short, void* context) {
   auto* self = static_cast<Worker*>(context);
   self->context_->access_log().flush();
-  if (self->accept_paused_ && self->accepting_ && !self->draining_) {
+  if (self->accept_paused_ && self->accepting_ && !self->draining_ &&
+      self->context_->connections().live_count() < self->context_->config().worker_connections) {
     self->accept_paused_ = false;
     for (auto& listener : self->listeners_) {
       evconnlistener_enable(listener->listener.get());

@@ -87,6 +87,9 @@ struct TimeoutsConfig {
 struct Config {
   std::string source_path;
   unsigned workers = 0;  // 0 means "auto": one per CPU
+  // Client connections one worker serves at once; beyond it the worker stops accepting and new
+  // connections wait in the listen backlog.
+  unsigned worker_connections = 10000;
   std::string pid_file = "/run/relay7.pid";
   std::string user;   // privileges are dropped to this user; empty: not configured
   std::string group;  // and to this group; empty: not configured

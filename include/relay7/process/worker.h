@@ -56,6 +56,8 @@ class Worker {
   void accept_connection(size_t listener_index, evutil_socket_t fd, const sockaddr* address,
                          int length);
   void add_signal(int signal);
+  // Stops accepting until on_tick finds room again (descriptors or worker_connections).
+  void pause_accepting();
 
   EventBasePtr base_;  // declared first: everything below uses it and must go before it
   std::unique_ptr<ProxyContext> context_;

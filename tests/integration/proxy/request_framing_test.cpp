@@ -133,3 +133,33 @@ TEST(RequestBodyFramingTest, ABrokenChunkIsA400AndEndsTheConnection) {
 
 }  // namespace
 }  // namespace relay7::testing
+
+namespace relay7::testing {
+namespace {
+
+// The same care upstream: a response relay7 cannot frame in exactly one way is a 502, and
+// nothing of it leaks into the next response (the next request gets a clean answer).
+TEST(UpstreamFramingTest, AnAmbiguousResponseIsA502AndLeavesNothingBehind) {
+  DemoBackend backend;
+  Relay7Process relay(single_upstream_config({backend.port()}));
+  HttpConnection connection;
+  ASSERT_TRUE(connection.connect(relay.port()));
+  for (const char* extra : {"Content-Length:5", "Transfer-Encoding:chunked", "Content-Length:abc",
+                            "Transfer-Encoding:gzip"}) {
+    ASSERT_TRUE(connection.send_request("GET", std::string("/ambiguous?bytes=10&header=") + extra));
+    const auto refused = connection.read_response();
+    ASSERT_TRUE(refused) << extra << ": " << connection.last_error();
+    EXPECT_EQ(refused->status, 502) << extra;
+    if (has_token(refused->header("Connection"), "close")) {
+      ASSERT_TRUE(connection.connect(relay.port()));
+    }
+    ASSERT_TRUE(connection.send_request("GET", "/clean?bytes=7"));
+    const auto clean = connection.read_response();
+    ASSERT_TRUE(clean) << connection.last_error();
+    EXPECT_EQ(clean->status, 200);
+    EXPECT_EQ(clean->body, demo_pattern(7)) << "after " << extra;
+  }
+}
+
+}  // namespace
+}  // namespace relay7::testing
