@@ -35,6 +35,9 @@ Json dump_location(const LocationConfig& location) {
   Json out{{"path", location.path},
            {"match", location.match == MatchKind::exact ? "exact" : "prefix"},
            {"ignore_case", location.ignore_case}};
+  if (location.max_body_size) {
+    out["max_body_size"] = format_size(*location.max_body_size);
+  }
   if (location.proxy_pass) {
     out["proxy_pass"] =
         "http://" + location.proxy_pass->upstream + location.proxy_pass->uri_prefix.value_or("");
@@ -62,10 +65,22 @@ Json dump_server(const ServerConfig& server) {
   }
   return Json{{"listen", std::move(listen)},
               {"server_names", server.server_names},
+              {"max_body_size", format_size(server.max_body_size)},
               {"locations", std::move(locations)}};
 }
 
 }  // namespace
+
+std::string format_size(uint64_t bytes) {
+  constexpr std::pair<uint64_t, char> kUnits[] = {
+      {1ULL << 30, 'g'}, {1ULL << 20, 'm'}, {1ULL << 10, 'k'}};
+  for (const auto& [unit, suffix] : kUnits) {
+    if (bytes != 0 && bytes % unit == 0) {
+      return std::to_string(bytes / unit) + suffix;
+    }
+  }
+  return std::to_string(bytes);
+}
 
 std::string format_duration(Duration duration) {
   const auto milliseconds = duration.count();

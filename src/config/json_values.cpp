@@ -86,6 +86,20 @@ std::optional<std::string> read_string(const Node& node, Diagnostics& diagnostic
   return node.value.get<std::string>();
 }
 
+std::optional<uint64_t> read_size(const Node& node, Diagnostics& diagnostics) {
+  if (!node.value.is_string()) {
+    wrong_type(node, "a size string such as \"64m\"", diagnostics);
+    return std::nullopt;
+  }
+  const auto& text = node.value.get_ref<const std::string&>();
+  const auto size = parse_size(text);
+  if (!size) {
+    diagnostics.error(
+        node.path, quote_json(text) + " is not a size (use a number with k, m or g, e.g. \"64m\")");
+  }
+  return size;
+}
+
 std::optional<bool> read_bool(const Node& node, Diagnostics& diagnostics) {
   if (!node.value.is_boolean()) {
     wrong_type(node, "true or false", diagnostics);

@@ -46,6 +46,8 @@ class ObjectReader {
 };
 
 std::optional<std::string> read_string(const Node& node, Diagnostics& diagnostics);
+// A size string ("512", "8k", "64m", "1g").
+std::optional<uint64_t> read_size(const Node& node, Diagnostics& diagnostics);
 std::optional<bool> read_bool(const Node& node, Diagnostics& diagnostics);
 std::optional<std::string> read_non_empty_string(const Node& node, Diagnostics& diagnostics);
 // An integer within [min, max]; fractional numbers and other types are errors.

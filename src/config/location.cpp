@@ -24,7 +24,7 @@ std::optional<std::string> read_path(const Node& node, Diagnostics& diagnostics)
 std::optional<LocationConfig> read_location(const Node& node, UpstreamCatalog& upstreams,
                                             Diagnostics& diagnostics) {
   const auto object = ObjectReader::open(
-      node, {"path", "match", "ignore_case", "proxy_pass", "return"}, diagnostics);
+      node, {"path", "match", "ignore_case", "max_body_size", "proxy_pass", "return"}, diagnostics);
   if (!object) {
     return std::nullopt;
   }
@@ -38,6 +38,9 @@ std::optional<LocationConfig> read_location(const Node& node, UpstreamCatalog& u
     if (const auto index = read_choice(*match, {"prefix", "exact"}, diagnostics)) {
       location.match = static_cast<MatchKind>(*index);
     }
+  }
+  if (const auto limit = object->find("max_body_size")) {
+    location.max_body_size = read_size(*limit, diagnostics);
   }
   if (const auto ignore_case = object->find("ignore_case")) {
     location.ignore_case = read_bool(*ignore_case, diagnostics).value_or(false);

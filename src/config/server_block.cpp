@@ -45,8 +45,8 @@ void read_locations(const Node& node, ServerBlock& block, UpstreamCatalog& upstr
 
 std::optional<ServerBlock> read_server(const Node& node, UpstreamCatalog& upstreams,
                                        Diagnostics& diagnostics) {
-  const auto object =
-      ObjectReader::open(node, {"listen", "server_names", "locations"}, diagnostics);
+  const auto object = ObjectReader::open(
+      node, {"listen", "server_names", "max_body_size", "locations"}, diagnostics);
   if (!object) {
     return std::nullopt;
   }
@@ -57,6 +57,9 @@ std::optional<ServerBlock> read_server(const Node& node, UpstreamCatalog& upstre
   }
   if (const auto names = object->find("server_names")) {
     block.config.server_names = read_server_names(*names, diagnostics);
+  }
+  if (const auto limit = object->find("max_body_size")) {
+    block.config.max_body_size = read_size(*limit, diagnostics).value_or(kDefaultMaxBodySize);
   }
   if (const auto locations = object->require("locations", diagnostics)) {
     read_locations(*locations, block, upstreams, diagnostics);

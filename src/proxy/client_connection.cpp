@@ -146,6 +146,11 @@ bool ClientConnection::feed_parser() {
   const MessageParser::Result result =
       parser_.feed(static_cast<const char*>(segment.iov_base), length);
   evbuffer_drain(input, result.consumed);
+  if (body_too_large_) {
+    spdlog::info("client {} sent a body over max_body_size ({} bytes)", peer_ip_, body_limit_);
+    abandon_request_body(413);
+    return false;
+  }
   switch (result.status) {
     case MessageParser::Status::need_more:
       return true;
@@ -163,17 +168,7 @@ bool ClientConnection::feed_parser() {
 void ClientConnection::reject_unparsable_request() {
   if (phase_ == Phase::body) {
     spdlog::info("client {} sent a malformed request body: {}", peer_ip_, parser_.error_reason());
-    // The head went upstream already; that upstream connection is abandoned with the exchange.
-    // The client still learns why, unless the response has begun.
-    if (exchange_ && exchange_->response_started()) {
-      close_now();
-      return;
-    }
-    context_.connections().retire_later(std::move(exchange_));
-    phase_ = Phase::awaiting_response;
-    keep_alive_ = false;
-    request_complete_ = false;
-    answer_locally(400);
+    abandon_request_body(400);
     return;
   }
   keep_alive_ = false;
@@ -189,6 +184,20 @@ void ClientConnection::reject_unparsable_request() {
       break;
   }
   answer_locally(parser_.error_code() == HPE_INVALID_VERSION ? 505 : 400);
+}
+
+void ClientConnection::abandon_request_body(int status) {
+  // The head went upstream already; that upstream connection is abandoned with the exchange.
+  // The client still learns why, unless the response has begun.
+  if (exchange_ && exchange_->response_started()) {
+    close_now();
+    return;
+  }
+  context_.connections().retire_later(std::move(exchange_));
+  phase_ = Phase::awaiting_response;
+  keep_alive_ = false;
+  request_complete_ = false;
+  answer_locally(status);
 }
 
 // The parser stops after a head (to route before any body byte moves) and after each message.
@@ -229,6 +238,11 @@ AfterHead ClientConnection::on_head(MessageHead&, const BodyFraming& framing) {
 }
 
 void ClientConnection::on_body(const char* data, size_t length) {
+  body_received_ += length;
+  if (body_limit_ != 0 && body_received_ > body_limit_) {
+    body_too_large_ = true;  // handled once the parser returns: not from inside its callback
+    return;
+  }
   if (exchange_) {
     exchange_->send_body(data, length);
   }
@@ -244,6 +258,9 @@ bool ClientConnection::on_message_end() {
 
 void ClientConnection::dispatch() {
   event_del(timer_.get());  // the header phase is over
+  body_limit_ = 0;
+  body_received_ = 0;
+  body_too_large_ = false;
   keep_alive_ = framing_.keep_alive && !draining_ && !context_.draining() &&
                 context_.timeouts().keepalive > Duration::zero();
   if (const int status = validate_request(); status != 0) {
@@ -260,6 +277,11 @@ void ClientConnection::dispatch() {
   }
   if (const auto* action = std::get_if<LocalResponseAction>(&location->action)) {
     answer_locally(action->status, action->location, action->body);
+    return;
+  }
+  body_limit_ = location->max_body_size;
+  if (body_limit_ != 0 && framing_.content_length > body_limit_) {
+    answer_locally(413);  // declared too large: refused before a byte goes upstream
     return;
   }
   proxy(*location, std::get<ProxyAction>(location->action));

@@ -16,11 +16,13 @@ size_t upstream_index_of(const Config& config, const std::string& name) {
   return 0;  // unreachable for a validated config
 }
 
-Location make_location(const LocationConfig& config, const Config& whole) {
+Location make_location(const LocationConfig& config, const ServerConfig& server,
+                       const Config& whole) {
   Location location;
   location.path = config.path;
   location.match = config.match;
   location.ignore_case = config.ignore_case;
+  location.max_body_size = config.max_body_size.value_or(server.max_body_size);
   if (config.ignore_case) {
     for (char& c : location.path) {
       c = ascii_lower(c);
@@ -40,7 +42,7 @@ Location make_location(const LocationConfig& config, const Config& whole) {
 
 VirtualServer::VirtualServer(const ServerConfig& config, const Config& whole) {
   for (const LocationConfig& location : config.locations) {
-    locations_.push_back(make_location(location, whole));
+    locations_.push_back(make_location(location, config, whole));
     const size_t index = locations_.size() - 1;
     if (location.match == MatchKind::exact && location.ignore_case) {
       exact_ignoring_case_.emplace(locations_.back().path, index);

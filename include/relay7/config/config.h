@@ -12,6 +12,8 @@ namespace relay7 {
 
 using Duration = std::chrono::milliseconds;
 
+inline constexpr uint64_t kDefaultMaxBodySize = 64 * 1024 * 1024;
+
 enum class LogLevel { trace, debug, info, warn, error, critical, off };
 
 struct ErrorLogConfig {
@@ -59,6 +61,7 @@ struct LocationConfig {
   // Match the path ignoring ASCII case, for backends that route case-insensitively (Express,
   // ASP.NET): a case-sensitive block of "/admin" would let "/ADMIN" through to them.
   bool ignore_case = false;
+  std::optional<uint64_t> max_body_size;      // overrides the server's; 0: no limit
   std::optional<ProxyPassConfig> proxy_pass;  // exactly one of proxy_pass and return is set
   std::optional<ReturnConfig> return_action;
 };
@@ -71,6 +74,8 @@ struct ListenConfig {
 struct ServerConfig {
   std::vector<ListenConfig> listen;
   std::vector<std::string> server_names;  // lower-case; "*.example.com" allowed
+  // Largest request body accepted (413 beyond); 0: no limit.
+  uint64_t max_body_size = kDefaultMaxBodySize;
   std::vector<LocationConfig> locations;
 };
 

@@ -10,6 +10,9 @@ namespace relay7 {
 // filled in (`relay7 -T`). Loading the result gives the same Config.
 nlohmann::ordered_json dump_config(const Config& config);
 
+// 65536 -> "64k", 1000 -> "1000": the largest 1024-based unit that keeps the value exact.
+std::string format_size(uint64_t bytes);
+
 // 250ms -> "250ms", 60000ms -> "60s": the largest unit that keeps the value exact.
 std::string format_duration(Duration duration);
 

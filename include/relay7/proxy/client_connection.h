@@ -42,6 +42,8 @@ class ClientConnection final : public ManagedConnection,
   void consume_input();
   bool feed_parser();
   void reject_unparsable_request();
+  // Ends a request whose body broke (malformed or over the limit) after its head went upstream.
+  void abandon_request_body(int status);
   void after_pause();
   void dispatch();
   int validate_request();
@@ -86,6 +88,9 @@ class ClientConnection final : public ManagedConnection,
   bool request_complete_ = false;
   bool upgrade_requested_ = false;
   bool keep_alive_ = false;
+  uint64_t body_limit_ = 0;  // the matched location's max_body_size; 0: none
+  uint64_t body_received_ = 0;
+  bool body_too_large_ = false;
   RequestTarget target_;
   std::string host_;
   std::string upstream_path_;

@@ -27,6 +27,7 @@ struct Location {
   std::string path;  // lower-cased when ignore_case
   MatchKind match = MatchKind::prefix;
   bool ignore_case = false;
+  uint64_t max_body_size = 0;  // the location's, else its server's; 0: no limit
   std::variant<ProxyAction, LocalResponseAction> action;
 };
 

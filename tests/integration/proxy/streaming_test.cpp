@@ -57,7 +57,14 @@ long long elapsed_ms(Clock::time_point start) {
 
 class StreamingTest : public ::testing::Test {
  protected:
-  StreamingTest() : relay_(relay7::testing::single_upstream_config({backend_.port()})) {}
+  StreamingTest()
+      : relay_(unlimited_bodies(relay7::testing::single_upstream_config({backend_.port()}))) {}
+
+  // The gibibyte upload is over the default max_body_size (64m): these tests are about streaming.
+  static nlohmann::json unlimited_bodies(nlohmann::json config) {
+    config["servers"][0]["max_body_size"] = "0";
+    return config;
+  }
 
   void SetUp() override {
     ASSERT_TRUE(connection_.connect(relay_.port())) << connection_.last_error();

@@ -101,6 +101,19 @@ TEST(LocationIgnoreCaseTest, IsABooleanAndOffByDefault) {
                           "got string"));
 }
 
+TEST(LocationBodyLimitTest, IsASizeThatOverridesTheServer) {
+  const auto config = config_of(
+      with_locations(Json::array({{{"path", "/"}, {"return", 204}},
+                                  {{"path", "/up"}, {"max_body_size", "2m"}, {"return", 204}}})));
+  EXPECT_EQ(config.servers[0].max_body_size, kDefaultMaxBodySize);
+  EXPECT_FALSE(config.servers[0].locations[0].max_body_size);
+  EXPECT_EQ(config.servers[0].locations[1].max_body_size, 2u * 1024 * 1024);
+  EXPECT_THAT(
+      errors_of(with_location({{"path", "/"}, {"max_body_size", "lots"}, {"return", 204}})),
+      ElementsAre("test.json: servers[0].locations[0].max_body_size: \"lots\" is not a size (use "
+                  "a number with k, m or g, e.g. \"64m\")"));
+}
+
 TEST(LocationKeysTest, UnknownKeyVerbatim) {
   const auto errors = errors_of(with_locations({proxy("/", "http://allbackend/"),
                                                 proxy("/summary", "http://summaryinstances/"),

@@ -123,6 +123,145 @@ TEST(MessageParser, ValuesSplitAcrossFeedsAreNotMistakenForFolding) {
   EXPECT_EQ(parser.head().headers[1].value, "a b c");
 }
 
+// Every way to cut `bytes` in two, and one byte at a time: the result must not depend on it.
+std::vector<std::vector<std::string>> splits_of(const std::string& bytes) {
+  std::vector<std::vector<std::string>> out{{bytes}};
+  for (size_t split = 1; split < bytes.size(); ++split) {
+    out.push_back({bytes.substr(0, split), bytes.substr(split)});
+  }
+  std::vector<std::string> single_bytes;
+  for (const char c : bytes) {
+    single_bytes.emplace_back(1, c);
+  }
+  out.push_back(single_bytes);
+  return out;
+}
+
+MessageParser::Status feed_pieces(MessageParser& parser, const std::vector<std::string>& pieces) {
+  MessageParser::Status status = MessageParser::Status::need_more;
+  for (const std::string& piece : pieces) {
+    status = parser.feed(piece.data(), piece.size()).status;
+    if (status != MessageParser::Status::need_more) {
+      break;
+    }
+  }
+  return status;
+}
+
+// Found by fuzz/request_fuzzer.cpp: a fold was only noticed when both of its lines arrived in one
+// read, and a fold of an empty value not at all.
+TEST(MessageParser, RejectsFoldingWhereverTheBytesAreSplit) {
+  const std::vector<std::string> folded = {
+      "GET / HTTP/1.1\r\nHost: h\r\nX: a\r\n b\r\n\r\n",
+      "GET / HTTP/1.1\r\nHost: h\r\nX: a\r\n\tb\r\n\r\n",
+      "GET / HTTP/1.1\r\nHost: h\r\nX:\r\n b\r\n\r\n",
+      "GET / HTTP/1.1\r\nHost: h\r\nX: a\r\n \r\n\r\n",
+      "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding:\r\n chunked\r\n\r\n0\r\n\r\n",
+      "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nT: a\r\n b\r\n\r\n",
+  };
+  for (const std::string& request : folded) {
+    for (const auto& pieces : splits_of(request)) {
+      Recorder recorder;
+      MessageParser parser(MessageType::request, recorder);
+      EXPECT_EQ(feed_pieces(parser, pieces), MessageParser::Status::error)
+          << request << " in " << pieces.size() << " pieces, the first " << pieces[0].size()
+          << " bytes";
+      EXPECT_EQ(recorder.messages, 0) << request;
+    }
+  }
+}
+
+TEST(MessageParser, ValuesWithSpacesParseTheSameWhereverTheBytesAreSplit) {
+  const std::string request =
+      "GET / HTTP/1.1\r\nHost: h\r\nX:  a b\tc  \r\nY:\r\n\r\n"
+      "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nT: x y\r\n\r\n";
+  for (const auto& pieces : splits_of(request)) {
+    Recorder recorder;
+    MessageParser parser(MessageType::request, recorder);
+    EXPECT_EQ(feed_pieces(parser, pieces), MessageParser::Status::need_more);
+    EXPECT_EQ(recorder.messages, 2) << pieces.size() << " pieces, the first " << pieces[0].size();
+  }
+}
+
+// Found by fuzz/response_fuzzer.cpp: llhttp 8 takes ": value" as a header with an empty name,
+// which relay7 then forwarded.
+TEST(MessageParser, RejectsAnEmptyHeaderName) {
+  const std::vector<std::pair<MessageType, std::string>> messages = {
+      {MessageType::request, "GET / HTTP/1.1\r\n: 5\r\nHost: h\r\n\r\n"},
+      {MessageType::request, "GET / HTTP/1.1\r\nHost: h\r\n: 5\r\n\r\n"},
+      {MessageType::request, "GET / HTTP/1.1\r\nHost: h\r\n:\r\n\r\n"},
+      {MessageType::response, "HTTP/1.1 200 OK\r\n: 5\r\nContent-Length: 0\r\n\r\n"},
+  };
+  for (const auto& [type, message] : messages) {
+    for (const auto& pieces : splits_of(message)) {
+      Recorder recorder;
+      MessageParser parser(type, recorder);
+      EXPECT_EQ(feed_pieces(parser, pieces), MessageParser::Status::error)
+          << message << " in " << pieces.size() << " pieces, the first " << pieces[0].size()
+          << " bytes";
+      EXPECT_TRUE(recorder.targets.empty()) << message;
+    }
+  }
+}
+
+// Found by fuzz/response_fuzzer.cpp: llhttp 8 takes a status of fewer than three digits.
+TEST(MessageParser, RejectsAStatusBelow100) {
+  for (const std::string response : {"HTTP/1.1 20 OK\r\n\r\n", "HTTP/1.1 099 X\r\n\r\n",
+                                     "HTTP/1.1 0 X\r\nContent-Length: 0\r\n\r\n"}) {
+    Recorder recorder;
+    MessageParser parser(MessageType::response, recorder);
+    EXPECT_EQ(parser.feed(response.data(), response.size()).status, MessageParser::Status::error)
+        << response;
+    EXPECT_TRUE(recorder.targets.empty()) << response;
+  }
+}
+
+// Found by fuzz/response_fuzzer.cpp: llhttp 8 takes control bytes in the reason phrase, which
+// relay7 passes on to the client.
+TEST(MessageParser, RejectsControlBytesInTheReasonPhrase) {
+  using namespace std::string_literals;
+  for (const std::string& response :
+       {"HTTP/1.1 204 No Conten\0t\r\n\r\n"s, "HTTP/1.1 200 O\x0bK\r\n\r\n"s,
+        "HTTP/1.1 200 OK\x7f\r\n\r\n"s}) {
+    Recorder recorder;
+    MessageParser parser(MessageType::response, recorder);
+    EXPECT_EQ(parser.feed(response.data(), response.size()).status, MessageParser::Status::error)
+        << response;
+  }
+  for (const std::string response :
+       {"HTTP/1.1 200 OK\r\n\r\n", "HTTP/1.1 200 \tOK fine\xff\r\n\r\n", "HTTP/1.1 200 \r\n\r\n"}) {
+    Recorder recorder;
+    MessageParser parser(MessageType::response, recorder);
+    EXPECT_EQ(parser.feed(response.data(), response.size()).status,
+              MessageParser::Status::need_more)
+        << response;
+    EXPECT_EQ(recorder.targets, std::vector<std::string>{"200"}) << response;
+  }
+}
+
+// Found by fuzz/response_fuzzer.cpp: llhttp 8 reads a Content-Length or chunked body after a
+// 1xx, 204 or 304 head, so a "100 Continue" with a Content-Length swallowed the start of the
+// final response.
+TEST(MessageParser, InterimNoContentAndNotModifiedResponsesEndWithTheirHead) {
+  const std::vector<std::string> first_heads = {
+      "HTTP/1.1 100 Continue\r\nContent-Length: 5\r\n\r\n",
+      "HTTP/1.1 103 Early Hints\r\nTransfer-Encoding: chunked\r\n\r\n",
+      "HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\n",
+      "HTTP/1.1 304 Not Modified\r\nTransfer-Encoding: chunked\r\n\r\n",
+  };
+  for (const std::string& first : first_heads) {
+    const std::string response = first + "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok";
+    Recorder recorder;  // reads every body it is offered, as the proxy does for a 1xx
+    MessageParser parser(MessageType::response, recorder);
+    EXPECT_EQ(parser.feed(response.data(), response.size()).status,
+              MessageParser::Status::need_more)
+        << first;
+    EXPECT_EQ(recorder.targets, (std::vector<std::string>{first.substr(9, 3), "200"})) << first;
+    EXPECT_EQ(recorder.body, "ok") << first;
+    EXPECT_EQ(recorder.messages, 2) << first;
+  }
+}
+
 TEST(MessageParser, EnforcesHeadLimits) {
   Recorder recorder;
   MessageParser parser(MessageType::request, recorder, ParserLimits{16, 1024, 3});
