@@ -98,13 +98,13 @@ test:
 	@$(MAKE) --no-print-directory -j$(NPROC) run-tests
 
 # Every suite runs even when an earlier one fails; the last line sums them all for CI.
-run-tests: $(RELAY7) $(DEMO_BACKEND) $(UNIT_TESTS) $(INTEG_TESTS)
+run-tests: $(RELAY7) $(DEMO_BACKEND) $(MAN_PAGES) $(UNIT_TESTS) $(INTEG_TESTS)
 	@tests/run_suites.sh $(UNIT_TESTS) $(INTEG_TESTS)
 
 unit-test: $(UNIT_TESTS)
 	@tests/run_suites.sh $(UNIT_TESTS)
 
-integration-test: $(RELAY7) $(DEMO_BACKEND) $(INTEG_TESTS)
+integration-test: $(RELAY7) $(DEMO_BACKEND) $(MAN_PAGES) $(INTEG_TESTS)
 	@tests/run_suites.sh $(INTEG_TESTS)
 
 run:
