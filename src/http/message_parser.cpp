@@ -27,6 +27,18 @@ constexpr std::array<bool, 256> make_token_table() {
 }
 constexpr auto kTokenChar = make_token_table();
 
+// reason-phrase = 1*( HTAB / SP / VCHAR / obs-text ) (RFC 9112 section 4). llhttp 8 takes any
+// byte but CR and LF, and relay7 passes the phrase on to the client.
+bool is_reason_phrase(const char* data, size_t length) {
+  for (size_t i = 0; i < length; ++i) {
+    const auto c = static_cast<unsigned char>(data[i]);
+    if ((c < 0x20 && c != '\t') || c == 0x7F) {
+      return false;
+    }
+  }
+  return true;
+}
+
 bool is_token(const char* data, size_t length) {
   for (size_t i = 0; i < length; ++i) {
     if (!kTokenChar[static_cast<unsigned char>(data[i])]) {
@@ -202,7 +214,7 @@ int MessageParser::on_url(llhttp_t* parser, const char* at, size_t length) {
 int MessageParser::on_status(llhttp_t* parser, const char* at, size_t length) {
   return guarded([&]() -> int {
     MessageParser* self = owner(parser);
-    if (!self->scan_for_folding(at, length)) {
+    if (!is_reason_phrase(at, length) || !self->scan_for_folding(at, length)) {
       return -1;
     }
     self->head_.reason.append(at, length);
@@ -232,7 +244,9 @@ int MessageParser::on_header_field(llhttp_t* parser, const char* at, size_t leng
 int MessageParser::on_header_value(llhttp_t* parser, const char* at, size_t length) {
   return guarded([&]() -> int {
     MessageParser* self = owner(parser);
-    if (!self->scan_for_folding(at, length)) {
+    // llhttp 8 takes ": value" for a header with an empty name; field-name is 1*tchar.
+    if (self->head_.headers.empty() || self->head_.headers.back().name.empty() ||
+        !self->scan_for_folding(at, length)) {
       return -1;
     }
     self->last_was_value_ = true;
