@@ -75,8 +75,8 @@ bool hand_over_log_file(const std::string& path, const Credentials& credentials,
     return true;
   }
   if (::chown(path.c_str(), credentials.uid, credentials.gid) != 0) {
-    error = "cannot give \"" + path + "\" to user \"" + credentials.user + "\": " +
-            std::strerror(errno);
+    error = "cannot give \"" + path + "\" to user \"" + credentials.user +
+            "\": " + std::strerror(errno);
     return false;
   }
   return true;

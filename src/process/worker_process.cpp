@@ -53,7 +53,8 @@ int serve(const WorkerLaunch& launch, int ready_fd) {
     return fail_start(ready_fd, error);
   }
   // Log files are opened first, while still privileged; the sockets were inherited already.
-  for (const std::string* path : {&launch.config->access_log.path, &launch.config->error_log.path}) {
+  for (const std::string* path :
+       {&launch.config->access_log.path, &launch.config->error_log.path}) {
     if (!hand_over_log_file(*path, launch.credentials, error)) {
       return fail_start(ready_fd, error);
     }
