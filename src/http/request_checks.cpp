@@ -29,6 +29,9 @@ int refuse_request_head(const MessageHead& head) {
   if (head.version_major != 1 || head.version_minor > 1) {
     return 505;
   }
+  if (head.method == "CONNECT") {
+    return 501;
+  }
   const size_t host_count = head.headers.count("host");
   if (host_count > 1 || (head.is_http11_or_later() && host_count == 0)) {
     return 400;

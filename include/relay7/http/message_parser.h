@@ -85,6 +85,12 @@ class MessageParser {
   const MessageHead& head() const { return head_; }
   const char* error_reason() const { return llhttp_get_error_reason(&parser_); }
   llhttp_errno_t error_code() const { return llhttp_get_errno(&parser_); }
+  // The parse failed on a version other than HTTP/1.0 and 1.1 (llhttp reports a malformed
+  // version line, "HTTP/1.1\rX", with the same error code).
+  bool failed_on_unsupported_version() const {
+    return error_code() == HPE_INVALID_VERSION &&
+           !(parser_.http_major == 1 && (parser_.http_minor == 0 || parser_.http_minor == 1));
+  }
   HeadLimit head_limit() const { return head_limit_; }
   bool in_head() const { return in_head_; }
   bool message_started() const { return message_started_; }

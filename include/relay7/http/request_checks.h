@@ -10,6 +10,9 @@ namespace relay7 {
 // - Transfer-Encoding: only a single "chunked" (400 otherwise). llhttp frames a request whose
 //   coding list does not end in chunked by other rules than some backends do, and relay7 does not
 //   decode other codings: refusing is the only reading that cannot be smuggled through.
+// - the method: CONNECT is refused (501). relay7 is a reverse proxy and opens no tunnels to
+//   arbitrary hosts; llhttp ends a CONNECT request at its head whatever its framing says, so
+//   passing one on would leave relay7 and the backend reading its bytes differently.
 // Returns 0 when the head is acceptable, else the status that refuses it.
 int refuse_request_head(const MessageHead& head);
 

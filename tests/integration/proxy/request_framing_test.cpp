@@ -52,9 +52,15 @@ std::vector<RawCase> refused_heads() {
        "POST / HTTP/1.1\r\n" + kHost + "Content-Length : 3\r\n\r\nabc", 400},
       {"NulInValue", "GET / HTTP/1.1\r\n" + kHost + std::string("X-A: a\0b\r\n\r\n", 12), 400},
       {"BareCrInValue", "GET / HTTP/1.1\r\n" + kHost + "X-A: a\rb\r\n\r\n", 400},
+      // llhttp's loose mode took CR followed by any byte as CRLF (found by fuzz_request).
+      {"BareCrEndsRequestLine", "GET / HTTP/1.1\rX" + kHost + "\r\n", 400},
+      {"BareCrEndsHead", "GET / HTTP/1.1\r\n" + kHost + "\rX", 400},
       {"InvalidNameCharacter", "GET / HTTP/1.1\r\n" + kHost + "X(A): a\r\n\r\n", 400},
       {"NoHostInHttp11", "GET / HTTP/1.1\r\n\r\n", 400},
       {"TwoHosts", "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400},
+      // llhttp ends a CONNECT at its head: its "body" would be the next request (fuzz_request).
+      {"ConnectWithABody", "CONNECT /x HTTP/1.1\r\n" + kHost + "Content-Length: 5\r\n\r\nhello",
+       501},
       {"Http2Version", "GET / HTTP/2.0\r\n" + kHost + "\r\n", 505},
       {"Http12Version", "GET / HTTP/1.2\r\n" + kHost + "\r\n", 505},
       {"InvalidEscape", "GET /a%zz HTTP/1.1\r\n" + kHost + "\r\n", 400},
@@ -116,8 +122,10 @@ INSTANTIATE_TEST_SUITE_P(Heads, RequestFramingTest, ::testing::ValuesIn(refused_
 TEST(RequestBodyFramingTest, ABrokenChunkIsA400AndEndsTheConnection) {
   DemoBackend backend;
   Relay7Process relay(single_upstream_config({backend.port()}));
-  for (const std::string& body : {std::string("zz\r\n"), std::string("FFFFFFFFFFFFFFFFFFFF\r\n"),
-                                  std::string("3\r\nabcX\r\n")}) {
+  for (const std::string& body :
+       {std::string("zz\r\n"), std::string("FFFFFFFFFFFFFFFFFFFF\r\n"),
+        std::string("3\r\nabcX\r\n"), std::string("5\rXhello\r\n0\r\n\r\n"),
+        std::string("5\r\nhelloXX0\r\n\r\n")}) {
     HttpConnection connection;
     ASSERT_TRUE(connection.connect(relay.port()));
     connection.set_timeout(5s);

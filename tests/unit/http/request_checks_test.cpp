@@ -52,5 +52,12 @@ TEST(RequestChecksTest, AcceptsOnlyASingleChunkedCoding) {
       400);
 }
 
+TEST(RequestChecksTest, RefusesConnect) {
+  MessageHead connect = head(1, 1, {{"host", "a"}, {"content-length", "5"}});
+  connect.method = "CONNECT";
+  connect.target = "/x";
+  EXPECT_EQ(refuse_request_head(connect), 501);
+}
+
 }  // namespace
 }  // namespace relay7
