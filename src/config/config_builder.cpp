@@ -30,11 +30,11 @@ std::vector<ServerBlock> read_servers(const Node& node, UpstreamCatalog& upstrea
 
 Config build_config(const Json& root, Diagnostics& diagnostics) {
   Config config;
-  const auto object =
-      ObjectReader::open(Node{root, ""},
-                         {"workers", "worker_connections", "pid_file", "shutdown_timeout", "user",
-                          "group", "error_log", "access_log", "timeouts", "upstreams", "servers"},
-                         diagnostics);
+  const auto object = ObjectReader::open(
+      Node{root, ""},
+      {"workers", "worker_connections", "pid_file", "shutdown_timeout", "user", "group",
+       "error_log", "access_log", "timeouts", "limits", "upstreams", "servers"},
+      diagnostics);
   if (!object) {
     return config;
   }
@@ -47,6 +47,9 @@ Config build_config(const Json& root, Diagnostics& diagnostics) {
   }
   if (const auto node = object->find("timeouts")) {
     read_timeouts(*node, config.timeouts, diagnostics);
+  }
+  if (const auto node = object->find("limits")) {
+    read_limits(*node, config.limits, diagnostics);
   }
   // Upstreams first: proxy_pass checks its target against them, wherever they are in the file.
   UpstreamsSection upstreams;

@@ -11,6 +11,14 @@ const char* level_name(LogLevel level) {
   return kNames[static_cast<int>(level)];
 }
 
+Json dump_limits(const LimitsConfig& limits) {
+  return Json{{"request_target", format_size(limits.request_target)},
+              {"request_head", format_size(limits.request_head)},
+              {"request_headers", limits.request_headers},
+              {"response_head", format_size(limits.response_head)},
+              {"response_headers", limits.response_headers}};
+}
+
 Json dump_timeouts(const TimeoutsConfig& timeouts) {
   return Json{{"client_header", format_duration(timeouts.client_header)},
               {"client_body", format_duration(timeouts.client_body)},
@@ -54,6 +62,18 @@ Json dump_location(const LocationConfig& location) {
   return out;
 }
 
+const char* encoded_slashes_name(EncodedSlashes policy) {
+  switch (policy) {
+    case EncodedSlashes::reject:
+      return "reject";
+    case EncodedSlashes::decode:
+      return "decode";
+    case EncodedSlashes::keep:
+      break;
+  }
+  return "keep";
+}
+
 Json dump_server(const ServerConfig& server) {
   Json listen = Json::array();
   for (const ListenConfig& entry : server.listen) {
@@ -66,6 +86,7 @@ Json dump_server(const ServerConfig& server) {
   return Json{{"listen", std::move(listen)},
               {"server_names", server.server_names},
               {"max_body_size", format_size(server.max_body_size)},
+              {"encoded_slashes", encoded_slashes_name(server.encoded_slashes)},
               {"locations", std::move(locations)}};
 }
 
@@ -112,6 +133,7 @@ nlohmann::ordered_json dump_config(const Config& config) {
                       {"level", level_name(config.error_log.level)}};
   out["access_log"] = {{"path", config.access_log.path}, {"format", config.access_log.format}};
   out["timeouts"] = dump_timeouts(config.timeouts);
+  out["limits"] = dump_limits(config.limits);
   Json upstreams = Json::object();
   for (const UpstreamConfig& upstream : config.upstreams) {
     // Upstreams made for a `proxy_pass http://HOST:PORT` are written as that proxy_pass.

@@ -12,6 +12,7 @@ void read_process_settings(const ObjectReader& root, Config& config, Diagnostics
 void read_error_log(const Node& node, ErrorLogConfig& log, Diagnostics& diagnostics);
 void read_access_log(const Node& node, AccessLogConfig& log, Diagnostics& diagnostics);
 void read_timeouts(const Node& node, TimeoutsConfig& timeouts, Diagnostics& diagnostics);
+void read_limits(const Node& node, LimitsConfig& limits, Diagnostics& diagnostics);
 
 // Longest accepted timeout; anything longer is almost certainly a unit mistake.
 inline constexpr Duration kMaxTimeout = std::chrono::hours(24);

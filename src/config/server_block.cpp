@@ -46,7 +46,8 @@ void read_locations(const Node& node, ServerBlock& block, UpstreamCatalog& upstr
 std::optional<ServerBlock> read_server(const Node& node, UpstreamCatalog& upstreams,
                                        Diagnostics& diagnostics) {
   const auto object = ObjectReader::open(
-      node, {"listen", "server_names", "max_body_size", "locations"}, diagnostics);
+      node, {"listen", "server_names", "max_body_size", "encoded_slashes", "locations"},
+      diagnostics);
   if (!object) {
     return std::nullopt;
   }
@@ -60,6 +61,12 @@ std::optional<ServerBlock> read_server(const Node& node, UpstreamCatalog& upstre
   }
   if (const auto limit = object->find("max_body_size")) {
     block.config.max_body_size = read_size(*limit, diagnostics).value_or(kDefaultMaxBodySize);
+  }
+  if (const auto slashes = object->find("encoded_slashes")) {
+    // Same order as the enum.
+    if (const auto index = read_choice(*slashes, {"keep", "reject", "decode"}, diagnostics)) {
+      block.config.encoded_slashes = static_cast<EncodedSlashes>(*index);
+    }
   }
   if (const auto locations = object->require("locations", diagnostics)) {
     read_locations(*locations, block, upstreams, diagnostics);

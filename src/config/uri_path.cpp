@@ -1,6 +1,6 @@
 #include "config/uri_path.h"
 
-#include <algorithm>
+#include "relay7/http/request_target.h"
 
 namespace relay7::config {
 namespace {
@@ -19,19 +19,6 @@ std::optional<std::string> character_problem(std::string_view path) {
     }
   }
   return std::nullopt;
-}
-
-bool has_dot_segment(std::string_view path) {
-  size_t start = 1;
-  while (start <= path.size()) {
-    const size_t end = std::min(path.find('/', start), path.size());
-    const std::string_view segment = path.substr(start, end - start);
-    if (segment == "." || segment == "..") {
-      return true;
-    }
-    start = end + 1;
-  }
-  return false;
 }
 
 }  // namespace

@@ -47,9 +47,13 @@ void append_escaped(std::string& out, unsigned char c) {
   out.push_back(kHexDigits[c & 0xF]);
 }
 
+bool is_slash(unsigned char c) {
+  return c == '/' || c == '\\';
+}
+
 // Decodes what must be decoded and encodes what must be encoded, leaving '/' as the only
 // separator; dot-segments are handled afterwards on the result.
-TargetError canonicalize_bytes(std::string_view raw, std::string& out) {
+TargetError canonicalize_bytes(std::string_view raw, std::string& out, EncodedSlashes slashes) {
   out.clear();
   out.reserve(raw.size());
   for (size_t i = 0; i < raw.size(); ++i) {
@@ -64,7 +68,12 @@ TargetError canonicalize_bytes(std::string_view raw, std::string& out) {
         return TargetError::bad_escape;
       }
       const auto decoded = static_cast<unsigned char>(high * 16 + low);
-      if (is_unreserved(decoded)) {
+      if (is_slash(decoded) && slashes == EncodedSlashes::reject) {
+        return TargetError::encoded_slash;
+      }
+      if (is_slash(decoded) && slashes == EncodedSlashes::decode) {
+        out.push_back('/');
+      } else if (is_unreserved(decoded)) {
         out.push_back(static_cast<char>(decoded));
       } else {
         append_escaped(out, decoded);
@@ -72,6 +81,10 @@ TargetError canonicalize_bytes(std::string_view raw, std::string& out) {
       i += 2;
     } else if (c == '/' || kRawPathChar[c]) {
       out.push_back(static_cast<char>(c));
+    } else if (c == '\\' && slashes == EncodedSlashes::decode) {
+      out.push_back('/');  // a raw backslash means to such a backend what an encoded one does
+    } else if (c == '\\' && slashes == EncodedSlashes::reject) {
+      return TargetError::encoded_slash;
     } else {
       append_escaped(out, c);
     }
@@ -147,18 +160,38 @@ bool starts_with_http_scheme(std::string_view raw, size_t& authority_start) {
 
 }  // namespace
 
-TargetError normalize_path(std::string_view raw, std::string& out) {
+bool has_dot_segment(std::string_view path) {
+  size_t start = 0;
+  while (start <= path.size()) {
+    const size_t end = std::min(path.find('/', start), path.size());
+    const std::string_view segment = path.substr(start, end - start);
+    if (segment == "." || segment == "..") {
+      return true;
+    }
+    start = end + 1;
+  }
+  return false;
+}
+
+bool has_encoded_slash(std::string_view normalized_path) {
+  return normalized_path.find("%2F") != std::string_view::npos ||
+         normalized_path.find("%5C") != std::string_view::npos;
+}
+
+TargetError normalize_path(std::string_view raw, std::string& out, EncodedSlashes encoded_slashes) {
   if (raw.empty() || raw.front() != '/') {
     return TargetError::malformed;
   }
   std::string canonical;
-  if (const TargetError error = canonicalize_bytes(raw, canonical); error != TargetError::none) {
+  if (const TargetError error = canonicalize_bytes(raw, canonical, encoded_slashes);
+      error != TargetError::none) {
     return error;
   }
   return remove_dot_segments(canonical, out);
 }
 
-TargetError parse_request_target(std::string_view raw, RequestTarget& out) {
+TargetError parse_request_target(std::string_view raw, RequestTarget& out,
+                                 EncodedSlashes encoded_slashes) {
   out.authority.clear();
   std::string_view origin = raw;
   size_t authority_start = 0;
@@ -182,7 +215,7 @@ TargetError parse_request_target(std::string_view raw, RequestTarget& out) {
   if (path.empty()) {
     path = "/";  // "http://host" and "http://host?q" name the root
   }
-  return normalize_path(path, out.path);
+  return normalize_path(path, out.path, encoded_slashes);
 }
 
 }  // namespace relay7

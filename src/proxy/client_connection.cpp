@@ -35,7 +35,7 @@ ClientConnection::ClientConnection(ProxyContext& context, BufferEventPtr bev,
       peer_(peer),
       peer_ip_(peer.host_string()),
       listener_index_(listener_index),
-      parser_(MessageType::request, *this),
+      parser_(MessageType::request, *this, context.request_limits()),
       timer_(evtimer_new(context.base(), &ClientConnection::on_timer, this)) {}
 
 ClientConnection::~ClientConnection() {
@@ -183,7 +183,7 @@ void ClientConnection::reject_unparsable_request() {
     case HeadLimit::none:
       break;
   }
-  answer_locally(parser_.error_code() == HPE_INVALID_VERSION ? 505 : 400);
+  answer_locally(parser_.failed_on_unsupported_version() ? 505 : 400);
 }
 
 void ClientConnection::abandon_request_body(int status) {
@@ -270,6 +270,11 @@ void ClientConnection::dispatch() {
   }
   const ListenerRoutes& listener = context_.routes().listeners()[listener_index_];
   const VirtualServer& server = context_.routes().server(listener.select(host_));
+  if (!apply_encoded_slash_policy(server.encoded_slashes())) {
+    keep_alive_ = false;
+    answer_locally(400);
+    return;
+  }
   const Location* location = server.match(target_.path);
   if (location == nullptr) {
     answer_locally(404);
@@ -301,6 +306,15 @@ int ClientConnection::validate_request() {
   return 0;
 }
 
+// The target was parsed before its server was known, with encoded slashes kept; a server with
+// another policy parses it again, only when it holds one.
+bool ClientConnection::apply_encoded_slash_policy(EncodedSlashes policy) {
+  if (policy == EncodedSlashes::keep || !has_encoded_slash(target_.path)) {
+    return true;
+  }
+  return parse_request_target(parser_.head().target, target_, policy) == TargetError::none;
+}
+
 std::string_view ClientConnection::host_to_forward() const {
   if (!target_.authority.empty()) {
     return target_.authority;
@@ -310,7 +324,11 @@ std::string_view ClientConnection::host_to_forward() const {
 
 void ClientConnection::proxy(const Location& location, const ProxyAction& action) {
   const MessageHead& head = parser_.head();
-  build_upstream_path(location, action, target_.path, upstream_path_);
+  if (!build_upstream_path(location, action, target_.path, upstream_path_)) {
+    keep_alive_ = false;
+    answer_locally(400);
+    return;
+  }
   UpstreamState& upstream = context_.upstream(action.upstream_index);
   const size_t server = upstream.balancer->pick(BalanceRequest{peer_.address_bytes()});
   ConnectionPool& pool = *upstream.pools[server];

@@ -7,6 +7,10 @@ ProxyContext::ProxyContext(event_base* base, std::shared_ptr<const Config> confi
     : base_(base),
       config_(std::move(config)),
       routes_(*config_),
+      request_limits_{config_->limits.request_target, config_->limits.request_head,
+                      config_->limits.request_headers},
+      response_limits_{config_->limits.request_target, config_->limits.response_head,
+                       config_->limits.response_headers},
       connections_(base),
       access_log_(std::move(access_log)) {
   upstreams_.reserve(config_->upstreams.size());

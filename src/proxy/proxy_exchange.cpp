@@ -28,7 +28,7 @@ ProxyExchange::ProxyExchange(ProxyContext& context, ExchangeOwner& owner, Connec
       owner_(owner),
       pool_(pool),
       request_(std::move(request)),
-      response_parser_(MessageType::response, *this) {}
+      response_parser_(MessageType::response, *this, context.response_limits()) {}
 
 ProxyExchange::~ProxyExchange() {
   detach_upstream();

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "relay7/http/ascii.h"
+#include "relay7/http/request_target.h"
 
 namespace relay7 {
 namespace {
@@ -40,7 +41,8 @@ Location make_location(const LocationConfig& config, const ServerConfig& server,
 
 }  // namespace
 
-VirtualServer::VirtualServer(const ServerConfig& config, const Config& whole) {
+VirtualServer::VirtualServer(const ServerConfig& config, const Config& whole)
+    : encoded_slashes_(config.encoded_slashes) {
   for (const LocationConfig& location : config.locations) {
     locations_.push_back(make_location(location, config, whole));
     const size_t index = locations_.size() - 1;
@@ -141,11 +143,11 @@ std::string normalize_host(std::string_view host) {
   return out;
 }
 
-void build_upstream_path(const Location& location, const ProxyAction& action, std::string_view path,
+bool build_upstream_path(const Location& location, const ProxyAction& action, std::string_view path,
                          std::string& out) {
   if (!action.uri_prefix) {
     out.assign(path);
-    return;
+    return true;
   }
   std::string_view rest =
       location.match == MatchKind::exact ? std::string_view() : path.substr(location.path.size());
@@ -155,6 +157,7 @@ void build_upstream_path(const Location& location, const ProxyAction& action, st
     rest.remove_prefix(1);
   }
   out.append(rest);
+  return !has_dot_segment(out);
 }
 
 }  // namespace relay7

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "relay7/http/request_target.h"
 #include "relay7/net/socket_address.h"
 
 namespace relay7 {
@@ -76,6 +77,7 @@ struct ServerConfig {
   std::vector<std::string> server_names;  // lower-case; "*.example.com" allowed
   // Largest request body accepted (413 beyond); 0: no limit.
   uint64_t max_body_size = kDefaultMaxBodySize;
+  EncodedSlashes encoded_slashes = EncodedSlashes::keep;
   std::vector<LocationConfig> locations;
 };
 
@@ -87,6 +89,16 @@ struct TimeoutsConfig {
   Duration upstream_connect{std::chrono::seconds(5)};
   Duration upstream_read{std::chrono::seconds(60)};
   Duration upstream_send{std::chrono::seconds(60)};
+};
+
+// Bounds on message heads, checked while they are parsed. Beyond the request ones the client gets
+// 414 or 431; a backend's response head beyond its bounds is a 502.
+struct LimitsConfig {
+  uint64_t request_target = 8 * 1024;
+  uint64_t request_head = 64 * 1024;  // the target plus every header name and value
+  uint64_t request_headers = 100;
+  uint64_t response_head = 64 * 1024;  // the reason plus every header name and value
+  uint64_t response_headers = 100;
 };
 
 struct Config {
@@ -102,6 +114,7 @@ struct Config {
   ErrorLogConfig error_log;
   AccessLogConfig access_log;
   TimeoutsConfig timeouts;
+  LimitsConfig limits;
   std::vector<UpstreamConfig> upstreams;  // in file order; implicit ones appended
   std::vector<ServerConfig> servers;
 

@@ -47,6 +47,7 @@ class ClientConnection final : public ManagedConnection,
   void after_pause();
   void dispatch();
   int validate_request();
+  bool apply_encoded_slash_policy(EncodedSlashes policy);
   void proxy(const Location& location, const ProxyAction& action);
   void answer_locally(int status, std::string_view location = {}, std::string_view body = {},
                       std::string_view upstream = "-");

@@ -7,6 +7,7 @@
 
 #include "relay7/config/config.h"
 #include "relay7/http/clock.h"
+#include "relay7/http/message_parser.h"
 #include "relay7/log/access_log.h"
 #include "relay7/proxy/connection_set.h"
 #include "relay7/routing/route_table.h"
@@ -31,6 +32,8 @@ class ProxyContext {
   event_base* base() const { return base_; }
   const Config& config() const { return *config_; }
   const TimeoutsConfig& timeouts() const { return config_->timeouts; }
+  const ParserLimits& request_limits() const { return request_limits_; }
+  const ParserLimits& response_limits() const { return response_limits_; }
   const RouteTable& routes() const { return routes_; }
   UpstreamState& upstream(size_t index) { return upstreams_[index]; }
   ConnectionSet& connections() { return connections_; }
@@ -44,6 +47,8 @@ class ProxyContext {
   event_base* base_;
   std::shared_ptr<const Config> config_;
   RouteTable routes_;
+  ParserLimits request_limits_;
+  ParserLimits response_limits_;
   std::vector<UpstreamState> upstreams_;
   ConnectionSet connections_;
   CachedClock clock_;

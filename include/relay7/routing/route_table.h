@@ -38,8 +38,10 @@ class VirtualServer {
   explicit VirtualServer(const ServerConfig& config, const Config& whole);
   const Location* match(std::string_view path) const;
   const std::vector<Location>& locations() const { return locations_; }
+  EncodedSlashes encoded_slashes() const { return encoded_slashes_; }
 
  private:
+  EncodedSlashes encoded_slashes_;
   std::vector<Location> locations_;
   std::unordered_map<std::string, size_t> exact_;
   std::unordered_map<std::string, size_t> exact_ignoring_case_;  // keys lower-cased
@@ -74,8 +76,10 @@ class RouteTable {
 // "example.com".
 std::string normalize_host(std::string_view host);
 
-// The path sent upstream for a request path matched by `location` (see relay7.json(5)).
-void build_upstream_path(const Location& location, const ProxyAction& action, std::string_view path,
-                         std::string& out);
+// The path sent upstream for a request path matched by `location` (see relay7.json(5)). False
+// when replacing the matched prefix would join a dot-segment ("/summary../admin" under
+// "/summary" -> "/": "/../admin"), which the backend would resolve to a path no location checked.
+[[nodiscard]] bool build_upstream_path(const Location& location, const ProxyAction& action,
+                                       std::string_view path, std::string& out);
 
 }  // namespace relay7

@@ -145,7 +145,14 @@ TEST(MasterProcessTest, HundredReloadsLeakNothing) {
   reload_times(5, 100);
   ASSERT_TRUE(wait_for_worker_count(relay, 1, 10s));
   EXPECT_EQ(open_descriptor_count(relay.pid()), descriptors);
-  EXPECT_LT(rss_bytes(relay.pid()).value_or(0), rss + 512 * 1024) << "RSS before: " << rss;
+  // AddressSanitizer's quarantine keeps freed memory out of reuse, so RSS grows with every
+  // reload's frees (about 3 MiB per 100 reloads); LeakSanitizer checks for real leaks there.
+#ifdef __SANITIZE_ADDRESS__
+  constexpr uint64_t kRssSlack = 16 * 1024 * 1024;
+#else
+  constexpr uint64_t kRssSlack = 512 * 1024;
+#endif
+  EXPECT_LT(rss_bytes(relay.pid()).value_or(0), rss + kRssSlack) << "RSS before: " << rss;
   for (pid_t child : relay.descendant_pids()) {
     EXPECT_NE(process_state(child), 'Z') << "zombie " << child;
   }

@@ -62,6 +62,18 @@ TEST_F(BlockAdminExampleTest, ForbidsAdminHoweverThePathIsSpelled) {
   expect_no_backend_requests();
 }
 
+// Spellings relay7 cannot route to one meaning are refused outright. "/summary../admin" matches
+// the /summary location, whose rewrite would send "/../admin" upstream (nginx's off-by-slash).
+TEST_F(BlockAdminExampleTest, RefusesSpellingsThatCouldClimbOutOfTheirLocation) {
+  for (const char* target : {"/summary../admin", "/summary..", "/summary./admin",
+                             "/user-data../admin", "/../admin", "/x/../../admin", "/%2e%2e/admin",
+                             "/%zz/admin", "/admin%", "/adm%in", "/admin\x7f", "/admin\xc3\xa4"}) {
+    const HttpResponse response = relay7::testing::http_get(relay_.port(), target);
+    EXPECT_EQ(response.status, 400) << target << ": " << response.reason;
+  }
+  expect_no_backend_requests();
+}
+
 TEST_F(BlockAdminExampleTest, ForbidsEveryMethodAndKeepsTheConnectionUsable) {
   HttpConnection connection;
   ASSERT_TRUE(connection.connect(relay_.port())) << connection.last_error();

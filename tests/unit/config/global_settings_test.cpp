@@ -201,5 +201,42 @@ TEST(AccessLogTest, OnlyCombinedFormat) {
               ElementsAre("test.json: access_log: expected an object, got string"));
 }
 
+TEST(LimitsTest, DefaultsAreTheDocumentedOnes) {
+  const LimitsConfig limits = config_of(minimal_config()).limits;
+  EXPECT_EQ(limits.request_target, 8u * 1024);
+  EXPECT_EQ(limits.request_head, 64u * 1024);
+  EXPECT_EQ(limits.request_headers, 100u);
+  EXPECT_EQ(limits.response_head, 64u * 1024);
+  EXPECT_EQ(limits.response_headers, 100u);
+}
+
+TEST(LimitsTest, ReadsEveryKey) {
+  const LimitsConfig limits = config_of(with("limits", {{"request_target", "16k"},
+                                                        {"request_head", "1m"},
+                                                        {"request_headers", 200},
+                                                        {"response_head", "128k"},
+                                                        {"response_headers", 50}}))
+                                  .limits;
+  EXPECT_EQ(limits.request_target, 16u * 1024);
+  EXPECT_EQ(limits.request_head, 1024u * 1024);
+  EXPECT_EQ(limits.request_headers, 200u);
+  EXPECT_EQ(limits.response_head, 128u * 1024);
+  EXPECT_EQ(limits.response_headers, 50u);
+}
+
+TEST(LimitsTest, RejectsValuesOutOfRangeAndUnknownKeys) {
+  EXPECT_THAT(
+      errors_of(with("limits", {{"request_target", "100"}})),
+      ElementsAre("test.json: limits.request_target: must be between 256 and 1048576 bytes"));
+  EXPECT_THAT(
+      errors_of(with("limits", {{"response_head", "1g"}})),
+      ElementsAre("test.json: limits.response_head: must be between 1024 and 16777216 bytes"));
+  EXPECT_THAT(errors_of(with("limits", {{"request_headers", 0}})),
+              ElementsAre("test.json: limits.request_headers: 0 is out of range (8..10000)"));
+  EXPECT_THAT(errors_of(with("limits", {{"request_header", 10}})),
+              ElementsAre("test.json: limits: unknown key \"request_header\" (did you mean "
+                          "\"request_headers\"?)"));
+}
+
 }  // namespace
 }  // namespace relay7

@@ -211,5 +211,26 @@ TEST(WildcardConflictTest, OtherPortsAndFamiliesDoNotConflict) {
   EXPECT_TRUE(testing::load(with_listen({"80", "127.0.0.1:81", "[::1]:80"})).ok());
 }
 
+TEST(EncodedSlashesTest, KeepIsTheDefaultAndEveryPolicyIsRead) {
+  EXPECT_EQ(config_of(with_servers({server({"8080"})})).servers[0].encoded_slashes,
+            EncodedSlashes::keep);
+  const std::pair<const char*, EncodedSlashes> policies[] = {{"keep", EncodedSlashes::keep},
+                                                             {"reject", EncodedSlashes::reject},
+                                                             {"decode", EncodedSlashes::decode}};
+  for (const auto& [name, policy] : policies) {
+    Json block = server({"8080"});
+    block["encoded_slashes"] = name;
+    EXPECT_EQ(config_of(with_servers({block})).servers[0].encoded_slashes, policy) << name;
+  }
+}
+
+TEST(EncodedSlashesTest, AnythingElseIsAnError) {
+  Json block = server({"8080"});
+  block["encoded_slashes"] = "allow";
+  EXPECT_THAT(errors_of(with_servers({block})),
+              ElementsAre("test.json: servers[0].encoded_slashes: \"allow\" is not valid "
+                          "(expected \"keep\", \"reject\" or \"decode\")"));
+}
+
 }  // namespace
 }  // namespace relay7

@@ -105,4 +105,50 @@ TEST(ParseRequestTarget, RejectsOtherForms) {
 }
 
 }  // namespace
+TEST(EncodedSlashes, KeepLeavesThemEncodedAndOutsideSegments) {
+  std::string out;
+  ASSERT_EQ(normalize_path("/files/a%2f..%2fsecret", out, EncodedSlashes::keep), TargetError::none);
+  EXPECT_EQ(out, "/files/a%2F..%2Fsecret");
+  EXPECT_TRUE(has_encoded_slash(out));
+  EXPECT_FALSE(has_encoded_slash("/files/a/b"));
+}
+
+TEST(EncodedSlashes, RejectRefusesEncodedAndRawBackslashes) {
+  std::string out;
+  for (std::string_view raw : {"/a%2Fb", "/a%2fb", "/a%5Cb", "/a%5cb", "/a\\b"}) {
+    EXPECT_EQ(normalize_path(raw, out, EncodedSlashes::reject), TargetError::encoded_slash) << raw;
+  }
+  EXPECT_EQ(normalize_path("/a/b%20c", out, EncodedSlashes::reject), TargetError::none);
+}
+
+TEST(EncodedSlashes, DecodeMakesThemSeparatorsBeforeDotSegmentsAreResolved) {
+  std::string out;
+  ASSERT_EQ(normalize_path("/files/a%2F..%2Fadmin", out, EncodedSlashes::decode),
+            TargetError::none);
+  EXPECT_EQ(out, "/files/admin");
+  ASSERT_EQ(normalize_path("/a%5C%5Cb\\c", out, EncodedSlashes::decode), TargetError::none);
+  EXPECT_EQ(out, "/a/b/c");
+  EXPECT_EQ(normalize_path("/%2F..%2F..%2Fetc", out, EncodedSlashes::decode),
+            TargetError::above_root);
+}
+
+TEST(EncodedSlashes, AppliesToAbsoluteFormTargetsToo) {
+  RequestTarget target;
+  EXPECT_EQ(parse_request_target("http://h/a%2Fb?x=%2F", target, EncodedSlashes::reject),
+            TargetError::encoded_slash);
+  ASSERT_EQ(parse_request_target("http://h/a%2Fb?x=%2F", target, EncodedSlashes::decode),
+            TargetError::none);
+  EXPECT_EQ(target.path, "/a/b");
+  EXPECT_EQ(target.query, "x=%2F") << "the query is never rewritten";
+}
+
+TEST(HasDotSegment, FindsOnlyWholeDotSegments) {
+  EXPECT_TRUE(has_dot_segment("/.."));
+  EXPECT_TRUE(has_dot_segment("/a/./b"));
+  EXPECT_TRUE(has_dot_segment("/a/.."));
+  EXPECT_FALSE(has_dot_segment("/a../b"));
+  EXPECT_FALSE(has_dot_segment("/.../b"));
+  EXPECT_FALSE(has_dot_segment("/"));
+}
+
 }  // namespace relay7

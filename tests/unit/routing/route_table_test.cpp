@@ -42,7 +42,9 @@ class RouteTableTest : public ::testing::Test {
     const Location* location = server().match(path);
     EXPECT_NE(location, nullptr) << path;
     std::string out;
-    build_upstream_path(*location, std::get<ProxyAction>(location->action), path, out);
+    if (!build_upstream_path(*location, std::get<ProxyAction>(location->action), path, out)) {
+      return "refused";
+    }
     return out;
   }
 };
@@ -86,6 +88,16 @@ TEST_F(RouteTableTest, PrefixIsReplacedWithoutCreatingDoubleSlashes) {
   EXPECT_EQ(upstream_path("/api/"), "/v2/");
 }
 
+// Found by fuzz_request: "/summary.." is a plain segment of the request path, but once the
+// prefix is replaced its ".." stands alone, and the backend would climb out of what was checked.
+TEST_F(RouteTableTest, PrefixReplacementThatJoinsADotSegmentIsRefused) {
+  EXPECT_EQ(upstream_path("/summary../admin"), "refused");
+  EXPECT_EQ(upstream_path("/summary.."), "refused");
+  EXPECT_EQ(upstream_path("/summary./admin"), "refused");
+  EXPECT_EQ(upstream_path("/summary.x/admin"), "/.x/admin");
+  EXPECT_EQ(upstream_path("/summary.../admin"), "/.../admin");
+}
+
 TEST(RouteTable, ExactLocationWithPrefixSendsThePrefix) {
   Config config = load(R"({"upstreams": {"u": {"servers": ["127.0.0.1:1"]}},
     "servers": [{"listen": ["127.0.0.1:8080"], "locations": [
@@ -94,7 +106,8 @@ TEST(RouteTable, ExactLocationWithPrefixSendsThePrefix) {
   const Location* location = routes.server(0).match("/login");
   ASSERT_NE(location, nullptr);
   std::string out;
-  build_upstream_path(*location, std::get<ProxyAction>(location->action), "/login", out);
+  EXPECT_TRUE(
+      build_upstream_path(*location, std::get<ProxyAction>(location->action), "/login", out));
   EXPECT_EQ(out, "/auth/login");
   EXPECT_EQ(routes.server(0).match("/login/x"), nullptr);
 }
