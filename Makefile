@@ -17,6 +17,8 @@ SAN_FLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
 # Undefined behaviour stops the process (a test, or the relay7 it started) instead of scrolling
 # past in a log, so a sanitizer run fails on it.
 export UBSAN_OPTIONS ?= halt_on_error=1:print_stacktrace=1
+# A small quarantine keeps the memory bounds of the streaming tests meaningful under ASan.
+export ASAN_OPTIONS ?= quarantine_size_mb=16
 endif
 
 NPROC := $(shell nproc 2>/dev/null || echo 2)

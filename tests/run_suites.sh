@@ -11,7 +11,8 @@ for suite in "$@"; do
   "$suite" --gtest_color=no 2>&1 | tee "$log"
   status=${PIPESTATUS[0]}
   ok=$(grep -c '^\[       OK \]' "$log")
-  bad=$(grep -cE '^\[  FAILED  \] [A-Za-z0-9_/]+\.[A-Za-z0-9_/]+ \(' "$log")
+  # A parameterised test's line reads "[  FAILED  ] Suite/Test.Name/Param, where GetParam() = ... (N ms)".
+  bad=$(grep -cE '^\[  FAILED  \] [A-Za-z0-9_/]+\.[A-Za-z0-9_/]+(, where GetParam\(\) = .*)? \(' "$log")
   passed=$((passed + ok))
   failed=$((failed + bad))
   if [ "$status" -ne 0 ] && [ "$bad" -eq 0 ]; then
