@@ -62,18 +62,6 @@ Json dump_location(const LocationConfig& location) {
   return out;
 }
 
-const char* encoded_slashes_name(EncodedSlashes policy) {
-  switch (policy) {
-    case EncodedSlashes::reject:
-      return "reject";
-    case EncodedSlashes::decode:
-      return "decode";
-    case EncodedSlashes::keep:
-      break;
-  }
-  return "keep";
-}
-
 Json dump_server(const ServerConfig& server) {
   Json listen = Json::array();
   for (const ListenConfig& entry : server.listen) {
@@ -83,11 +71,12 @@ Json dump_server(const ServerConfig& server) {
   for (const LocationConfig& location : server.locations) {
     locations.push_back(dump_location(location));
   }
-  return Json{{"listen", std::move(listen)},
-              {"server_names", server.server_names},
-              {"max_body_size", format_size(server.max_body_size)},
-              {"encoded_slashes", encoded_slashes_name(server.encoded_slashes)},
-              {"locations", std::move(locations)}};
+  return Json{
+      {"listen", std::move(listen)},
+      {"server_names", server.server_names},
+      {"max_body_size", format_size(server.max_body_size)},
+      {"encoded_slashes", kEncodedSlashesNames[static_cast<size_t>(server.encoded_slashes)]},
+      {"locations", std::move(locations)}};
 }
 
 }  // namespace

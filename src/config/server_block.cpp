@@ -63,8 +63,9 @@ std::optional<ServerBlock> read_server(const Node& node, UpstreamCatalog& upstre
     block.config.max_body_size = read_size(*limit, diagnostics).value_or(kDefaultMaxBodySize);
   }
   if (const auto slashes = object->find("encoded_slashes")) {
-    // Same order as the enum.
-    if (const auto index = read_choice(*slashes, {"keep", "reject", "decode"}, diagnostics)) {
+    const std::vector<std::string_view> names(std::begin(kEncodedSlashesNames),
+                                              std::end(kEncodedSlashesNames));
+    if (const auto index = read_choice(*slashes, names, diagnostics)) {
       block.config.encoded_slashes = static_cast<EncodedSlashes>(*index);
     }
   }

@@ -9,7 +9,8 @@ ProxyContext::ProxyContext(event_base* base, std::shared_ptr<const Config> confi
       routes_(*config_),
       request_limits_{config_->limits.request_target, config_->limits.request_head,
                       config_->limits.request_headers},
-      response_limits_{config_->limits.request_target, config_->limits.response_head,
+      // A response has no target; only its head size and field count are bounded.
+      response_limits_{ParserLimits{}.max_target_bytes, config_->limits.response_head,
                        config_->limits.response_headers},
       connections_(base),
       access_log_(std::move(access_log)) {

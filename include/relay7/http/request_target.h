@@ -20,6 +20,8 @@ enum class TargetError { none, malformed, bad_escape, above_root, encoded_slash 
 // a separator) means in a path. `keep` leaves it encoded and never a separator, `reject` refuses
 // the request, `decode` makes it a separator, so that dot-segments around it are resolved too.
 enum class EncodedSlashes { keep, reject, decode };
+// Their names in relay7.json, in enum order.
+inline constexpr std::string_view kEncodedSlashesNames[] = {"keep", "reject", "decode"};
 
 // Normalises an origin-form path (RFC 3986 section 6.2.2): percent-encoded unreserved characters
 // are decoded, the hex digits of the remaining escapes upper-cased, bytes that may not appear raw
