@@ -1,5 +1,7 @@
 #include "relay7/config/dump.h"
 
+#include "config/upstreams.h"
+
 namespace relay7 {
 namespace {
 
@@ -29,14 +31,53 @@ Json dump_timeouts(const TimeoutsConfig& timeouts) {
               {"upstream_send", format_duration(timeouts.upstream_send)}};
 }
 
+Json dump_upstream_server(const UpstreamServerConfig& server) {
+  return Json{
+      {"address", server.address_text}, {"weight", server.weight},
+      {"max_fails", server.max_fails},  {"fail_timeout", format_duration(server.fail_timeout)},
+      {"backup", server.backup},        {"down", server.down}};
+}
+
+Json dump_health_check(const HealthCheckConfig& check) {
+  return Json{{"path", check.path},
+              {"interval", format_duration(check.interval)},
+              {"timeout", format_duration(check.timeout)},
+              {"rise", check.rise},
+              {"fall", check.fall},
+              {"expect_status", {check.expect_status_min, check.expect_status_max}}};
+}
+
+Json dump_sticky(const StickyConfig& sticky) {
+  Json out{{"cookie", sticky.cookie}, {"path", sticky.path}};
+  if (sticky.max_age) {
+    out["max_age"] = format_duration(*sticky.max_age);
+  }
+  return out;
+}
+
+// An upstream's "max_fails" and "fail_timeout" are only defaults for its servers; each server's
+// own values are written instead, which loads back the same.
 Json dump_upstream(const UpstreamConfig& upstream) {
+  Json out{{"balance", config::kBalanceNames[static_cast<size_t>(upstream.balance)]}};
+  if (upstream.balance == BalanceMethod::hash) {
+    out["hash_key"] = upstream.hash_key.text;
+  }
+  out["keepalive"] = upstream.keepalive;
   Json servers = Json::array();
   for (const UpstreamServerConfig& server : upstream.servers) {
-    servers.push_back({{"address", server.address_text}, {"weight", server.weight}});
+    servers.push_back(dump_upstream_server(server));
   }
-  return Json{{"balance", upstream.balance == BalanceMethod::ip_hash ? "ip_hash" : "round_robin"},
-              {"keepalive", upstream.keepalive},
-              {"servers", std::move(servers)}};
+  out["servers"] = std::move(servers);
+  out["next_upstream_tries"] = upstream.next_upstream_tries;
+  out["next_upstream_timeout"] = format_duration(upstream.next_upstream_timeout);
+  out["fail_on_status"] = upstream.fail_on_status;
+  if (upstream.health_check) {
+    out["health_check"] = dump_health_check(*upstream.health_check);
+  }
+  if (upstream.sticky) {
+    out["sticky"] = dump_sticky(*upstream.sticky);
+  }
+  return out;
 }
 
 Json dump_location(const LocationConfig& location) {
@@ -49,6 +90,7 @@ Json dump_location(const LocationConfig& location) {
   if (location.proxy_pass) {
     out["proxy_pass"] =
         "http://" + location.proxy_pass->upstream + location.proxy_pass->uri_prefix.value_or("");
+    out["retry_non_idempotent"] = location.retry_non_idempotent;
   } else if (location.return_action) {
     Json action{{"status", location.return_action->status}};
     if (!location.return_action->location.empty()) {

@@ -19,12 +19,25 @@ std::optional<std::string> read_path(const Node& node, Diagnostics& diagnostics)
   return path;
 }
 
+// Beside "return" the key would silently do nothing, hiding a mistake in the location.
+void read_retry_non_idempotent(const Node& node, bool answers_itself, LocationConfig& location,
+                               Diagnostics& diagnostics) {
+  assign_if(location.retry_non_idempotent, read_bool(node, diagnostics));
+  if (answers_itself) {
+    diagnostics.error(node.path,
+                      "only allowed with \"proxy_pass\" (a \"return\" location sends nothing "
+                      "upstream)");
+  }
+}
+
 }  // namespace
 
 std::optional<LocationConfig> read_location(const Node& node, UpstreamCatalog& upstreams,
                                             Diagnostics& diagnostics) {
-  const auto object = ObjectReader::open(
-      node, {"path", "match", "ignore_case", "max_body_size", "proxy_pass", "return"}, diagnostics);
+  const auto object = ObjectReader::open(node,
+                                         {"path", "match", "ignore_case", "max_body_size",
+                                          "proxy_pass", "retry_non_idempotent", "return"},
+                                         diagnostics);
   if (!object) {
     return std::nullopt;
   }
@@ -58,6 +71,9 @@ std::optional<LocationConfig> read_location(const Node& node, UpstreamCatalog& u
   }
   if (return_action) {
     location.return_action = read_return(*return_action, diagnostics);
+  }
+  if (const auto retry = object->find("retry_non_idempotent")) {
+    read_retry_non_idempotent(*retry, return_action && !proxy_pass, location, diagnostics);
   }
   if (!path) {
     return std::nullopt;

@@ -1,3 +1,4 @@
+#include "config/global_settings.h"
 #include "config/host_port.h"
 #include "config/upstreams.h"
 
@@ -5,46 +6,78 @@ namespace relay7::config {
 namespace {
 
 constexpr int64_t kMaxWeight = 1000;
+constexpr int64_t kMaxFails = 1000;
 
-std::optional<UpstreamServerConfig> resolve(const Node& node, const std::string& text,
-                                            Diagnostics& diagnostics) {
+bool assign_address(const Node& node, const std::string& text, UpstreamServerConfig& server,
+                    Diagnostics& diagnostics) {
   const auto resolved = resolve_host_port(text);
   if (!resolved.address) {
     diagnostics.error(node.path, resolved.error);
-    return std::nullopt;
+    return false;
   }
-  return UpstreamServerConfig{text, *resolved.address, 1};
+  server.address_text = text;
+  server.address = *resolved.address;
+  return true;
 }
 
-std::optional<UpstreamServerConfig> read_server_object(const Node& node, Diagnostics& diagnostics) {
-  const auto object = ObjectReader::open(node, {"address", "weight"}, diagnostics);
+// Reads every key even after a bad one, so that one run reports all of the object's mistakes.
+std::optional<UpstreamServerConfig> read_server_object(const Node& node,
+                                                       const UpstreamServerConfig& defaults,
+                                                       Diagnostics& diagnostics) {
+  const auto object = ObjectReader::open(
+      node, {"address", "weight", "max_fails", "fail_timeout", "backup", "down"}, diagnostics);
   if (!object) {
     return std::nullopt;
   }
-  std::optional<UpstreamServerConfig> server;
+  const size_t errors_before = diagnostics.size();
+  UpstreamServerConfig server = defaults;
   if (const auto address = object->require("address", diagnostics)) {
     if (const auto text = read_string(*address, diagnostics)) {
-      server = resolve(*address, *text, diagnostics);
+      assign_address(*address, *text, server, diagnostics);
     }
   }
-  const auto weight_node = object->find("weight");
-  const auto weight =
-      weight_node ? read_integer(*weight_node, 1, kMaxWeight, diagnostics) : std::nullopt;
-  if (server && weight) {
-    server->weight = static_cast<uint32_t>(*weight);
+  if (const auto weight = object->find("weight")) {
+    assign_if(server.weight, read_integer(*weight, 1, kMaxWeight, diagnostics));
   }
-  return weight_node && !weight ? std::nullopt : server;
+  read_failure_limits(*object, server, diagnostics);
+  if (const auto backup = object->find("backup")) {
+    assign_if(server.backup, read_bool(*backup, diagnostics));
+  }
+  if (const auto down = object->find("down")) {
+    assign_if(server.down, read_bool(*down, diagnostics));
+  }
+  if (diagnostics.size() != errors_before) {
+    return std::nullopt;
+  }
+  return server;
 }
 
 }  // namespace
 
+void read_failure_limits(const ObjectReader& object, UpstreamServerConfig& server,
+                         Diagnostics& diagnostics) {
+  if (const auto max_fails = object.find("max_fails")) {
+    assign_if(server.max_fails, read_integer(*max_fails, 0, kMaxFails, diagnostics));
+  }
+  // A zero fail_timeout would count failures over no time at all and never take a server out.
+  if (const auto fail_timeout = object.find("fail_timeout")) {
+    assign_if(server.fail_timeout,
+              read_duration(*fail_timeout, Duration(1), kMaxTimeout, diagnostics));
+  }
+}
+
 std::optional<UpstreamServerConfig> read_upstream_server(const Node& node,
+                                                         const UpstreamServerConfig& defaults,
                                                          Diagnostics& diagnostics) {
   if (node.value.is_string()) {
-    return resolve(node, node.value.get<std::string>(), diagnostics);
+    UpstreamServerConfig server = defaults;
+    if (!assign_address(node, node.value.get<std::string>(), server, diagnostics)) {
+      return std::nullopt;
+    }
+    return server;
   }
   if (node.value.is_object()) {
-    return read_server_object(node, diagnostics);
+    return read_server_object(node, defaults, diagnostics);
   }
   diagnostics.error(node.path, "expected \"HOST:PORT\" or an object with \"address\", got " +
                                    type_name(node.value));

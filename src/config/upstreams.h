@@ -1,6 +1,8 @@
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "config/diagnostics.h"
@@ -8,6 +10,10 @@
 #include "relay7/config/config.h"
 
 namespace relay7::config {
+
+// Same order as the BalanceMethod enumerators; the loader and the dump share it.
+inline constexpr std::string_view kBalanceNames[] = {"round_robin", "ip_hash", "hash",
+                                                     "least_conn"};
 
 struct UpstreamsSection {
   std::vector<UpstreamConfig> upstreams;  // in file order
@@ -18,8 +24,16 @@ struct UpstreamsSection {
 
 UpstreamsSection read_upstreams(const Node& node, Diagnostics& diagnostics);
 
-// One entry of an upstream's "servers": "HOST:PORT" or {"address": ..., "weight": ...}.
+// One entry of an upstream's "servers": "HOST:PORT" or {"address": ..., "weight": ..., ...}.
+// `defaults` holds what the upstream sets for all its servers (max_fails, fail_timeout); the
+// address comes from the entry.
 std::optional<UpstreamServerConfig> read_upstream_server(const Node& node,
+                                                         const UpstreamServerConfig& defaults,
                                                          Diagnostics& diagnostics);
+
+// "max_fails" and "fail_timeout" of an upstream (the defaults of its servers) or of one server
+// object; keys that are absent or invalid leave `server` as it was.
+void read_failure_limits(const ObjectReader& object, UpstreamServerConfig& server,
+                         Diagnostics& diagnostics);
 
 }  // namespace relay7::config

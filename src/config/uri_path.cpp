@@ -7,12 +7,8 @@ namespace {
 
 std::optional<std::string> character_problem(std::string_view path) {
   for (const char c : path) {
-    const auto byte = static_cast<unsigned char>(c);
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
-      return "must not contain whitespace";
-    }
-    if (byte < 0x20 || byte == 0x7f) {
-      return "must not contain control characters";
+    if (auto problem = request_line_byte_problem(c)) {
+      return problem;
     }
     if (c == '?' || c == '#' || c == '%') {
       return std::string("must not contain '") + c + "'";
@@ -22,6 +18,17 @@ std::optional<std::string> character_problem(std::string_view path) {
 }
 
 }  // namespace
+
+std::optional<std::string> request_line_byte_problem(char c) {
+  const auto byte = static_cast<unsigned char>(c);
+  if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v') {
+    return "must not contain whitespace";
+  }
+  if (byte < 0x20 || byte == 0x7f) {
+    return "must not contain control characters";
+  }
+  return std::nullopt;
+}
 
 std::optional<std::string> uri_path_problem(std::string_view path) {
   if (path.empty() || path.front() != '/') {

@@ -241,7 +241,7 @@ void Connection::begin_request() {
   const Request& request = parser_.request();
   const std::string_view path = uri_path(request.uri);
   special_path_ = path == "/__requests" || path == "/__reset";
-  controls_ = special_path_ ? Controls{} : parse_controls(request.uri);
+  controls_ = special_path_ ? Controls{} : controls_for(request.uri, context_.name);
   if (!special_path_)
     context_.log->record(request.uri);
   if (request.expect_continue)

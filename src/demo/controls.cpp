@@ -72,6 +72,10 @@ uint64_t* number_for(Controls& c, std::string_view key) {
 bool apply(Controls& c, const std::string& key, const std::string& value) {
   if (key == "header")
     return parse_header_control(value, c.extra_headers);
+  if (key == "only") {
+    c.only = value;
+    return true;
+  }
   if (bool* flag = flag_for(c, key)) {
     *flag = is_flag_on(value);
     return true;
@@ -104,6 +108,13 @@ Controls parse_controls(std::string_view uri) {
       break;
     }
   }
+  return controls;
+}
+
+Controls controls_for(std::string_view uri, std::string_view backend_name) {
+  Controls controls = parse_controls(uri);
+  if (controls.error.empty() && !controls.only.empty() && controls.only != backend_name)
+    return Controls{};
   return controls;
 }
 

@@ -21,9 +21,15 @@ struct Controls {
   bool drop = false;
   uint64_t body_rate = 0;  // bytes per second; 0 = unlimited
   HeaderList extra_headers;
+  // Non-empty: the controls apply only on the backend of this name and every other one answers
+  // normally, so a test can make one server of an upstream fail a request that relay7 retries.
+  std::string only;
   std::string error;  // non-empty: a control was malformed and the request gets a 400
 };
 
 Controls parse_controls(std::string_view uri);
+
+// The controls `backend_name` obeys: all of them, or none when they are meant for another one.
+Controls controls_for(std::string_view uri, std::string_view backend_name);
 
 }  // namespace relay7::demo

@@ -5,22 +5,12 @@
 namespace relay7 {
 namespace {
 
-std::string_view trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
-
 bool acceptable_transfer_encoding(const HeaderList& headers) {
   const size_t count = headers.count("transfer-encoding");
   if (count == 0) {
     return true;
   }
-  return count == 1 && iequals(trim(headers.find("transfer-encoding")->value), "chunked");
+  return count == 1 && iequals(trim_ows(headers.find("transfer-encoding")->value), "chunked");
 }
 
 }  // namespace

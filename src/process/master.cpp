@@ -101,6 +101,11 @@ int Master::run() {
 
 bool Master::start() {
   std::string error;
+  shared_state_ = SharedStateRegistry::create(error);
+  if (!shared_state_) {
+    spdlog::critical("{}", error);
+    return false;
+  }
   std::unique_ptr<Generation> first = prepare_generation(config_, error);
   if (!first) {
     spdlog::critical("{}", error);
@@ -228,6 +233,10 @@ std::unique_ptr<Master::Generation> Master::prepare_generation(std::shared_ptr<c
   if (!sockets) {
     return nullptr;
   }
+  auto server_slots = shared_state_->assign(*config, error);
+  if (!server_slots) {
+    return nullptr;
+  }
   if (!same_error_log(config->error_log, config_->error_log) &&
       !configure_error_log(config->error_log, error)) {
     return nullptr;
@@ -236,6 +245,7 @@ std::unique_ptr<Master::Generation> Master::prepare_generation(std::shared_ptr<c
   generation->config = std::move(config);
   generation->credentials = *credentials;
   generation->sockets = std::move(*sockets);
+  generation->server_slots = std::move(*server_slots);
   generation->state = GenerationState::starting;
   generation->deadline = Clock::now() + kStartTimeout;
   generation->slots.resize(worker_count(*generation->config));
@@ -257,10 +267,15 @@ bool Master::spawn_into(Generation& generation, WorkerSlot& slot) {
   launch.credentials = generation.credentials;
   launch.foreign_fds = foreign_descriptors(generation);
   launch.master_signals = &signals_;
+  slot.ledger_column = shared_state_->acquire_column();
+  // One worker per instance probes: the first of the newest generation.
+  launch.shared = SharedStateHandle{&shared_state_->table(), generation.server_slots,
+                                    slot.ledger_column, &slot == &generation.slots.front()};
   std::string error;
   std::optional<SpawnedWorker> spawned = spawn_worker(launch, error);
   if (!spawned) {
     spdlog::error("{}", error);
+    shared_state_->release_column(std::exchange(slot.ledger_column, -1));
     return false;
   }
   slot.pid = spawned->pid;
@@ -524,6 +539,7 @@ void Master::reap_children(Clock::time_point now) {
 void Master::on_worker_exit(Generation& generation, WorkerSlot& slot, int status,
                             Clock::time_point now) {
   const pid_t pid = std::exchange(slot.pid, -1);
+  shared_state_->release_column(std::exchange(slot.ledger_column, -1));
   const std::string how = describe_exit(status);
   const bool expected = phase_ != Phase::running || generation.state != GenerationState::serving;
   if (expected) {
@@ -603,6 +619,16 @@ void Master::drop_finished_generations() {
                           [](const WorkerSlot& slot) { return slot.pid > 0; });
     });
   }
+  release_unused_server_slots();
+}
+
+// A server no generation uses any more starts afresh if a later config brings it back.
+void Master::release_unused_server_slots() {
+  std::vector<const SlotMap*> live;
+  for (const auto& generation : generations_) {
+    live.push_back(&generation->server_slots);
+  }
+  shared_state_->release_unused(live);
 }
 
 void Master::signal_generation(Generation& generation, int signal_number) {

@@ -19,9 +19,14 @@ constexpr Duration kTick{std::chrono::milliseconds(100)};
 }  // namespace
 
 Worker::Worker(std::shared_ptr<const Config> config, std::shared_ptr<AccessLog> access_log,
-               std::vector<int> listen_fds)
+               std::vector<int> listen_fds, const SharedStateHandle& shared)
     : base_(event_base_new()) {
-  context_ = std::make_unique<ProxyContext>(base_.get(), std::move(config), std::move(access_log));
+  context_ =
+      std::make_unique<ProxyContext>(base_.get(), std::move(config), std::move(access_log), shared);
+  if (shared.runs_health_checks) {
+    health_checker_ = std::make_unique<HealthChecker>(base_.get(), context_->config(),
+                                                      *shared.table, shared.slots);
+  }
   for (size_t i = 0; i < listen_fds.size(); ++i) {
     auto slot = std::make_unique<ListenerSlot>(ListenerSlot{this, i, nullptr});
     slot->listener.reset(evconnlistener_new(base_.get(), &Worker::on_accept, slot.get(),
@@ -40,6 +45,7 @@ Worker::Worker(std::shared_ptr<const Config> config, std::shared_ptr<AccessLog> 
 
 Worker::~Worker() {
   // Connections and pools hold libevent objects of base_: free them while it still exists.
+  health_checker_.reset();
   listeners_.clear();
   context_.reset();
 }
@@ -63,6 +69,9 @@ void Worker::start_accepting() {
   for (auto& slot : listeners_) {
     evconnlistener_enable(slot->listener.get());
   }
+  if (health_checker_) {
+    health_checker_->start();
+  }
 }
 
 void Worker::pause_accepting() {
@@ -79,6 +88,9 @@ void Worker::drain() {
   draining_ = true;
   for (auto& slot : listeners_) {
     evconnlistener_disable(slot->listener.get());
+  }
+  if (health_checker_) {
+    health_checker_->stop();  // the new generation's checker takes over the same slots
   }
   if (on_drain_started_) {
     on_drain_started_();

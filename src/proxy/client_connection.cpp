@@ -7,12 +7,15 @@
 
 #include "relay7/event/bulk_read.h"
 #include "relay7/http/ascii.h"
+#include "relay7/http/cookie.h"
+#include "relay7/http/method.h"
 #include "relay7/http/request_checks.h"
 #include "relay7/proxy/local_response.h"
 #include "relay7/proxy/proxy_context.h"
 #include "relay7/proxy/timeouts.h"
 #include "relay7/proxy/tunnel.h"
 #include "relay7/proxy/upstream_request.h"
+#include "relay7/upstream/hash_key.h"
 
 namespace relay7 {
 namespace {
@@ -329,9 +332,15 @@ void ClientConnection::proxy(const Location& location, const ProxyAction& action
     answer_locally(400);
     return;
   }
-  UpstreamState& upstream = context_.upstream(action.upstream_index);
-  const size_t server = upstream.balancer->pick(BalanceRequest{peer_.address_bytes()});
-  ConnectionPool& pool = *upstream.pools[server];
+  UpstreamRuntime& upstream = context_.upstream(action.upstream_index);
+  attempts_.reset(upstream, hash_key(upstream.config()), sticky_server(upstream));
+  const std::optional<size_t> server = attempts_.first(monotonic_ms());
+  if (!server) {
+    spdlog::error("no live upstreams in \"{}\" for {} {}", upstream.config().name, head.method,
+                  upstream_path_);
+    answer_locally(502);
+    return;
+  }
 
   ExchangeRequest request;
   request.body_mode = framing_.chunked              ? RequestBodyMode::chunked
@@ -339,23 +348,50 @@ void ClientConnection::proxy(const Location& location, const ProxyAction& action
                                                     : RequestBodyMode::none;
   std::string_view host = host_to_forward();
   if (host.empty()) {
-    host = pool.address_text();  // an HTTP/1.0 request without Host
+    host = upstream.address_text(*server);  // an HTTP/1.0 request without Host
   }
   build_upstream_request_head(
       UpstreamRequest{head, upstream_path_, target_.query, target_.has_query, host, peer_ip_,
                       request.body_mode, framing_.content_length, upgrade_requested_,
-                      upstream.config->keepalive > 0},
+                      upstream.config().keepalive > 0},
       request.head);
   request.head_method = head.method == "HEAD";
   request.upgrade = upgrade_requested_;
   request.client_http11 = head.is_http11_or_later();
   request.client_keep_alive = keep_alive_;
-  exchange_ = std::make_unique<ProxyExchange>(context_, static_cast<ExchangeOwner&>(*this), pool,
-                                              std::move(request));
-  if (!exchange_->start()) {
+  request.retry_after_send = action.retry_non_idempotent || is_idempotent(head.method);
+  exchange_ = std::make_unique<ProxyExchange>(context_, static_cast<ExchangeOwner&>(*this),
+                                              attempts_, std::move(request));
+  if (!exchange_->start(*server)) {
     context_.connections().retire_later(std::move(exchange_));
     answer_locally(502);
   }
+}
+
+// What a hashing balancer hashes for this request; empty for the others.
+std::string_view ClientConnection::hash_key(const UpstreamConfig& upstream) const {
+  switch (upstream.balance) {
+    case BalanceMethod::ip_hash:
+      return peer_.address_bytes();
+    case BalanceMethod::hash:
+      return hash_key_of(upstream.hash_key, HashKeyInputs{peer_.address_bytes(), target_.path,
+                                                          parser_.head().headers});
+    case BalanceMethod::round_robin:
+    case BalanceMethod::least_conn:
+      break;
+  }
+  return {};
+}
+
+// The server a sticky cookie names, if the upstream is sticky and the request carries one.
+std::optional<size_t> ClientConnection::sticky_server(const UpstreamRuntime& upstream) const {
+  const StickyCookie* sticky = upstream.sticky();
+  if (sticky == nullptr) {
+    return std::nullopt;
+  }
+  const std::optional<std::string_view> value =
+      find_cookie(parser_.head().headers, sticky->cookie_name());
+  return value ? sticky->server_for(*value) : std::nullopt;
 }
 
 void ClientConnection::answer_locally(int status, std::string_view location, std::string_view body,

@@ -43,6 +43,11 @@ void build_client_response_head(const ClientResponse& response, std::string& out
     out += "\r\nConnection: upgrade\r\n\r\n";
     return;
   }
+  if (!response.set_cookie.empty()) {
+    out += "Set-Cookie: ";
+    out += response.set_cookie;
+    out += "\r\n";
+  }
   if (response.body_mode == ResponseBodyMode::chunked) {
     out += "Transfer-Encoding: chunked\r\n";
   }

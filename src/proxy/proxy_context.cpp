@@ -3,7 +3,7 @@
 namespace relay7 {
 
 ProxyContext::ProxyContext(event_base* base, std::shared_ptr<const Config> config,
-                           std::shared_ptr<AccessLog> access_log)
+                           std::shared_ptr<AccessLog> access_log, const SharedStateHandle& shared)
     : base_(base),
       config_(std::move(config)),
       routes_(*config_),
@@ -15,23 +15,15 @@ ProxyContext::ProxyContext(event_base* base, std::shared_ptr<const Config> confi
       connections_(base),
       access_log_(std::move(access_log)) {
   upstreams_.reserve(config_->upstreams.size());
-  for (const UpstreamConfig& upstream : config_->upstreams) {
-    UpstreamState state;
-    state.config = &upstream;
-    state.balancer = make_balancer(upstream);
-    for (const UpstreamServerConfig& server : upstream.servers) {
-      state.pools.push_back(
-          std::make_unique<ConnectionPool>(base, server.address, upstream.keepalive));
-    }
-    upstreams_.push_back(std::move(state));
+  for (size_t u = 0; u < config_->upstreams.size(); ++u) {
+    upstreams_.push_back(std::make_unique<UpstreamRuntime>(
+        base, config_->upstreams[u], *shared.table, shared.slots[u], shared.column));
   }
 }
 
 void ProxyContext::close_idle_upstreams() {
-  for (UpstreamState& upstream : upstreams_) {
-    for (auto& pool : upstream.pools) {
-      pool->close_idle();
-    }
+  for (auto& upstream : upstreams_) {
+    upstream->close_idle();
   }
 }
 

@@ -22,11 +22,12 @@ constexpr std::string_view kLastChunk = "0\r\n\r\n";
 
 }  // namespace
 
-ProxyExchange::ProxyExchange(ProxyContext& context, ExchangeOwner& owner, ConnectionPool& pool,
-                             ExchangeRequest request)
+ProxyExchange::ProxyExchange(ProxyContext& context, ExchangeOwner& owner,
+                             UpstreamAttempts& attempts, ExchangeRequest request)
     : context_(context),
       owner_(owner),
-      pool_(pool),
+      attempts_(attempts),
+      upstream_group_(attempts.upstream()),
       request_(std::move(request)),
       response_parser_(MessageType::response, *this, context.response_limits()) {}
 
@@ -34,20 +35,37 @@ ProxyExchange::~ProxyExchange() {
   detach_upstream();
 }
 
-bool ProxyExchange::start() {
-  std::unique_ptr<UpstreamConnection> connection = pool_.acquire();
+bool ProxyExchange::start(size_t server) {
+  request_complete_ = request_.body_mode == RequestBodyMode::none;
+  std::optional<size_t> next = server;
+  while (next) {
+    if (connect_to(*next)) {
+      return true;
+    }
+    upstream_group_.report_failure(*next, monotonic_ms());
+    next = attempts_.next(monotonic_ms());
+  }
+  return false;
+}
+
+bool ProxyExchange::connect_to(size_t server) {
+  server_ = server;
+  pool_ = &upstream_group_.pool(server);
+  std::unique_ptr<UpstreamConnection> connection = pool_->acquire();
   if (!connection) {
-    spdlog::error("cannot create a connection to upstream {}", pool_.address_text());
+    spdlog::error("cannot create a connection to upstream {}", pool_->address_text());
     return false;
   }
-  request_complete_ = request_.body_mode == RequestBodyMode::none;
+  upstream_group_.begin_attempt(server);
+  attempt_open_ = true;
   attach(std::move(connection));
-  write_upstream(request_.head.data(), request_.head.size());
+  send_request_so_far();
   return true;
 }
 
 void ProxyExchange::attach(std::unique_ptr<UpstreamConnection> connection) {
   upstream_ = std::move(connection);
+  ++connections_used_;
   bufferevent* bev = upstream_->bev();
   bufferevent_setcb(bev, &ProxyExchange::on_upstream_read, &ProxyExchange::on_upstream_write,
                     &ProxyExchange::on_upstream_event, this);
@@ -57,7 +75,22 @@ void ProxyExchange::attach(std::unique_ptr<UpstreamConnection> connection) {
   connected_ = upstream_->reused();
   apply_timeouts();
   bufferevent_enable(bev, EV_READ | EV_WRITE);
-  replay_.reset(upstream_->reused() ? evbuffer_new() : nullptr);
+}
+
+// The head, then whatever body an earlier attempt already sent.
+void ProxyExchange::send_request_so_far() {
+  evbuffer* output = bufferevent_get_output(upstream_->bev());
+  evbuffer_add(output, request_.head.data(), request_.head.size());
+  if (!body_sent_) {
+    return;
+  }
+  // A copy, not a reference: body_sent_ keeps growing while the client streams.
+  const int count = evbuffer_peek(body_sent_.get(), -1, nullptr, nullptr, 0);
+  std::vector<evbuffer_iovec> segments(static_cast<size_t>(std::max(count, 0)));
+  evbuffer_peek(body_sent_.get(), -1, nullptr, segments.data(), count);
+  for (const evbuffer_iovec& segment : segments) {
+    evbuffer_add(output, segment.iov_base, segment.iov_len);
+  }
 }
 
 // A read timeout only runs once the request is fully sent: a slow upload is bounded by the
@@ -71,12 +104,17 @@ void ProxyExchange::apply_timeouts() {
 
 void ProxyExchange::write_upstream(const char* data, size_t length) {
   evbuffer_add(bufferevent_get_output(upstream_->bev()), data, length);
-  if (replay_) {
-    if (evbuffer_get_length(replay_.get()) + length > kMaxReplayBytes) {
-      replay_.reset();
-    } else {
-      evbuffer_add(replay_.get(), data, length);
-    }
+  if (!replayable_) {
+    return;
+  }
+  if (!body_sent_) {
+    body_sent_.reset(evbuffer_new());
+  }
+  if (evbuffer_get_length(body_sent_.get()) + length > kMaxReplayBytes) {
+    replayable_ = false;
+    body_sent_.reset();
+  } else {
+    evbuffer_add(body_sent_.get(), data, length);
   }
 }
 
@@ -162,8 +200,10 @@ void ProxyExchange::process_response_input() {
   if (!upstream_) {
     return;
   }
+  const uint32_t connection = connections_used_;
   evbuffer* input = bufferevent_get_input(upstream_->bev());
-  while (!finished_) {
+  // A retry replaces the connection: what is left in the old one's input is not this response.
+  while (!finished_ && connections_used_ == connection) {
     if (client_backlogged()) {
       suspend_upstream_reads();
       return;
@@ -174,10 +214,7 @@ void ProxyExchange::process_response_input() {
       }
       return;
     }
-    if (!response_byte_seen_) {
-      response_byte_seen_ = true;
-      replay_.reset();  // the upstream answered: this connection was alive after all
-    }
+    response_byte_seen_ = true;
     if (in_length_body_) {
       move_length_body(input);
     } else {
@@ -220,9 +257,19 @@ void ProxyExchange::feed_response_parser(evbuffer* input) {
       hand_over_to_tunnel();
       return;
     case MessageParser::Status::error:
-      spdlog::warn("upstream {} sent an invalid response: {}", pool_.address_text(),
+      if (status_retry_) {
+        // on_head refused a status that counts as the server's failure: the request moves on.
+        const std::optional<size_t> next = status_retry_;
+        status_retry_.reset();
+        detach_upstream();
+        if (!move_to(next)) {
+          give_up(502);
+        }
+        return;
+      }
+      spdlog::warn("upstream {} sent an invalid response: {}", pool_->address_text(),
                    response_parser_.error_reason());
-      give_up(502);
+      fail_attempt(502);
       return;
   }
 }
@@ -232,8 +279,8 @@ void ProxyExchange::conclude_at_eof() {
     if (retry_on_fresh_connection()) {
       return;
     }
-    spdlog::warn("upstream {} closed the connection without a response", pool_.address_text());
-    give_up(502);
+    spdlog::warn("upstream {} closed the connection without a response", pool_->address_text());
+    fail_attempt(502);
     return;
   }
   if (!in_length_body_ && response_parser_.message_started()) {
@@ -244,8 +291,8 @@ void ProxyExchange::conclude_at_eof() {
     }
   }
   spdlog::warn("upstream {} closed the connection in the middle of a response",
-               pool_.address_text());
-  give_up(502);
+               pool_->address_text());
+  fail_attempt(502);
 }
 
 void ProxyExchange::handle_upstream_failure(short events) {
@@ -257,35 +304,90 @@ void ProxyExchange::handle_upstream_failure(short events) {
     return;
   }
   if (timed_out) {
-    spdlog::warn("upstream {} timed out ({})", pool_.address_text(),
+    spdlog::warn("upstream {} timed out ({})", pool_->address_text(),
                  (events & BEV_EVENT_READING) ? "reading the response"
                  : connected_                 ? "sending the request"
                                               : "connecting");
   } else {
-    spdlog::warn("upstream {} failed: {}", pool_.address_text(),
+    spdlog::warn("upstream {} failed: {}", pool_->address_text(),
                  evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
   }
-  give_up(timed_out ? 504 : 502);
+  fail_attempt(timed_out ? 504 : 502);
+}
+
+void ProxyExchange::fail_attempt(int status) {
+  upstream_group_.report_failure(server_, monotonic_ms());
+  if (!retry_on_next_server()) {
+    give_up(status);
+  }
 }
 
 // A pooled connection the backend closed while idle fails before any response byte: replay the
-// request on a new connection instead of failing the client.
+// request on a new connection to the same server instead of failing the client. That is not the
+// server's failure.
 bool ProxyExchange::retry_on_fresh_connection() {
-  if (!upstream_ || !upstream_->reused() || !replay_) {
+  if (!upstream_ || !upstream_->reused() || !replayable_) {
     return false;
   }
-  std::unique_ptr<UpstreamConnection> fresh = pool_.connect_new();
+  std::unique_ptr<UpstreamConnection> fresh = pool_->connect_new();
   if (!fresh) {
     return false;
   }
-  EvBufferPtr replay = std::move(replay_);
   detach_upstream();
   upstream_eof_ = false;
   attach(std::move(fresh));
-  evbuffer_add_buffer(bufferevent_get_output(upstream_->bev()), replay.get());
+  send_request_so_far();
   spdlog::debug("retrying on a new connection to {} after a pooled one failed",
-                pool_.address_text());
+                pool_->address_text());
   return true;
+}
+
+// Another server may take the request when nothing of the response reached the client and
+// either no request byte reached this server or the request may be repeated.
+std::optional<size_t> ProxyExchange::next_server_if_safe() {
+  if (client_bytes_sent_ || !replayable_ || (connected_ && !request_.retry_after_send)) {
+    return std::nullopt;
+  }
+  return attempts_.next(monotonic_ms());
+}
+
+bool ProxyExchange::retry_on_next_server() {
+  const std::optional<size_t> next = next_server_if_safe();
+  if (!next) {
+    return false;
+  }
+  detach_upstream();
+  return move_to(next);
+}
+
+// Starts the request over on `next`, or on the servers after it when they cannot be reached.
+bool ProxyExchange::move_to(std::optional<size_t> next) {
+  const std::string failed = pool_->address_text();
+  for (; next; next = attempts_.next(monotonic_ms())) {
+    reset_for_retry();
+    if (connect_to(*next)) {
+      spdlog::info("retrying the request on upstream {} after {} failed", pool_->address_text(),
+                   failed);
+      return true;
+    }
+    upstream_group_.report_failure(*next, monotonic_ms());
+  }
+  return false;
+}
+
+void ProxyExchange::reset_for_retry() {
+  response_parser_.reset();
+  upstream_eof_ = false;
+  in_length_body_ = false;
+  response_byte_seen_ = false;
+  interim_response_ = false;
+  message_ended_ = false;
+  upstream_keep_alive_ = false;
+  reading_suspended_ = false;
+  body_mode_ = ResponseBodyMode::none;
+  body_remaining_ = 0;
+  response_status_ = 0;
+  response_body_bytes_ = 0;
 }
 
 void ProxyExchange::complete_response() {
@@ -295,7 +397,8 @@ void ProxyExchange::complete_response() {
                         evbuffer_get_length(bufferevent_get_input(upstream_->bev())) == 0;
   if (reusable) {
     bufferevent_setcb(upstream_->bev(), nullptr, nullptr, nullptr, nullptr);
-    pool_.release(std::move(upstream_));
+    end_attempt();
+    pool_->release(std::move(upstream_));
   } else {
     detach_upstream();
   }
@@ -317,6 +420,7 @@ void ProxyExchange::hand_over_to_tunnel() {
   finished_ = true;
   bufferevent_setcb(upstream_->bev(), nullptr, nullptr, nullptr, nullptr);
   bufferevent_set_timeouts(upstream_->bev(), nullptr, nullptr);
+  end_attempt();
   owner_.on_upgraded(std::move(upstream_));
 }
 
@@ -326,13 +430,22 @@ void ProxyExchange::suspend_upstream_reads() {
 }
 
 void ProxyExchange::detach_upstream() {
+  end_attempt();
   if (upstream_) {
     bufferevent_setcb(upstream_->bev(), nullptr, nullptr, nullptr, nullptr);
     upstream_.reset();
   }
 }
 
+void ProxyExchange::end_attempt() {
+  if (attempt_open_) {
+    attempt_open_ = false;
+    upstream_group_.end_attempt(server_);
+  }
+}
+
 void ProxyExchange::write_client(const char* data, size_t length) {
+  client_bytes_sent_ = true;
   evbuffer_add(bufferevent_get_output(owner_.client_bev()), data, length);
 }
 
@@ -342,7 +455,8 @@ AfterHead ProxyExchange::on_head(MessageHead& head, const BodyFraming& framing) 
       return AfterHead::reject;  // switching protocols nobody asked for
     }
     response_status_ = 101;
-    build_client_response_head({head, ResponseBodyMode::none, false, true, true}, scratch_);
+    upstream_group_.report_success(server_);
+    build_client_response_head({head, ResponseBodyMode::none, false, true, true, {}}, scratch_);
     write_client(scratch_.data(), scratch_.size());
     head_sent_to_client_ = true;
     return AfterHead::upgrade;
@@ -351,7 +465,7 @@ AfterHead ProxyExchange::on_head(MessageHead& head, const BodyFraming& framing) 
     // 100 Continue and 103 Early Hints go to clients that understand interim responses.
     interim_response_ = true;
     if (request_.client_http11) {
-      build_client_response_head({head, ResponseBodyMode::none, true, true, false}, scratch_);
+      build_client_response_head({head, ResponseBodyMode::none, true, true, false, {}}, scratch_);
       write_client(scratch_.data(), scratch_.size());
     }
     return AfterHead::read_body;
@@ -360,6 +474,15 @@ AfterHead ProxyExchange::on_head(MessageHead& head, const BodyFraming& framing) 
 }
 
 AfterHead ProxyExchange::start_final_response(MessageHead& head, const BodyFraming& framing) {
+  if (upstream_group_.counts_as_failure(head.status)) {
+    upstream_group_.report_failure(server_, monotonic_ms());
+    if (const std::optional<size_t> next = next_server_if_safe()) {
+      status_retry_ = next;
+      return AfterHead::reject;
+    }
+  } else {
+    upstream_group_.report_success(server_);
+  }
   response_status_ = head.status;
   upstream_keep_alive_ = framing.keep_alive;
   const bool bodiless = request_.head_method || status_has_no_body(head.status);
@@ -378,13 +501,23 @@ AfterHead ProxyExchange::start_final_response(MessageHead& head, const BodyFrami
   // response, so a keep-alive client moves to the new generation without losing a request.
   client_keep_alive_ = request_.client_keep_alive && !context_.draining() &&
                        body_mode_ != ResponseBodyMode::until_close;
-  build_client_response_head({head, body_mode_, client_keep_alive_, request_.client_http11, false},
-                             scratch_);
+  build_client_response_head(
+      {head, body_mode_, client_keep_alive_, request_.client_http11, false, sticky_cookie_to_set()},
+      scratch_);
   write_client(scratch_.data(), scratch_.size());
   head_sent_to_client_ = true;
   const bool parser_reads_body =
       body_mode_ == ResponseBodyMode::chunked || body_mode_ == ResponseBodyMode::until_close;
   return parser_reads_body ? AfterHead::read_body : AfterHead::skip_body;
+}
+
+// A sticky upstream names the server that answered, unless the request already named it.
+std::string_view ProxyExchange::sticky_cookie_to_set() const {
+  const StickyCookie* sticky = upstream_group_.sticky();
+  if (sticky == nullptr || attempts_.preferred() == server_) {
+    return {};
+  }
+  return sticky->set_cookie_value(server_);
 }
 
 void ProxyExchange::on_body(const char* data, size_t length) {

@@ -1,23 +1,28 @@
 #include "relay7/upstream/balancer.h"
 
-#include "relay7/upstream/ip_hash.h"
+#include "relay7/upstream/hash_balancer.h"
+#include "relay7/upstream/least_conn.h"
 #include "relay7/upstream/round_robin.h"
 
 namespace relay7 {
 
-std::unique_ptr<Balancer> make_balancer(const UpstreamConfig& upstream) {
+std::unique_ptr<Balancer> make_balancer(const UpstreamConfig& upstream,
+                                        std::span<const size_t> members) {
   switch (upstream.balance) {
     case BalanceMethod::ip_hash:
-      return std::make_unique<IpHashBalancer>(upstream);
+    case BalanceMethod::hash:
+      return std::make_unique<HashBalancer>(upstream, members);
+    case BalanceMethod::least_conn:
+      return std::make_unique<LeastConnections>(upstream, members);
     case BalanceMethod::round_robin:
       break;
   }
-  std::vector<uint32_t> weights;
-  weights.reserve(upstream.servers.size());
-  for (const UpstreamServerConfig& server : upstream.servers) {
-    weights.push_back(server.weight);
-  }
-  return std::make_unique<SmoothWeightedRoundRobin>(weights);
+  return std::make_unique<SmoothWeightedRoundRobin>(upstream, members);
+}
+
+std::unique_ptr<Balancer> make_backup_balancer(const UpstreamConfig& upstream,
+                                               std::span<const size_t> members) {
+  return std::make_unique<SmoothWeightedRoundRobin>(upstream, members);
 }
 
 }  // namespace relay7

@@ -27,6 +27,11 @@ uint64_t stable_hash(std::string_view data) {
 }
 
 HashRing::HashRing(const std::vector<Member>& members) {
+  size_t total = 0;
+  for (const Member& member : members) {
+    total += size_t{member.weight} * kPointsPerWeight;
+  }
+  points_.reserve(total);
   std::string label;
   for (uint32_t m = 0; m < members.size(); ++m) {
     const uint32_t points = members[m].weight * kPointsPerWeight;
@@ -47,15 +52,16 @@ HashRing::HashRing(const std::vector<Member>& members) {
 }
 
 size_t HashRing::lookup(uint64_t key_hash) const {
-  if (points_.empty()) {
-    return 0;
-  }
+  return points_.empty() ? 0 : member_at(position_of(key_hash));
+}
+
+size_t HashRing::position_of(uint64_t key_hash) const {
   auto it = std::lower_bound(points_.begin(), points_.end(), key_hash,
                              [](const Point& point, uint64_t hash) { return point.hash < hash; });
   if (it == points_.end()) {
     it = points_.begin();
   }
-  return it->member;
+  return static_cast<size_t>(it - points_.begin());
 }
 
 }  // namespace relay7

@@ -2,23 +2,33 @@
 
 namespace relay7 {
 
-SmoothWeightedRoundRobin::SmoothWeightedRoundRobin(const std::vector<uint32_t>& weights)
-    : weights_(weights.begin(), weights.end()), current_(weights.size(), 0) {
-  for (int64_t weight : weights_) {
-    total_ += weight;
+SmoothWeightedRoundRobin::SmoothWeightedRoundRobin(const UpstreamConfig& upstream,
+                                                   std::span<const size_t> members) {
+  peers_.reserve(members.size());
+  for (size_t server : members) {
+    peers_.push_back(Peer{server, upstream.servers[server].weight});
   }
 }
 
-size_t SmoothWeightedRoundRobin::pick(const BalanceRequest&) {
-  size_t best = 0;
-  for (size_t i = 0; i < weights_.size(); ++i) {
-    current_[i] += weights_[i];
-    if (current_[i] > current_[best]) {
-      best = i;
+std::optional<size_t> SmoothWeightedRoundRobin::pick(const BalanceRequest&,
+                                                     const ServerView& view) {
+  Peer* best = nullptr;
+  int64_t total = 0;
+  for (Peer& peer : peers_) {
+    if (!view.eligible(peer.server)) {
+      continue;
+    }
+    peer.current += peer.weight;
+    total += peer.weight;
+    if (best == nullptr || peer.current > best->current) {
+      best = &peer;
     }
   }
-  current_[best] -= total_;
-  return best;
+  if (best == nullptr) {
+    return std::nullopt;
+  }
+  best->current -= total;
+  return best->server;
 }
 
 }  // namespace relay7

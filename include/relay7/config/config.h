@@ -27,19 +27,62 @@ struct AccessLogConfig {
   std::string format = "combined";
 };
 
-enum class BalanceMethod { round_robin, ip_hash };
+enum class BalanceMethod { round_robin, ip_hash, hash, least_conn };
+
+inline constexpr uint32_t kDefaultMaxFails = 1;
+inline constexpr Duration kDefaultFailTimeout{std::chrono::seconds(10)};
 
 struct UpstreamServerConfig {
   std::string address_text;  // as written in the config, e.g. "localhost:2222"
   SocketAddress address;     // resolved at load time
   uint32_t weight = 1;
+  // Passive health: max_fails failures within fail_timeout take the server out for fail_timeout;
+  // 0 turns passive checks off for this server.
+  uint32_t max_fails = kDefaultMaxFails;
+  Duration fail_timeout = kDefaultFailTimeout;
+  bool backup = false;  // chosen only when no primary server is available
+  bool down = false;    // never chosen, but keeps its place on a hash ring
+};
+
+// What the `hash` balancer hashes, compiled from "$remote_addr", "$uri", "$http_NAME" or
+// "$cookie_NAME".
+enum class HashKeySource { remote_addr, uri, header, cookie };
+
+struct HashKeyConfig {
+  HashKeySource source = HashKeySource::remote_addr;
+  std::string name;  // the header name (lower-case) or the cookie name; empty otherwise
+  std::string text;  // as written, e.g. "$http_x_user"
+};
+
+struct HealthCheckConfig {
+  std::string path = "/health";  // origin-form target of the probe, query allowed
+  Duration interval{std::chrono::seconds(2)};
+  Duration timeout{std::chrono::seconds(1)};
+  uint32_t rise = 2;  // consecutive good probes that bring a down server back
+  uint32_t fall = 3;  // consecutive bad probes that take an up server out
+  int expect_status_min = 200;
+  int expect_status_max = 399;
+};
+
+struct StickyConfig {
+  std::string cookie;  // the cookie's name
+  std::string path = "/";
+  std::optional<Duration> max_age;  // nullopt: a session cookie
 };
 
 struct UpstreamConfig {
   std::string name;
   BalanceMethod balance = BalanceMethod::round_robin;
+  HashKeyConfig hash_key;   // used by BalanceMethod::hash
   uint32_t keepalive = 32;  // idle connections kept per worker; 0 disables reuse
   std::vector<UpstreamServerConfig> servers;
+  std::optional<HealthCheckConfig> health_check;
+  std::optional<StickyConfig> sticky;
+  // Attempts per request, the first included; 0: each available server at most once.
+  uint32_t next_upstream_tries = 0;
+  Duration next_upstream_timeout{0};  // 0: no bound on the time spent retrying
+  // Response statuses (5xx) that count as a failure of the server and are retried like one.
+  std::vector<int> fail_on_status;
   bool implicit = false;  // created for a `proxy_pass http://HOST:PORT` with no upstream block
 };
 
@@ -62,7 +105,10 @@ struct LocationConfig {
   // Match the path ignoring ASCII case, for backends that route case-insensitively (Express,
   // ASP.NET): a case-sensitive block of "/admin" would let "/ADMIN" through to them.
   bool ignore_case = false;
-  std::optional<uint64_t> max_body_size;      // overrides the server's; 0: no limit
+  std::optional<uint64_t> max_body_size;  // overrides the server's; 0: no limit
+  // Retry POST, PATCH and other non-idempotent requests after their bytes reached a server that
+  // then failed (the server may have acted on them).
+  bool retry_non_idempotent = false;
   std::optional<ProxyPassConfig> proxy_pass;  // exactly one of proxy_pass and return is set
   std::optional<ReturnConfig> return_action;
 };

@@ -24,6 +24,18 @@ constexpr bool istarts_with(std::string_view text, std::string_view prefix) {
   return text.size() >= prefix.size() && iequals(text.substr(0, prefix.size()), prefix);
 }
 
+// `text` without the optional whitespace (spaces and tabs) HTTP allows around field values and
+// list elements.
+constexpr std::string_view trim_ows(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
+    text.remove_suffix(1);
+  }
+  return text;
+}
+
 // True when the comma-separated list (e.g. a Connection header) holds `token`, ignoring case.
 bool list_has_token(std::string_view list, std::string_view token);
 
@@ -36,13 +48,7 @@ void for_each_list_token(std::string_view list, Visit&& visit) {
     if (end == std::string_view::npos) {
       end = list.size();
     }
-    std::string_view token = list.substr(pos, end - pos);
-    while (!token.empty() && (token.front() == ' ' || token.front() == '\t')) {
-      token.remove_prefix(1);
-    }
-    while (!token.empty() && (token.back() == ' ' || token.back() == '\t')) {
-      token.remove_suffix(1);
-    }
+    const std::string_view token = trim_ows(list.substr(pos, end - pos));
     if (!token.empty()) {
       visit(token);
     }

@@ -17,6 +17,7 @@
 #include "relay7/process/reload_status.h"
 #include "relay7/process/respawn_backoff.h"
 #include "relay7/process/signal_waiter.h"
+#include "relay7/upstream/shared_state.h"
 
 namespace relay7 {
 
@@ -66,6 +67,7 @@ class Master {
     Clock::time_point started;
     std::optional<Clock::time_point> respawn_at;
     RespawnBackoff backoff;
+    int ledger_column = -1;  // see SharedStateRegistry::acquire_column
   };
 
   struct Generation {
@@ -74,6 +76,7 @@ class Master {
     Credentials credentials;
     std::vector<SharedListenSocket> sockets;
     std::vector<WorkerSlot> slots;
+    SlotMap server_slots;  // each upstream server's slot in the shared state
     GenerationState state = GenerationState::starting;
     Clock::time_point deadline;  // starting: ready by then; draining/terminating: killed then
     std::string failure;         // why a starting generation failed
@@ -108,6 +111,7 @@ class Master {
   void enforce_deadlines(Clock::time_point now);
   void bound_draining_generations(Clock::time_point now);
   void drop_finished_generations();
+  void release_unused_server_slots();
 
   void signal_generation(Generation& generation, int signal_number);
   void signal_all(int signal_number);
@@ -123,6 +127,8 @@ class Master {
   std::optional<PidFile> pid_file_;
   std::string status_path_;
   ListenerSet listeners_;
+  // Upstream server state shared by every worker of every generation (health, in-flight counts).
+  std::unique_ptr<SharedStateRegistry> shared_state_;
   std::vector<std::unique_ptr<Generation>> generations_;  // oldest first
   uint64_t last_generation_ = 0;
   uint64_t reloads_ = 0;

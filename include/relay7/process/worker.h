@@ -8,6 +8,8 @@
 #include "relay7/event/handles.h"
 #include "relay7/log/access_log.h"
 #include "relay7/proxy/proxy_context.h"
+#include "relay7/upstream/health_checker.h"
+#include "relay7/upstream/shared_state.h"
 
 namespace relay7 {
 
@@ -23,9 +25,10 @@ namespace relay7 {
 // files.
 class Worker {
  public:
-  // `listen_fds[i]` serves RouteTable::listeners()[i] of `config`.
+  // `listen_fds[i]` serves RouteTable::listeners()[i] of `config`. The worker whose handle says
+  // so also runs the instance's health checks, from start_accepting() until drain().
   Worker(std::shared_ptr<const Config> config, std::shared_ptr<AccessLog> access_log,
-         std::vector<int> listen_fds);
+         std::vector<int> listen_fds, const SharedStateHandle& shared);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
@@ -61,6 +64,7 @@ class Worker {
 
   EventBasePtr base_;  // declared first: everything below uses it and must go before it
   std::unique_ptr<ProxyContext> context_;
+  std::unique_ptr<HealthChecker> health_checker_;  // null unless this worker probes
   std::vector<std::unique_ptr<ListenerSlot>> listeners_;
   std::vector<EventPtr> signals_;
   EventPtr tick_;

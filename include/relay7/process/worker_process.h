@@ -11,6 +11,7 @@
 #include "relay7/net/unique_fd.h"
 #include "relay7/process/credentials.h"
 #include "relay7/process/signal_waiter.h"
+#include "relay7/upstream/shared_state.h"
 
 namespace relay7 {
 
@@ -24,6 +25,7 @@ struct WorkerLaunch {
   // it alive after the master closed it.
   std::vector<int> foreign_fds;
   const SignalWaiter* master_signals = nullptr;
+  SharedStateHandle shared;
 };
 
 struct SpawnedWorker {

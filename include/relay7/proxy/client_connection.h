@@ -49,6 +49,8 @@ class ClientConnection final : public ManagedConnection,
   int validate_request();
   bool apply_encoded_slash_policy(EncodedSlashes policy);
   void proxy(const Location& location, const ProxyAction& action);
+  std::string_view hash_key(const UpstreamConfig& upstream) const;
+  std::optional<size_t> sticky_server(const UpstreamRuntime& upstream) const;
   void answer_locally(int status, std::string_view location = {}, std::string_view body = {},
                       std::string_view upstream = "-");
   void finish_request(int status, uint64_t body_bytes, std::string_view upstream, bool keep_alive);
@@ -95,6 +97,7 @@ class ClientConnection final : public ManagedConnection,
   RequestTarget target_;
   std::string host_;
   std::string upstream_path_;
+  UpstreamAttempts attempts_;
   std::unique_ptr<ProxyExchange> exchange_;
   std::chrono::steady_clock::time_point request_start_;
 };

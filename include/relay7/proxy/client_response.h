@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "relay7/http/message_parser.h"
 
@@ -21,6 +22,7 @@ struct ClientResponse {
   bool keep_alive = false;
   bool client_http11 = true;
   bool switching_protocols = false;  // 101: keep Upgrade and send Connection: upgrade
+  std::string_view set_cookie;       // non-empty: a Set-Cookie header relay7 adds
 };
 
 // Serialises the response head sent to the client: hop-by-hop headers of the upstream hop

@@ -11,23 +11,16 @@
 #include "relay7/log/access_log.h"
 #include "relay7/proxy/connection_set.h"
 #include "relay7/routing/route_table.h"
-#include "relay7/upstream/balancer.h"
-#include "relay7/upstream/connection_pool.h"
+#include "relay7/upstream/shared_state.h"
+#include "relay7/upstream/upstream_runtime.h"
 
 namespace relay7 {
-
-// One upstream block as a worker uses it: its balancer state and one pool per server.
-struct UpstreamState {
-  const UpstreamConfig* config = nullptr;
-  std::unique_ptr<Balancer> balancer;
-  std::vector<std::unique_ptr<ConnectionPool>> pools;  // parallel to config->servers
-};
 
 // Everything the per-request pipeline needs, built once when a worker starts with a config.
 class ProxyContext {
  public:
   ProxyContext(event_base* base, std::shared_ptr<const Config> config,
-               std::shared_ptr<AccessLog> access_log);
+               std::shared_ptr<AccessLog> access_log, const SharedStateHandle& shared);
 
   event_base* base() const { return base_; }
   const Config& config() const { return *config_; }
@@ -35,7 +28,7 @@ class ProxyContext {
   const ParserLimits& request_limits() const { return request_limits_; }
   const ParserLimits& response_limits() const { return response_limits_; }
   const RouteTable& routes() const { return routes_; }
-  UpstreamState& upstream(size_t index) { return upstreams_[index]; }
+  UpstreamRuntime& upstream(size_t index) { return *upstreams_[index]; }
   ConnectionSet& connections() { return connections_; }
   CachedClock& clock() { return clock_; }
   AccessLog& access_log() { return *access_log_; }
@@ -49,7 +42,7 @@ class ProxyContext {
   RouteTable routes_;
   ParserLimits request_limits_;
   ParserLimits response_limits_;
-  std::vector<UpstreamState> upstreams_;
+  std::vector<std::unique_ptr<UpstreamRuntime>> upstreams_;
   ConnectionSet connections_;
   CachedClock clock_;
   std::shared_ptr<AccessLog> access_log_;

@@ -8,6 +8,7 @@
 #include "relay7/http/message_parser.h"
 #include "relay7/proxy/client_response.h"
 #include "relay7/proxy/connection_set.h"
+#include "relay7/proxy/upstream_attempts.h"
 #include "relay7/proxy/upstream_request.h"
 #include "relay7/upstream/connection_pool.h"
 
@@ -39,20 +40,28 @@ struct ExchangeRequest {
   bool upgrade = false;
   bool client_http11 = true;
   bool client_keep_alive = true;
+  // The request may go to another server after its bytes reached one that then failed: its
+  // method is idempotent, or its location allows it.
+  bool retry_after_send = false;
 };
 
-// One request proxied to one upstream server: sends the request (head, then the body as the
-// client streams it), parses the response and streams it to the client with backpressure both
-// ways. A pooled connection that turns out dead before any response byte is retried once on a
-// fresh connection, replaying what was sent, so a backend's idle timeout never fails a request.
+// One request proxied upstream: sends the request (head, then the body as the client streams
+// it), parses the response and streams it to the client with backpressure both ways.
+//
+// Failures before any response byte reached the client are retried, replaying what was sent:
+// a pooled connection the backend closed while idle on a fresh connection to the same server (so
+// a backend's idle timeout never fails a request); any other failure on the next server that
+// `attempts` allows, when that is safe (nothing was sent yet, or retry_after_send). Each failure
+// of a server counts towards its passive health.
 class ProxyExchange final : public Retirable, private MessageParser::Handler {
  public:
-  ProxyExchange(ProxyContext& context, ExchangeOwner& owner, ConnectionPool& pool,
+  ProxyExchange(ProxyContext& context, ExchangeOwner& owner, UpstreamAttempts& attempts,
                 ExchangeRequest request);
   ~ProxyExchange() override;
 
-  // Returns false when no connection could even be started (the owner answers 502).
-  bool start();
+  // Starts the first attempt on `server`. Returns false when not even a socket could be made
+  // for it or for any server tried after it (the owner answers 502).
+  bool start(size_t server);
   void send_body(const char* data, size_t length);
   void end_body();
   // True while the upstream has more unsent request body than relay7 buffers.
@@ -64,7 +73,7 @@ class ProxyExchange final : public Retirable, private MessageParser::Handler {
   // The client is gone: drop the upstream connection (it may be mid-response).
   void abort();
 
-  const std::string& upstream_address() const { return pool_.address_text(); }
+  const std::string& upstream_address() const { return pool_->address_text(); }
   int response_status() const { return response_status_; }
   uint64_t response_body_bytes() const { return response_body_bytes_; }
 
@@ -73,7 +82,9 @@ class ProxyExchange final : public Retirable, private MessageParser::Handler {
   static void on_upstream_write(bufferevent* bev, void* context);
   static void on_upstream_event(bufferevent* bev, short events, void* context);
 
+  bool connect_to(size_t server);
   void attach(std::unique_ptr<UpstreamConnection> connection);
+  void send_request_so_far();
   void apply_timeouts();
   void write_upstream(const char* data, size_t length);
   bool client_backlogged() const;
@@ -82,7 +93,16 @@ class ProxyExchange final : public Retirable, private MessageParser::Handler {
   void feed_response_parser(evbuffer* input);
   void conclude_at_eof();
   void handle_upstream_failure(short events);
+  // A failure of the server before the response head reached the client; `status` is what the
+  // client gets when no retry is possible.
+  void fail_attempt(int status);
   bool retry_on_fresh_connection();
+  std::optional<size_t> next_server_if_safe();
+  bool retry_on_next_server();
+  bool move_to(std::optional<size_t> next);
+  void reset_for_retry();
+  void end_attempt();
+  std::string_view sticky_cookie_to_set() const;
   void complete_response();
   void give_up(int status);
   void hand_over_to_tunnel();
@@ -97,11 +117,20 @@ class ProxyExchange final : public Retirable, private MessageParser::Handler {
 
   ProxyContext& context_;
   ExchangeOwner& owner_;
-  ConnectionPool& pool_;
+  UpstreamAttempts& attempts_;
+  UpstreamRuntime& upstream_group_;
   ExchangeRequest request_;
+  size_t server_ = 0;
+  ConnectionPool* pool_ = nullptr;
   std::unique_ptr<UpstreamConnection> upstream_;
   MessageParser response_parser_;
-  EvBufferPtr replay_;  // what was sent on a reused connection, until the first response byte
+  // The request body as sent so far (framed), kept for replaying it on a retry until it outgrows
+  // the replay bound; allocated only for requests that have a body.
+  EvBufferPtr body_sent_;
+  bool replayable_ = true;
+  // Set by on_head when the status counts as the server's failure: the next server to try.
+  std::optional<size_t> status_retry_;
+  uint32_t connections_used_ = 0;  // counts the connections this exchange has attached
   std::string scratch_;
 
   bool request_complete_ = false;
@@ -113,6 +142,8 @@ class ProxyExchange final : public Retirable, private MessageParser::Handler {
   bool interim_response_ = false;
   bool message_ended_ = false;
   bool finished_ = false;
+  bool attempt_open_ = false;
+  bool client_bytes_sent_ = false;
   bool upstream_keep_alive_ = false;
   bool client_keep_alive_ = false;
   bool reading_suspended_ = false;

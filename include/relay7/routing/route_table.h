@@ -15,6 +15,7 @@ namespace relay7 {
 struct ProxyAction {
   size_t upstream_index = 0;              // index into Config::upstreams
   std::optional<std::string> uri_prefix;  // replaces the matched location prefix when set
+  bool retry_non_idempotent = false;
 };
 
 struct LocalResponseAction {

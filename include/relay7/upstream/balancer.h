@@ -1,26 +1,53 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
+#include <optional>
+#include <span>
 #include <string_view>
 
 #include "relay7/config/config.h"
 
 namespace relay7 {
 
-// What a balancer may look at to choose a server for one request.
-struct BalanceRequest {
-  std::string_view client_address;  // raw address bytes: 4 for IPv4, 16 for IPv6
+// What a balancer may know about the servers at the moment of one pick. The upstream runtime
+// implements it over the state all workers share (health, connection counts) and the servers this
+// request already tried; tests implement it with plain vectors.
+class ServerView {
+ public:
+  virtual ~ServerView() = default;
+  // The server may take this request: not `down`, not out by a health check or by failures, not
+  // already tried by this request.
+  virtual bool eligible(size_t server) const = 0;
+  // Requests in flight to the server across every worker of the instance (least_conn).
+  virtual uint32_t active_requests(size_t server) const = 0;
 };
 
-// Chooses a server index (into UpstreamConfig::servers) for each request. One instance per
-// upstream per worker, built at config load; pick() must not allocate.
+// What a balancer may look at to choose a server for one request.
+struct BalanceRequest {
+  // The bytes a hashing balancer hashes (ip_hash: the raw client address; hash: the configured
+  // key). Empty: the request has no key, and a hashing balancer falls back to round robin.
+  std::string_view key;
+};
+
+// Chooses among a fixed set of an upstream's servers (its primaries or its backups). Indices in
+// and out are indices into UpstreamConfig::servers. One instance per member set per upstream per
+// worker, built at config load; pick() must not allocate.
 class Balancer {
  public:
   virtual ~Balancer() = default;
-  virtual size_t pick(const BalanceRequest& request) = 0;
+  // nullopt when no member is eligible.
+  virtual std::optional<size_t> pick(const BalanceRequest& request, const ServerView& view) = 0;
 };
 
-std::unique_ptr<Balancer> make_balancer(const UpstreamConfig& upstream);
+// The balancer `upstream.balance` names, over `members` (indices into upstream.servers).
+std::unique_ptr<Balancer> make_balancer(const UpstreamConfig& upstream,
+                                        std::span<const size_t> members);
+
+// Backup servers are balanced round robin whatever the upstream's method: they carry traffic only
+// while every primary is out, and stickiness to a backup would outlive that.
+std::unique_ptr<Balancer> make_backup_balancer(const UpstreamConfig& upstream,
+                                               std::span<const size_t> members);
 
 }  // namespace relay7

@@ -24,8 +24,17 @@ class HashRing {
   static constexpr uint32_t kPointsPerWeight = 160;
 
   explicit HashRing(const std::vector<Member>& members);
-  // The member index that owns `key_hash`.
+
+  // The member index that owns `key_hash`; 0 for a ring without points.
   size_t lookup(uint64_t key_hash) const;
+
+  // Where `key_hash` lands: the first point at or after it, wrapping past the end; the ring must
+  // have points. A caller whose owner cannot take the key walks on with next(), which sends the
+  // key exactly where a ring built without that owner would.
+  size_t position_of(uint64_t key_hash) const;
+  size_t next(size_t position) const { return position + 1 == points_.size() ? 0 : position + 1; }
+  size_t member_at(size_t position) const { return points_[position].member; }
+  size_t point_count() const { return points_.size(); }
 
  private:
   struct Point {

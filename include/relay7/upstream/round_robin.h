@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <span>
 #include <vector>
 
 #include "relay7/upstream/balancer.h"
@@ -8,16 +10,21 @@
 namespace relay7 {
 
 // Smooth weighted round robin: weights 5:1:1 give A A B A C A A, interleaving the heavy server
-// with the light ones instead of sending it five requests in a row.
+// with the light ones instead of sending it five requests in a row. As in nginx, only the servers
+// the view lets take the request join a pick, so while one is out the rotation stays smooth
+// among the others instead of piling its turns onto whichever server follows it.
 class SmoothWeightedRoundRobin final : public Balancer {
  public:
-  explicit SmoothWeightedRoundRobin(const std::vector<uint32_t>& weights);
-  size_t pick(const BalanceRequest& request) override;
+  SmoothWeightedRoundRobin(const UpstreamConfig& upstream, std::span<const size_t> members);
+  std::optional<size_t> pick(const BalanceRequest& request, const ServerView& view) override;
 
  private:
-  std::vector<int64_t> weights_;
-  std::vector<int64_t> current_;
-  int64_t total_ = 0;
+  struct Peer {
+    size_t server;
+    int64_t weight;
+    int64_t current = 0;
+  };
+  std::vector<Peer> peers_;
 };
 
 }  // namespace relay7

@@ -17,6 +17,14 @@ inline nlohmann::ordered_json minimal_config() {
   })");
 }
 
+// A config whose only location proxies to upstream "backend", defined as given.
+inline nlohmann::ordered_json with_backend(nlohmann::ordered_json backend) {
+  auto document = minimal_config();
+  document["upstreams"]["backend"] = std::move(backend);
+  document["servers"][0]["locations"][0] = {{"path", "/"}, {"proxy_pass", "http://backend/"}};
+  return document;
+}
+
 inline ConfigLoadResult load(const nlohmann::ordered_json& document) {
   return parse_config_text(document.dump(), "test.json");
 }

@@ -40,5 +40,86 @@ TEST(DumpConfigTest, FillsInDefaultsAndLoadsBackToTheSameConfig) {
   EXPECT_EQ(dump_config(*second.config), dumped);
 }
 
+// Every key of an upstream and a location that this loader knows, each away from its default.
+constexpr const char* kEveryUpstreamKey = R"({
+  "upstreams": {
+    "app": {
+      "balance": "hash", "hash_key": "$http_X_User", "keepalive": 4,
+      "max_fails": 5, "fail_timeout": "30s",
+      "servers": ["127.0.0.1:2222",
+                  {"address": "127.0.0.1:3333", "weight": 3, "max_fails": 0, "fail_timeout": "1m"},
+                  {"address": "127.0.0.1:4444", "down": true},
+                  {"address": "127.0.0.1:5555", "backup": true}],
+      "next_upstream_tries": 2, "next_upstream_timeout": "15s", "fail_on_status": [502, 503],
+      "health_check": {"path": "/ping", "interval": "5s", "timeout": "500ms", "rise": 1,
+                       "fall": 5, "expect_status": [200, 204]},
+      "sticky": {"cookie": "srv", "path": "/app", "max_age": "1h"}
+    },
+    "plain": {"balance": "least_conn", "servers": ["127.0.0.1:6666"]}
+  },
+  "servers": [{"listen": ["127.0.0.1:8080"], "locations": [
+    {"path": "/", "proxy_pass": "http://app", "retry_non_idempotent": true},
+    {"path": "/plain", "proxy_pass": "http://plain"},
+    {"path": "/status", "return": 204}
+  ]}]
+})";
+
+nlohmann::ordered_json dump_of(const std::string& text) {
+  const ConfigLoadResult loaded = parse_config_text(text, "dump.json");
+  EXPECT_TRUE(loaded.ok()) << (loaded.errors.empty() ? "" : loaded.errors.front());
+  return loaded.ok() ? dump_config(*loaded.config) : nlohmann::ordered_json();
+}
+
+TEST(DumpConfigTest, WritesEveryUpstreamKey) {
+  const nlohmann::ordered_json app = dump_of(kEveryUpstreamKey)["upstreams"]["app"];
+  EXPECT_EQ(app, nlohmann::ordered_json::parse(R"({
+    "balance": "hash", "hash_key": "$http_X_User", "keepalive": 4,
+    "servers": [
+      {"address": "127.0.0.1:2222", "weight": 1, "max_fails": 5, "fail_timeout": "30s",
+       "backup": false, "down": false},
+      {"address": "127.0.0.1:3333", "weight": 3, "max_fails": 0, "fail_timeout": "1m",
+       "backup": false, "down": false},
+      {"address": "127.0.0.1:4444", "weight": 1, "max_fails": 5, "fail_timeout": "30s",
+       "backup": false, "down": true},
+      {"address": "127.0.0.1:5555", "weight": 1, "max_fails": 5, "fail_timeout": "30s",
+       "backup": true, "down": false}],
+    "next_upstream_tries": 2, "next_upstream_timeout": "15s", "fail_on_status": [502, 503],
+    "health_check": {"path": "/ping", "interval": "5s", "timeout": "500ms", "rise": 1,
+                     "fall": 5, "expect_status": [200, 204]},
+    "sticky": {"cookie": "srv", "path": "/app", "max_age": "1h"}
+  })"));
+}
+
+TEST(DumpConfigTest, WritesTheDefaultsOfAPlainUpstream) {
+  const nlohmann::ordered_json dumped = dump_of(kEveryUpstreamKey);
+  EXPECT_EQ(dumped["upstreams"]["plain"], nlohmann::ordered_json::parse(R"({
+    "balance": "least_conn", "keepalive": 32,
+    "servers": [{"address": "127.0.0.1:6666", "weight": 1, "max_fails": 1, "fail_timeout": "10s",
+                 "backup": false, "down": false}],
+    "next_upstream_tries": 0, "next_upstream_timeout": "0s", "fail_on_status": []
+  })"));
+  const auto& locations = dumped["servers"][0]["locations"];
+  EXPECT_EQ(locations[0]["retry_non_idempotent"], true);
+  EXPECT_EQ(locations[1]["retry_non_idempotent"], false);
+  // A location that answers itself has nothing to retry.
+  EXPECT_FALSE(locations[2].contains("retry_non_idempotent"));
+}
+
+TEST(DumpConfigTest, SessionStickyCookieHasNoMaxAge) {
+  const nlohmann::ordered_json dumped = dump_of(R"({
+    "upstreams": {"app": {"servers": ["127.0.0.1:2222"], "sticky": {"cookie": "srv"}}},
+    "servers": [{"listen": ["8080"], "locations": [{"path": "/", "proxy_pass": "http://app"}]}]
+  })");
+  EXPECT_EQ(dumped["upstreams"]["app"]["sticky"],
+            nlohmann::ordered_json::parse(R"({"cookie": "srv", "path": "/"})"));
+  EXPECT_FALSE(dumped["upstreams"]["app"].contains("health_check"));
+  EXPECT_FALSE(dumped["upstreams"]["app"].contains("hash_key"));
+}
+
+TEST(DumpConfigTest, EveryUpstreamKeyLoadsBackToTheSameConfig) {
+  const nlohmann::ordered_json dumped = dump_of(kEveryUpstreamKey);
+  EXPECT_EQ(dump_of(dumped.dump()), dumped);
+}
+
 }  // namespace
 }  // namespace relay7

@@ -101,6 +101,35 @@ TEST(LocationIgnoreCaseTest, IsABooleanAndOffByDefault) {
                           "got string"));
 }
 
+TEST(LocationRetryTest, RetryNonIdempotentIsABooleanAndOffByDefault) {
+  const auto config = config_of(with_locations(Json::array({proxy("/", "http://allbackend/"),
+                                                            {{"path", "/orders"},
+                                                             {"proxy_pass", "http://allbackend/"},
+                                                             {"retry_non_idempotent", true}}})));
+  EXPECT_FALSE(config.servers[0].locations[0].retry_non_idempotent);
+  EXPECT_TRUE(config.servers[0].locations[1].retry_non_idempotent);
+  EXPECT_THAT(
+      errors_of(with_location(
+          {{"path", "/"}, {"proxy_pass", "http://allbackend/"}, {"retry_non_idempotent", 1}})),
+      ElementsAre("test.json: servers[0].locations[0].retry_non_idempotent: expected true or "
+                  "false, got number"));
+}
+
+TEST(LocationRetryTest, RetryNonIdempotentOnlyWithProxyPass) {
+  EXPECT_THAT(
+      errors_of(with_location({{"path", "/"}, {"return", 204}, {"retry_non_idempotent", false}})),
+      ElementsAre("test.json: servers[0].locations[0].retry_non_idempotent: only allowed with "
+                  "\"proxy_pass\" (a \"return\" location sends nothing upstream)"));
+  // Without either action the location's own error says what is missing.
+  EXPECT_THAT(errors_of(with_location({{"path", "/"}, {"retry_non_idempotent", true}})),
+              ElementsAre("test.json: servers[0].locations[0]: needs \"proxy_pass\" or "
+                          "\"return\""));
+  EXPECT_THAT(
+      errors_of(with_location({{"path", "/"}, {"retry_non_idempotnt", true}, {"return", 204}})),
+      ElementsAre("test.json: servers[0].locations[0]: unknown key "
+                  "\"retry_non_idempotnt\" (did you mean \"retry_non_idempotent\"?)"));
+}
+
 TEST(LocationBodyLimitTest, IsASizeThatOverridesTheServer) {
   const auto config = config_of(
       with_locations(Json::array({{{"path", "/"}, {"return", 204}},

@@ -8,6 +8,7 @@
 namespace relay7 {
 namespace {
 
+using std::chrono::seconds;
 using ::testing::AnyOf;
 using testing::config_of;
 using ::testing::ElementsAre;
@@ -16,16 +17,9 @@ using testing::errors_of;
 using testing::minimal_config;
 using ::testing::SizeIs;
 using ::testing::StartsWith;
+using testing::with_backend;
 
 using Json = nlohmann::ordered_json;
-
-// A config whose only location proxies to upstream "backend", defined as given.
-Json with_backend(Json backend) {
-  auto document = minimal_config();
-  document["upstreams"]["backend"] = std::move(backend);
-  document["servers"][0]["locations"][0] = {{"path", "/"}, {"proxy_pass", "http://backend/"}};
-  return document;
-}
 
 Json with_servers(Json servers) {
   return with_backend({{"servers", std::move(servers)}});
@@ -41,6 +35,15 @@ TEST(UpstreamsTest, DefaultsForBalanceKeepaliveAndWeight) {
   EXPECT_FALSE(upstream.implicit);
   ASSERT_THAT(upstream.servers, SizeIs(1));
   EXPECT_EQ(upstream.servers[0].weight, 1u);
+  EXPECT_EQ(upstream.servers[0].max_fails, 1u);
+  EXPECT_EQ(upstream.servers[0].fail_timeout, seconds(10));
+  EXPECT_FALSE(upstream.servers[0].backup);
+  EXPECT_FALSE(upstream.servers[0].down);
+  EXPECT_FALSE(upstream.health_check.has_value());
+  EXPECT_FALSE(upstream.sticky.has_value());
+  EXPECT_EQ(upstream.next_upstream_tries, 0u);
+  EXPECT_EQ(upstream.next_upstream_timeout, Duration(0));
+  EXPECT_THAT(upstream.fail_on_status, SizeIs(0));
 }
 
 TEST(UpstreamsTest, ReadsBalanceKeepaliveAndWeights) {
@@ -184,10 +187,13 @@ TEST(UpstreamsTest, BalanceAndKeepaliveErrors) {
                   "test.json: upstreams.backend.keepalive: 10001 is out of range "
                   "(0..10000)"));
   EXPECT_THAT(errors_of(with_backend(
-                  {{"balance", "least_conn"}, {"keepalive", -1}, {"servers", {"127.0.0.1:1"}}})),
-              ElementsAre("test.json: upstreams.backend.balance: \"least_conn\" is not valid "
-                          "(expected \"round_robin\" or \"ip_hash\")",
+                  {{"balance", "random"}, {"keepalive", -1}, {"servers", {"127.0.0.1:1"}}})),
+              ElementsAre("test.json: upstreams.backend.balance: \"random\" is not valid "
+                          "(expected \"round_robin\", \"ip_hash\", \"hash\" or \"least_conn\")",
                           "test.json: upstreams.backend.keepalive: -1 is out of range (0..10000)"));
+  EXPECT_THAT(errors_of(with_backend({{"balance", "leastconn"}, {"servers", {"127.0.0.1:1"}}})),
+              ElementsAre("test.json: upstreams.backend.balance: \"leastconn\" is not valid (did "
+                          "you mean \"least_conn\"?)"));
 }
 
 TEST(UpstreamsTest, UnknownKeyInUpstream) {
@@ -217,6 +223,151 @@ TEST(UpstreamsTest, SectionTypes) {
   document["upstreams"] = {{"backend", {"127.0.0.1:1"}}};
   EXPECT_THAT(errors_of(document),
               ElementsAre("test.json: upstreams.backend: expected an object, got array"));
+}
+
+TEST(UpstreamsTest, ReadsEveryBalanceMethod) {
+  const std::pair<const char*, BalanceMethod> methods[] = {
+      {"round_robin", BalanceMethod::round_robin},
+      {"ip_hash", BalanceMethod::ip_hash},
+      {"least_conn", BalanceMethod::least_conn}};
+  for (const auto& [name, method] : methods) {
+    EXPECT_EQ(config_of(with_backend({{"balance", name}, {"servers", {"127.0.0.1:1"}}}))
+                  .upstreams.at(0)
+                  .balance,
+              method)
+        << name;
+  }
+  const Config config = config_of(
+      with_backend({{"balance", "hash"}, {"hash_key", "$uri"}, {"servers", {"127.0.0.1:1"}}}));
+  EXPECT_EQ(config.upstreams.at(0).balance, BalanceMethod::hash);
+  EXPECT_EQ(config.upstreams.at(0).hash_key.source, HashKeySource::uri);
+}
+
+TEST(UpstreamFailureLimitsTest, UpstreamValuesAreDefaultsThatAServerOverrides) {
+  const Config config = config_of(with_backend(
+      {{"max_fails", 3},
+       {"fail_timeout", "30s"},
+       {"servers",
+        {"127.0.0.1:1",
+         {{"address", "127.0.0.1:2"}, {"max_fails", 0}},
+         {{"address", "127.0.0.1:3"}, {"fail_timeout", "250ms"}},
+         {{"address", "127.0.0.1:4"}, {"max_fails", 1000}, {"fail_timeout", "24h"}}}}}));
+  const auto& servers = config.upstreams.at(0).servers;
+  ASSERT_THAT(servers, SizeIs(4));
+  EXPECT_EQ(servers[0].max_fails, 3u);
+  EXPECT_EQ(servers[0].fail_timeout, seconds(30));
+  EXPECT_EQ(servers[1].max_fails, 0u);
+  EXPECT_EQ(servers[1].fail_timeout, seconds(30));
+  EXPECT_EQ(servers[2].max_fails, 3u);
+  EXPECT_EQ(servers[2].fail_timeout, Duration(250));
+  EXPECT_EQ(servers[3].max_fails, 1000u);
+  EXPECT_EQ(servers[3].fail_timeout, std::chrono::hours(24));
+}
+
+TEST(UpstreamFailureLimitsTest, Errors) {
+  EXPECT_THAT(
+      errors_of(with_backend(
+          {{"max_fails", 1001}, {"fail_timeout", "0s"}, {"servers", {"127.0.0.1:1"}}})),
+      ElementsAre("test.json: upstreams.backend.max_fails: 1001 is out of range (0..1000)",
+                  "test.json: upstreams.backend.fail_timeout: \"0s\" must be greater than 0"));
+  EXPECT_THAT(
+      errors_of(with_servers({{{"address", "127.0.0.1:1"}, {"max_fails", -1}},
+                              {{"address", "127.0.0.1:2"}, {"max_fails", 1.5}},
+                              {{"address", "127.0.0.1:3"}, {"fail_timeout", 10}},
+                              {{"address", "127.0.0.1:4"}, {"fail_timeout", "10"}},
+                              {{"address", "127.0.0.1:5"}, {"fail_timeout", "25h"}}})),
+      ElementsAre(
+          "test.json: upstreams.backend.servers[0].max_fails: -1 is out of range (0..1000)",
+          "test.json: upstreams.backend.servers[1].max_fails: 1.5 is not an integer (expected "
+          "0..1000)",
+          "test.json: upstreams.backend.servers[2].fail_timeout: expected a duration string such "
+          "as \"10s\", got number",
+          "test.json: upstreams.backend.servers[3].fail_timeout: \"10\" is not a duration (use a "
+          "number with ms, s, m or h, e.g. \"10s\")",
+          "test.json: upstreams.backend.servers[4].fail_timeout: \"25h\" exceeds the maximum of "
+          "24h"));
+}
+
+TEST(UpstreamBackupTest, BackupAndDownAreBooleans) {
+  const Config config =
+      config_of(with_servers({"127.0.0.1:1",
+                              {{"address", "127.0.0.1:2"}, {"down", true}},
+                              {{"address", "127.0.0.1:3"}, {"backup", true}},
+                              {{"address", "127.0.0.1:4"}, {"backup", true}, {"down", true}},
+                              {{"address", "127.0.0.1:5"}, {"backup", false}, {"down", false}}}));
+  const auto& servers = config.upstreams.at(0).servers;
+  ASSERT_THAT(servers, SizeIs(5));
+  EXPECT_FALSE(servers[0].backup || servers[0].down);
+  EXPECT_TRUE(!servers[1].backup && servers[1].down);
+  EXPECT_TRUE(servers[2].backup && !servers[2].down);
+  EXPECT_TRUE(servers[3].backup && servers[3].down);
+  EXPECT_FALSE(servers[4].backup || servers[4].down);
+  EXPECT_THAT(errors_of(with_servers({{{"address", "127.0.0.1:1"}, {"backup", "yes"}},
+                                      {{"address", "127.0.0.1:2"}, {"down", 1}}})),
+              ElementsAre("test.json: upstreams.backend.servers[0].backup: expected true or "
+                          "false, got string",
+                          "test.json: upstreams.backend.servers[1].down: expected true or false, "
+                          "got number"));
+}
+
+TEST(UpstreamBackupTest, BackupsWorkWithEveryBalanceMethod) {
+  for (const char* balance : {"round_robin", "ip_hash", "least_conn"}) {
+    EXPECT_TRUE(
+        testing::load(
+            with_backend(
+                {{"balance", balance},
+                 {"servers", {"127.0.0.1:1", {{"address", "127.0.0.1:2"}, {"backup", true}}}}}))
+            .ok())
+        << balance;
+  }
+}
+
+TEST(UpstreamBackupTest, AllBackupsIsAnError) {
+  EXPECT_THAT(errors_of(with_servers({{{"address", "127.0.0.1:1"}, {"backup", true}},
+                                      {{"address", "127.0.0.1:2"}, {"backup", true}}})),
+              ElementsAre("test.json: upstreams.backend: no primary servers (every server is a "
+                          "\"backup\"; backups are used only while no primary is available)"));
+  // Every primary being down is an operator's choice, e.g. while they are all maintained.
+  EXPECT_TRUE(testing::load(with_servers({{{"address", "127.0.0.1:1"}, {"down", true}},
+                                          {{"address", "127.0.0.1:2"}, {"backup", true}}}))
+                  .ok());
+}
+
+TEST(UpstreamBackupTest, AnEntryWithErrorsMightHaveBeenThePrimary) {
+  EXPECT_THAT(errors_of(with_servers({{{"address", "127.0.0.1:1"}, {"backup", true}},
+                                      {{"address", "127.0.0.1:2"}, {"weight", 0}}})),
+              ElementsAre("test.json: upstreams.backend.servers[1].weight: 0 is out of range "
+                          "(1..1000)"));
+}
+
+TEST(UpstreamsTest, ServerObjectKeysSuggestTheRightOne) {
+  EXPECT_THAT(errors_of(with_servers({{{"address", "127.0.0.1:1"}, {"max_fail", 2}},
+                                      {{"address", "127.0.0.1:2"}, {"backups", true}}})),
+              ElementsAre("test.json: upstreams.backend.servers[0]: unknown key \"max_fail\" "
+                          "(did you mean \"max_fails\"?)",
+                          "test.json: upstreams.backend.servers[1]: unknown key \"backups\" "
+                          "(did you mean \"backup\"?)"));
+  EXPECT_THAT(errors_of(with_backend({{"servers", {"127.0.0.1:1"}}, {"next_upstream_trie", 2}})),
+              ElementsAre("test.json: upstreams.backend: unknown key \"next_upstream_trie\" (did "
+                          "you mean \"next_upstream_tries\"?)"));
+}
+
+TEST(UpstreamsTest, ImplicitUpstreamsKeepTheDefaults) {
+  auto document = minimal_config();
+  document["servers"][0]["locations"][0] = {{"path", "/"},
+                                            {"proxy_pass", "http://127.0.0.1:4444/"}};
+  const Config config = config_of(document);
+  ASSERT_THAT(config.upstreams, SizeIs(1));
+  const UpstreamConfig& upstream = config.upstreams[0];
+  EXPECT_TRUE(upstream.implicit);
+  EXPECT_EQ(upstream.balance, BalanceMethod::round_robin);
+  ASSERT_THAT(upstream.servers, SizeIs(1));
+  EXPECT_EQ(upstream.servers[0].weight, 1u);
+  EXPECT_EQ(upstream.servers[0].max_fails, kDefaultMaxFails);
+  EXPECT_EQ(upstream.servers[0].fail_timeout, kDefaultFailTimeout);
+  EXPECT_FALSE(upstream.servers[0].backup || upstream.servers[0].down);
+  EXPECT_FALSE(upstream.health_check || upstream.sticky);
+  EXPECT_EQ(upstream.next_upstream_tries, 0u);
 }
 
 }  // namespace

@@ -82,7 +82,7 @@ TEST(ClientResponseHead, ReframesAndKeepsEndToEndHeaders) {
   head.status = 200;
   head.reason = "OK";
   std::string out;
-  build_client_response_head({head, ResponseBodyMode::chunked, true, true, false}, out);
+  build_client_response_head({head, ResponseBodyMode::chunked, true, true, false, {}}, out);
   EXPECT_EQ(out,
             "HTTP/1.1 200 OK\r\n"
             "Content-Type: text/plain\r\n"
@@ -95,11 +95,11 @@ TEST(ClientResponseHead, Http10KeepAliveAndClose) {
   MessageHead head = head_with({{"Content-Length", "3"}});
   head.status = 404;
   std::string out;
-  build_client_response_head({head, ResponseBodyMode::length, true, false, false}, out);
+  build_client_response_head({head, ResponseBodyMode::length, true, false, false, {}}, out);
   EXPECT_EQ(out, "HTTP/1.1 404 Not Found\r\nContent-Length: 3\r\nConnection: keep-alive\r\n\r\n");
-  build_client_response_head({head, ResponseBodyMode::length, false, true, false}, out);
+  build_client_response_head({head, ResponseBodyMode::length, false, true, false, {}}, out);
   EXPECT_EQ(out, "HTTP/1.1 404 Not Found\r\nContent-Length: 3\r\nConnection: close\r\n\r\n");
-  build_client_response_head({head, ResponseBodyMode::until_close, false, false, false}, out);
+  build_client_response_head({head, ResponseBodyMode::until_close, false, false, false, {}}, out);
   EXPECT_EQ(out.find("Content-Length"), std::string::npos);
 }
 
@@ -107,9 +107,24 @@ TEST(ClientResponseHead, SwitchingProtocols) {
   MessageHead head = head_with({{"Upgrade", "websocket"}, {"Connection", "Upgrade"}});
   head.status = 101;
   std::string out;
-  build_client_response_head({head, ResponseBodyMode::none, false, true, true}, out);
+  build_client_response_head({head, ResponseBodyMode::none, false, true, true, {}}, out);
   EXPECT_EQ(
       out, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: upgrade\r\n\r\n");
+}
+
+TEST(ClientResponseHead, StickyCookieIsAddedBesideTheBackendsOwn) {
+  MessageHead head = head_with({{"Content-Length", "0"}, {"Set-Cookie", "a=b"}});
+  head.status = 200;
+  std::string out;
+  build_client_response_head(
+      {head, ResponseBodyMode::length, true, true, false, "srv=0123456789abcdef; Path=/; HttpOnly"},
+      out);
+  EXPECT_EQ(out,
+            "HTTP/1.1 200 OK\r\n"
+            "Content-Length: 0\r\n"
+            "Set-Cookie: a=b\r\n"
+            "Set-Cookie: srv=0123456789abcdef; Path=/; HttpOnly\r\n"
+            "\r\n");
 }
 
 }  // namespace

@@ -1,138 +1,137 @@
+#include "relay7/upstream/balancer.h"
+
 #include <gtest/gtest.h>
 
 #include <map>
-#include <set>
 #include <string>
 
-#include "relay7/upstream/hash_ring.h"
-#include "relay7/upstream/ip_hash.h"
+#include "balancer_test_util.h"
 #include "relay7/upstream/round_robin.h"
 
 namespace relay7 {
 namespace {
 
-std::string sequence(SmoothWeightedRoundRobin& balancer, int count) {
-  std::string out;
-  for (int i = 0; i < count; ++i) {
-    out += static_cast<char>('A' + balancer.pick({}));
-  }
-  return out;
-}
+using testing::addresses;
+using testing::all_members;
+using testing::FakeServerView;
+using testing::sequence;
+using testing::upstream_of;
 
 TEST(SmoothWeightedRoundRobin, EqualWeightsRotate) {
-  SmoothWeightedRoundRobin balancer({1, 1, 1, 1});
-  EXPECT_EQ(sequence(balancer, 8), "ABCDABCD");
+  const UpstreamConfig upstream = upstream_of(addresses(4));
+  const std::vector<size_t> members = all_members(upstream);
+  SmoothWeightedRoundRobin balancer(upstream, members);
+  EXPECT_EQ(sequence(balancer, FakeServerView(4), 8), "ABCDABCD");
 }
 
 TEST(SmoothWeightedRoundRobin, WeightsInterleaveSmoothly) {
-  SmoothWeightedRoundRobin balancer({5, 1, 1});
-  EXPECT_EQ(sequence(balancer, 14), "AABACAAAABACAA");
+  const UpstreamConfig upstream = upstream_of(addresses(3), {5, 1, 1});
+  const std::vector<size_t> members = all_members(upstream);
+  SmoothWeightedRoundRobin balancer(upstream, members);
+  EXPECT_EQ(sequence(balancer, FakeServerView(3), 14), "AABACAAAABACAA");
 }
 
 TEST(SmoothWeightedRoundRobin, SharesFollowWeights) {
-  SmoothWeightedRoundRobin balancer({1, 2});
+  const UpstreamConfig upstream = upstream_of(addresses(2), {1, 2});
+  const std::vector<size_t> members = all_members(upstream);
+  SmoothWeightedRoundRobin balancer(upstream, members);
   std::map<char, int> counts;
-  for (char c : sequence(balancer, 300)) {
+  for (char c : sequence(balancer, FakeServerView(2), 300)) {
     ++counts[c];
   }
   EXPECT_EQ(counts['A'], 100);
   EXPECT_EQ(counts['B'], 200);
 }
 
-UpstreamConfig upstream_of(std::initializer_list<std::string> addresses) {
-  UpstreamConfig upstream;
-  upstream.balance = BalanceMethod::ip_hash;
-  for (const std::string& address : addresses) {
-    UpstreamServerConfig server;
-    server.address_text = address;
-    upstream.servers.push_back(server);
-  }
-  return upstream;
+TEST(SmoothWeightedRoundRobin, PicksOnlyAmongItsMembers) {
+  const UpstreamConfig upstream = upstream_of(addresses(5));
+  const std::vector<size_t> members = {1, 3, 4};
+  SmoothWeightedRoundRobin balancer(upstream, members);
+  EXPECT_EQ(sequence(balancer, FakeServerView(5), 6), "BDEBDE");
 }
 
-std::string ipv4(uint8_t a, uint8_t b, uint8_t c, uint8_t d) {
-  return std::string{static_cast<char>(a), static_cast<char>(b), static_cast<char>(c),
-                     static_cast<char>(d)};
+TEST(SmoothWeightedRoundRobin, SkipsIneligibleServers) {
+  const UpstreamConfig upstream = upstream_of(addresses(4));
+  const std::vector<size_t> members = all_members(upstream);
+  SmoothWeightedRoundRobin balancer(upstream, members);
+  FakeServerView view(4);
+  view.eligible_[2] = false;
+  EXPECT_EQ(sequence(balancer, view, 6), "ABDABD");
+  view.eligible_[2] = true;
+  EXPECT_EQ(sequence(balancer, view, 8), "ABCDABCD");
 }
 
-TEST(StableHash, IsFixedAcrossBuildsAndRuns) {
-  // Sticky sessions must survive restarts and upgrades: the hash is part of the contract.
-  EXPECT_EQ(stable_hash(""), stable_hash(""));
-  EXPECT_NE(stable_hash("a"), stable_hash("b"));
-  EXPECT_EQ(stable_hash("127.0.0.1:2222#0"), stable_hash(std::string("127.0.0.1:2222#0")));
+TEST(SmoothWeightedRoundRobin, StaysSmoothAmongTheRemainingServers) {
+  // With B out, A and C share 5:1 as smoothly as if B were not configured, rather than A taking
+  // B's turns as well in a burst.
+  const UpstreamConfig upstream = upstream_of(addresses(3), {5, 1, 1});
+  const std::vector<size_t> members = all_members(upstream);
+  SmoothWeightedRoundRobin balancer(upstream, members);
+  FakeServerView view(3);
+  view.eligible_[1] = false;
+  EXPECT_EQ(sequence(balancer, view, 12), "AAACAAAAACAA");
+
+  const UpstreamConfig without_b = upstream_of({"10.0.0.0:80", "10.0.0.2:80"}, {5, 1});
+  const std::vector<size_t> two = all_members(without_b);
+  SmoothWeightedRoundRobin reference(without_b, two);
+  EXPECT_EQ(sequence(reference, FakeServerView(2), 12), "AAABAAAAABAA");
 }
 
-TEST(IpHash, SameClientAlwaysSameServerAndInstancesAgree) {
-  const UpstreamConfig upstream =
-      upstream_of({"127.0.0.1:2222", "127.0.0.1:3333", "127.0.0.1:4444", "127.0.0.1:5555"});
-  IpHashBalancer first(upstream);
-  IpHashBalancer second(upstream);  // another worker or another relay7 instance
-  for (int i = 1; i < 200; ++i) {
-    const std::string client = ipv4(10, 0, static_cast<uint8_t>(i / 256), static_cast<uint8_t>(i));
-    const size_t chosen = first.pick({client});
-    EXPECT_EQ(first.pick({client}), chosen);
-    EXPECT_EQ(second.pick({client}), chosen);
+TEST(SmoothWeightedRoundRobin, NothingEligibleGivesNothing) {
+  const UpstreamConfig upstream = upstream_of(addresses(2));
+  const std::vector<size_t> members = all_members(upstream);
+  SmoothWeightedRoundRobin balancer(upstream, members);
+  FakeServerView view(2);
+  view.eligible_ = {false, false};
+  EXPECT_EQ(sequence(balancer, view, 3), "---");
+  view.eligible_[1] = true;
+  EXPECT_EQ(sequence(balancer, view, 2), "BB");
+}
+
+TEST(SmoothWeightedRoundRobin, NoMembersGivesNothing) {
+  const UpstreamConfig upstream = upstream_of(addresses(2));
+  SmoothWeightedRoundRobin balancer(upstream, {});
+  EXPECT_EQ(sequence(balancer, FakeServerView(2), 2), "--");
+}
+
+TEST(MakeBalancer, RoundRobinRotates) {
+  const UpstreamConfig upstream = upstream_of(addresses(3));
+  const std::vector<size_t> members = all_members(upstream);
+  const auto balancer = make_balancer(upstream, members);
+  EXPECT_EQ(sequence(*balancer, FakeServerView(3), 6, "same key"), "ABCABC");
+}
+
+TEST(MakeBalancer, HashMethodsStickToTheKey) {
+  for (BalanceMethod method : {BalanceMethod::ip_hash, BalanceMethod::hash}) {
+    UpstreamConfig upstream = upstream_of(addresses(3));
+    upstream.balance = method;
+    const std::vector<size_t> members = all_members(upstream);
+    const auto balancer = make_balancer(upstream, members);
+    const std::string picks = sequence(*balancer, FakeServerView(3), 6, "same key");
+    EXPECT_EQ(picks, std::string(6, picks[0]));
   }
 }
 
-TEST(IpHash, UsesTheWholeAddress) {
-  const UpstreamConfig upstream =
-      upstream_of({"127.0.0.1:2222", "127.0.0.1:3333", "127.0.0.1:4444", "127.0.0.1:5555"});
-  IpHashBalancer balancer(upstream);
-  std::set<size_t> used;
-  for (int last = 1; last < 64; ++last) {
-    used.insert(balancer.pick({ipv4(192, 168, 1, static_cast<uint8_t>(last))}));
-  }
-  EXPECT_EQ(used.size(), 4u) << "clients of one /24 must not all land on one server";
+TEST(MakeBalancer, LeastConnFollowsTheLoad) {
+  UpstreamConfig upstream = upstream_of(addresses(3));
+  upstream.balance = BalanceMethod::least_conn;
+  const std::vector<size_t> members = all_members(upstream);
+  const auto balancer = make_balancer(upstream, members);
+  FakeServerView view(3);
+  view.active_ = {4, 1, 7};
+  EXPECT_EQ(sequence(*balancer, view, 3), "BBB");
 }
 
-TEST(IpHash, DistributionIsRoughlyEven) {
-  const UpstreamConfig upstream =
-      upstream_of({"127.0.0.1:2222", "127.0.0.1:3333", "127.0.0.1:4444", "127.0.0.1:5555"});
-  IpHashBalancer balancer(upstream);
-  std::map<size_t, int> counts;
-  for (int i = 0; i < 40000; ++i) {
-    ++counts[balancer.pick({ipv4(10, static_cast<uint8_t>(i >> 16), static_cast<uint8_t>(i >> 8),
-                                 static_cast<uint8_t>(i))})];
-  }
-  for (const auto& [server, count] : counts) {
-    EXPECT_GT(count, 7000) << "server " << server;
-    EXPECT_LT(count, 13000) << "server " << server;
-  }
-}
-
-TEST(HashRing, RemovingOneMemberMovesOnlyItsKeys) {
-  std::vector<HashRing::Member> members;
-  for (int i = 0; i < 10; ++i) {
-    members.push_back({"10.0.0." + std::to_string(i) + ":80", 1});
-  }
-  const HashRing full(members);
-  std::vector<HashRing::Member> fewer = members;
-  fewer.erase(fewer.begin() + 3);
-  const HashRing reduced(fewer);
-  int moved = 0;
-  constexpr int kKeys = 20000;
-  for (int key = 0; key < kKeys; ++key) {
-    const uint64_t hash = stable_hash("client-" + std::to_string(key));
-    const std::string& before = members[full.lookup(hash)].identity;
-    const std::string& after = fewer[reduced.lookup(hash)].identity;
-    if (before != after) {
-      ++moved;
-      EXPECT_EQ(before, members[3].identity) << "a key moved that was not on the removed member";
-    }
-  }
-  EXPECT_LT(moved, kKeys / 10 + kKeys / 20) << "about 1/10 of the keys may move";
-  EXPECT_GT(moved, 0);
-}
-
-TEST(HashRing, MemberOrderDoesNotMatter) {
-  const HashRing forward({{"a:1", 1}, {"b:1", 1}, {"c:1", 1}});
-  const HashRing backward({{"c:1", 1}, {"b:1", 1}, {"a:1", 1}});
-  const std::vector<std::string> forward_names = {"a:1", "b:1", "c:1"};
-  const std::vector<std::string> backward_names = {"c:1", "b:1", "a:1"};
-  for (int key = 0; key < 1000; ++key) {
-    const uint64_t hash = stable_hash(std::to_string(key));
-    EXPECT_EQ(forward_names[forward.lookup(hash)], backward_names[backward.lookup(hash)]);
+TEST(MakeBackupBalancer, IsRoundRobinWhateverTheMethod) {
+  for (BalanceMethod method : {BalanceMethod::round_robin, BalanceMethod::ip_hash,
+                               BalanceMethod::hash, BalanceMethod::least_conn}) {
+    UpstreamConfig upstream = upstream_of(addresses(4));
+    upstream.balance = method;
+    const std::vector<size_t> backups = {2, 3};
+    const auto balancer = make_backup_balancer(upstream, backups);
+    FakeServerView view(4);
+    view.active_ = {0, 0, 0, 9};
+    EXPECT_EQ(sequence(*balancer, view, 4, "same key"), "CDCD");
   }
 }
 

@@ -1,0 +1,77 @@
+#pragma once
+
+#include <event2/event.h>
+
+#include <atomic>
+#include <bitset>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "relay7/config/config.h"
+#include "relay7/upstream/balancer.h"
+#include "relay7/upstream/connection_pool.h"
+#include "relay7/upstream/shared_state.h"
+#include "relay7/upstream/sticky_cookie.h"
+
+namespace relay7 {
+
+// One upstream block as a worker uses it: a pool per server, the balancers of its primaries and
+// of its backups, and each server's slot of the state every worker shares. Built once per config.
+class UpstreamRuntime {
+ public:
+  // `slots[s]` is the shared slot of config.servers[s]; `column` the worker's ledger column.
+  UpstreamRuntime(event_base* base, const UpstreamConfig& config, SharedServerTable& table,
+                  const std::vector<uint32_t>& slots, int column);
+  UpstreamRuntime(const UpstreamRuntime&) = delete;
+  UpstreamRuntime& operator=(const UpstreamRuntime&) = delete;
+
+  const UpstreamConfig& config() const { return config_; }
+  ConnectionPool& pool(size_t server) { return *servers_[server].pool; }
+  const std::string& address_text(size_t server) const;
+  const StickyCookie* sticky() const { return sticky_.get(); }
+
+  // A server for the next attempt of a request, or nullopt when none is available. `excluded`
+  // holds the servers the request already tried; a server whose trial request another worker
+  // claimed first is added to it. `preferred` (a sticky cookie's server) wins while available.
+  std::optional<size_t> choose(const BalanceRequest& request, std::optional<size_t> preferred,
+                               std::vector<uint32_t>& excluded, int64_t now_ms);
+  // Whether the server may take a request now (not down, not out by a probe or by failures).
+  bool available(size_t server, int64_t now_ms) const;
+
+  // An attempt is in flight from begin to end; least_conn upstreams count them across workers.
+  void begin_attempt(size_t server);
+  void end_attempt(size_t server);
+  // A response status the config counts as the server's failure (fail_on_status).
+  bool counts_as_failure(int status) const {
+    return status >= 500 && status <= 599 && failure_statuses_[static_cast<size_t>(status - 500)];
+  }
+  void report_success(size_t server);
+  void report_failure(size_t server, int64_t now_ms);
+
+  void close_idle();
+
+ private:
+  class View;
+  struct Server {
+    ServerSlot* slot;
+    std::atomic<int32_t>* ledger;  // nullptr: the worker has no ledger column
+    std::unique_ptr<ConnectionPool> pool;
+  };
+
+  bool take_if_trial(size_t server, std::vector<uint32_t>& excluded, int64_t now_ms);
+
+  const UpstreamConfig& config_;
+  std::vector<Server> servers_;
+  std::vector<size_t> primaries_;
+  std::vector<size_t> backups_;
+  std::unique_ptr<Balancer> primary_balancer_;
+  std::unique_ptr<Balancer> backup_balancer_;
+  std::unique_ptr<StickyCookie> sticky_;
+  bool health_checked_;
+  bool counts_in_flight_;
+  std::bitset<100> failure_statuses_;  // 500..599
+};
+
+}  // namespace relay7

@@ -1,0 +1,324 @@
+#include "relay7/upstream/health_checker.h"
+
+#include <event2/bufferevent.h>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <new>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "relay7/event/handles.h"
+#include "relay7/http/message_parser.h"
+#include "relay7/upstream/passive_health.h"
+
+namespace relay7 {
+namespace {
+
+timeval timeval_of(Duration duration) {
+  return timeval{static_cast<time_t>(duration.count() / 1000),
+                 static_cast<suseconds_t>((duration.count() % 1000) * 1000)};
+}
+
+// Only at construction, where running out of memory may throw.
+EventPtr new_timer(event_base* base, event_callback_fn callback, void* context) {
+  EventPtr timer(evtimer_new(base, callback, context));
+  if (!timer) {
+    throw std::bad_alloc();
+  }
+  return timer;
+}
+
+std::string probe_request(const HealthCheckConfig& check, const UpstreamServerConfig& server) {
+  return fmt::format(
+      "GET {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: relay7-health-check\r\nConnection: close\r\n\r\n",
+      check.path, server.address_text);
+}
+
+// Why the last probe failed, in a fixed buffer: a failing probe neither allocates nor throws
+// (it runs inside libevent callbacks), and a long reason is cut rather than grown into.
+class FailureText {
+ public:
+  template <typename... Args>
+  void set(fmt::format_string<Args...> format, Args&&... args) {
+    const auto result =
+        fmt::format_to_n(text_.data(), text_.size(), format, std::forward<Args>(args)...);
+    length_ = std::min(result.size, text_.size());
+  }
+  std::string_view view() const { return {text_.data(), length_}; }
+
+ private:
+  std::array<char, 160> text_{};
+  size_t length_ = 0;
+};
+
+}  // namespace
+
+ProbeTransition record_probe(ServerSlot& slot, bool success, const HealthCheckConfig& check) {
+  const bool down = slot.probe_down.load(std::memory_order_relaxed);
+  const bool agrees = success != down;
+  if (agrees) {
+    // Any streak against the state is broken. Load first, so that a steady server's slot is not
+    // written on every probe.
+    if (slot.probe_streak.load(std::memory_order_relaxed) != 0) {
+      slot.probe_streak.store(0, std::memory_order_relaxed);
+    }
+    return ProbeTransition::none;
+  }
+  const uint32_t streak = slot.probe_streak.load(std::memory_order_relaxed) + 1;
+  if (streak < (down ? check.rise : check.fall)) {
+    slot.probe_streak.store(streak, std::memory_order_relaxed);
+    return ProbeTransition::none;
+  }
+  slot.probe_streak.store(0, std::memory_order_relaxed);
+  slot.probe_down.store(!down, std::memory_order_relaxed);
+  return down ? ProbeTransition::came_up : ProbeTransition::went_down;
+}
+
+// One server's probes. Everything a probe needs but its connection is made here, once: the
+// request bytes, the parser, both timers.
+class HealthChecker::ServerProbe final : public MessageParser::Handler {
+ public:
+  ServerProbe(event_base* base, const UpstreamConfig& upstream, const UpstreamServerConfig& server,
+              const ParserLimits& limits, ServerSlot& slot)
+      : base_(base),
+        upstream_name_(upstream.name),
+        address_text_(server.address_text),
+        address_(server.address),
+        check_(*upstream.health_check),
+        interval_(timeval_of(check_.interval)),
+        timeout_(timeval_of(check_.timeout)),
+        slot_(slot),
+        request_(probe_request(check_, server)),
+        parser_(MessageType::response, *this, limits),
+        due_timer_(new_timer(base, &ServerProbe::on_due, this)),
+        timeout_timer_(new_timer(base, &ServerProbe::on_timeout, this)) {}
+
+  ServerProbe(const ServerProbe&) = delete;
+  ServerProbe& operator=(const ServerProbe&) = delete;
+
+  void start() {
+    static constexpr timeval kNow{0, 0};
+    evtimer_add(due_timer_.get(), &kNow);
+  }
+
+  void stop() {
+    evtimer_del(due_timer_.get());
+    evtimer_del(timeout_timer_.get());
+    connection_.reset();
+  }
+
+  AfterHead on_head(MessageHead& head, const BodyFraming&) override {
+    if (head.status < 200 && head.status != 101) {
+      return AfterHead::read_body;  // interim (100, 103): the parser ends it with its head
+    }
+    status_ = head.status;
+    return AfterHead::pause;  // the head is all a probe needs; the body is never read
+  }
+  void on_body(const char*, size_t) override {}
+  bool on_message_end() override { return false; }
+
+ private:
+  static void on_due(evutil_socket_t, short, void* context) noexcept {
+    static_cast<ServerProbe*>(context)->begin();
+  }
+
+  static void on_timeout(evutil_socket_t, short, void* context) noexcept {
+    static_cast<ServerProbe*>(context)->fail_timed_out();
+  }
+
+  static void on_read(bufferevent* bev, void* context) noexcept {
+    static_cast<ServerProbe*>(context)->feed(bufferevent_get_input(bev));
+  }
+
+  static void on_event(bufferevent*, short events, void* context) noexcept {
+    auto* self = static_cast<ServerProbe*>(context);
+    if (events & BEV_EVENT_CONNECTED) {
+      self->connected_ = true;
+      return;
+    }
+    if (events & BEV_EVENT_EOF) {
+      self->failure_.set("connection closed before a complete response head");
+    } else {
+      self->failure_.set("{}: {}", self->connected_ ? "connection failed" : "connect failed",
+                         evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
+    }
+    self->conclude(false);
+  }
+
+  void begin() {
+    if (connection_) {
+      // Only when timeout equals interval and both timers expired in the same turn: the probe
+      // had its whole time.
+      fail_timed_out();
+    }
+    evtimer_add(due_timer_.get(), &interval_);
+    status_ = 0;
+    connected_ = false;
+    parser_.reset();
+    if (!connect()) {
+      conclude(false);
+      return;
+    }
+    // One bound for the whole probe, connect included.
+    evtimer_add(timeout_timer_.get(), &timeout_);
+  }
+
+  bool connect() {
+    const int fd = ::socket(address_.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+      failure_.set("cannot create a socket: {}", evutil_socket_error_to_string(errno));
+      return false;
+    }
+    connection_.reset(bufferevent_socket_new(base_, fd, BEV_OPT_CLOSE_ON_FREE));
+    if (!connection_) {
+      ::close(fd);
+      failure_.set("cannot create a bufferevent");
+      return false;
+    }
+    bufferevent* bev = connection_.get();
+    bufferevent_setcb(bev, &ServerProbe::on_read, nullptr, &ServerProbe::on_event, this);
+    // A connect refused at once is reported through on_event, deferred to the loop.
+    if (bufferevent_socket_connect(bev, address_.raw(), static_cast<int>(address_.length)) != 0) {
+      failure_.set("connect failed: {}", evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
+      connection_.reset();
+      return false;
+    }
+    evbuffer_add(bufferevent_get_output(bev), request_.data(), request_.size());
+    bufferevent_enable(bev, EV_READ | EV_WRITE);
+    return true;
+  }
+
+  // A head is small (the parser fails it beyond the response_head limit) and every read is
+  // parsed at once, so the input is at most one read's worth: it is made contiguous and parsed
+  // whole, interim responses and all.
+  void feed(evbuffer* input) {
+    const size_t length = evbuffer_get_length(input);
+    const auto* data = reinterpret_cast<const char*>(evbuffer_pullup(input, -1));
+    if (data == nullptr) {
+      return;  // nothing buffered, or no memory to join the chains: the timeout decides
+    }
+    const MessageParser::Result result = parser_.feed(data, length);
+    switch (result.status) {
+      case MessageParser::Status::need_more:
+        evbuffer_drain(input, length);
+        return;
+      case MessageParser::Status::paused:
+        judge_status();
+        return;
+      case MessageParser::Status::upgrade:  // never asked for; on_head pauses before any
+      case MessageParser::Status::error:
+        if (parser_.head_limit() != HeadLimit::none) {
+          failure_.set("response head too large");
+        } else {
+          failure_.set("invalid response: {}", parser_.error_reason());
+        }
+        conclude(false);
+        return;
+    }
+  }
+
+  void judge_status() {
+    const bool success = status_ >= check_.expect_status_min && status_ <= check_.expect_status_max;
+    if (!success) {
+      failure_.set("status {}", status_);
+    }
+    conclude(success);
+  }
+
+  void fail_timed_out() {
+    failure_.set("no response head within {} ms", check_.timeout.count());
+    conclude(false);
+  }
+
+  void conclude(bool success) {
+    connection_.reset();
+    evtimer_del(timeout_timer_.get());
+    if (!success) {
+      spdlog::debug("upstream \"{}\" server {} failed a health check: {}", upstream_name_,
+                    address_text_, failure_.view());
+    }
+    switch (record_probe(slot_, success, check_)) {
+      case ProbeTransition::went_down:
+        spdlog::warn("upstream \"{}\" server {} is down: {} health checks failed (last: {})",
+                     upstream_name_, address_text_, check_.fall, failure_.view());
+        return;
+      case ProbeTransition::came_up:
+        // The probes have just shown it healthy: failures of real requests from before it went
+        // down no longer keep it out.
+        record_success(slot_);
+        spdlog::info("upstream \"{}\" server {} is up: {} health checks passed", upstream_name_,
+                     address_text_, check_.rise);
+        return;
+      case ProbeTransition::none:
+        return;
+    }
+  }
+
+  event_base* base_;
+  std::string upstream_name_;
+  std::string address_text_;
+  SocketAddress address_;
+  HealthCheckConfig check_;
+  timeval interval_;
+  timeval timeout_;
+  ServerSlot& slot_;
+  std::string request_;
+  MessageParser parser_;
+  EventPtr due_timer_;         // the next probe
+  EventPtr timeout_timer_;     // the probe in flight
+  BufferEventPtr connection_;  // set while a probe is in flight
+  bool connected_ = false;
+  int status_ = 0;  // the final response's status, once its head is in
+  FailureText failure_;
+};
+
+HealthChecker::HealthChecker(event_base* base, const Config& config, SharedServerTable& table,
+                             const SlotMap& slots) {
+  const ParserLimits limits{ParserLimits{}.max_target_bytes, config.limits.response_head,
+                            config.limits.response_headers};
+  for (size_t u = 0; u < config.upstreams.size(); ++u) {
+    const UpstreamConfig& upstream = config.upstreams[u];
+    if (!upstream.health_check) {
+      continue;
+    }
+    for (size_t s = 0; s < upstream.servers.size(); ++s) {
+      const UpstreamServerConfig& server = upstream.servers[s];
+      if (server.down) {
+        continue;
+      }
+      if (u >= slots.size() || s >= slots[u].size() || slots[u][s] >= SharedServerTable::kSlots) {
+        spdlog::error("upstream \"{}\" server {} has no shared slot: not health checked",
+                      upstream.name, server.address_text);
+        continue;
+      }
+      probes_.push_back(
+          std::make_unique<ServerProbe>(base, upstream, server, limits, table.slots[slots[u][s]]));
+    }
+  }
+}
+
+HealthChecker::~HealthChecker() {
+  stop();
+}
+
+void HealthChecker::start() {
+  for (const std::unique_ptr<ServerProbe>& probe : probes_) {
+    probe->start();
+  }
+}
+
+void HealthChecker::stop() {
+  for (const std::unique_ptr<ServerProbe>& probe : probes_) {
+    probe->stop();
+  }
+}
+
+}  // namespace relay7
