@@ -6,6 +6,7 @@
 #include <variant>
 
 #include "relay7/event/bulk_read.h"
+#include "relay7/event/direct_write.h"
 #include "relay7/http/ascii.h"
 #include "relay7/http/cookie.h"
 #include "relay7/http/method.h"
@@ -56,7 +57,7 @@ void ClientConnection::start() {
   allow_large_writes(bev_.get(), kBufferHighWatermark);
   const timeval send = to_timeval(context_.timeouts().send);
   bufferevent_set_timeouts(bev_.get(), nullptr, &send);
-  bufferevent_enable(bev_.get(), EV_READ | EV_WRITE);
+  bufferevent_enable(bev_.get(), EV_READ);  // output is written directly: see direct_write.h
   // The first request must arrive within the header timeout; later ones within keep-alive.
   arm_timer(context_.timeouts().client_header);
 }
@@ -73,7 +74,8 @@ void ClientConnection::on_read(bufferevent* bev, void* context) {
   static_cast<ClientConnection*>(context)->process_input();
 }
 
-void ClientConnection::on_write(bufferevent*, void* context) {
+void ClientConnection::on_write(bufferevent* bev, void* context) {
+  stop_write_events_if_drained(bev);
   auto* self = static_cast<ClientConnection*>(context);
   if (self->phase_ == Phase::closing) {
     self->close_now();
@@ -409,6 +411,7 @@ void ClientConnection::answer_locally(int status, std::string_view location, std
 
 void ClientConnection::finish_request(int status, uint64_t body_bytes, std::string_view upstream,
                                       bool keep_alive) {
+  flush_output(bev_.get());
   log_request(status, body_bytes, upstream);
   context_.connections().retire_later(std::move(exchange_));
   if (keep_alive && request_complete_ && !peer_closed_) {
@@ -479,6 +482,7 @@ void ClientConnection::close_after_flush() {
   phase_ = Phase::closing;
   event_del(timer_.get());
   bufferevent_disable(bev_.get(), EV_READ);
+  flush_output(bev_.get());
   if (evbuffer_get_length(bufferevent_get_output(bev_.get())) == 0) {
     close_now();
   }

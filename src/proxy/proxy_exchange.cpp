@@ -6,6 +6,7 @@
 #include <cstdio>
 
 #include "relay7/event/bulk_read.h"
+#include "relay7/event/direct_write.h"
 #include "relay7/http/status.h"
 #include "relay7/proxy/proxy_context.h"
 #include "relay7/proxy/timeouts.h"
@@ -74,16 +75,27 @@ void ProxyExchange::attach(std::unique_ptr<UpstreamConnection> connection) {
   allow_large_writes(bev, kBufferHighWatermark);
   connected_ = upstream_->reused();
   apply_timeouts();
-  bufferevent_enable(bev, EV_READ | EV_WRITE);
+  // A connection being made needs EV_WRITE to learn that it is up; an established one is written
+  // directly (see direct_write.h).
+  if (connected_) {
+    bufferevent_disable(bev, EV_WRITE);
+    bufferevent_enable(bev, EV_READ);
+  } else {
+    bufferevent_enable(bev, EV_READ | EV_WRITE);
+  }
 }
 
 // The head, then whatever body an earlier attempt already sent.
 void ProxyExchange::send_request_so_far() {
   evbuffer* output = bufferevent_get_output(upstream_->bev());
   evbuffer_add(output, request_.head.data(), request_.head.size());
-  if (!body_sent_) {
-    return;
+  if (body_sent_) {
+    add_body_sent_so_far(output);
   }
+  flush_output(upstream_->bev());
+}
+
+void ProxyExchange::add_body_sent_so_far(evbuffer* output) {
   // A copy, not a reference: body_sent_ keeps growing while the client streams.
   const int count = evbuffer_peek(body_sent_.get(), -1, nullptr, nullptr, 0);
   std::vector<evbuffer_iovec> segments(static_cast<size_t>(std::max(count, 0)));
@@ -131,6 +143,7 @@ void ProxyExchange::send_body(const char* data, size_t length) {
   } else {
     write_upstream(data, length);
   }
+  flush_output(upstream_->bev());
 }
 
 void ProxyExchange::end_body() {
@@ -143,6 +156,7 @@ void ProxyExchange::end_body() {
   }
   if (request_.body_mode == RequestBodyMode::chunked) {
     write_upstream(kLastChunk.data(), kLastChunk.size());
+    flush_output(upstream_->bev());
   }
   apply_timeouts();
 }
@@ -174,7 +188,8 @@ void ProxyExchange::on_upstream_read(bufferevent* bev, void* context) {
   static_cast<ProxyExchange*>(context)->process_response_input();
 }
 
-void ProxyExchange::on_upstream_write(bufferevent*, void* context) {
+void ProxyExchange::on_upstream_write(bufferevent* bev, void* context) {
+  stop_write_events_if_drained(bev);
   auto* self = static_cast<ProxyExchange*>(context);
   if (!self->request_complete_ && !self->finished_) {
     self->owner_.on_request_body_drained();
@@ -197,6 +212,14 @@ void ProxyExchange::on_upstream_event(bufferevent*, short events, void* context)
 }
 
 void ProxyExchange::process_response_input() {
+  relay_response_input();
+  // A finished exchange has handed the client connection back to its owner, which flushed it.
+  if (!finished_) {
+    flush_output(owner_.client_bev());
+  }
+}
+
+void ProxyExchange::relay_response_input() {
   if (!upstream_) {
     return;
   }
@@ -204,6 +227,9 @@ void ProxyExchange::process_response_input() {
   evbuffer* input = bufferevent_get_input(upstream_->bev());
   // A retry replaces the connection: what is left in the old one's input is not this response.
   while (!finished_ && connections_used_ == connection) {
+    if (client_backlogged()) {
+      flush_output(owner_.client_bev());
+    }
     if (client_backlogged()) {
       suspend_upstream_reads();
       return;

@@ -85,10 +85,12 @@ class ProxyExchange final : public Retirable, private MessageParser::Handler {
   bool connect_to(size_t server);
   void attach(std::unique_ptr<UpstreamConnection> connection);
   void send_request_so_far();
+  void add_body_sent_so_far(evbuffer* output);
   void apply_timeouts();
   void write_upstream(const char* data, size_t length);
   bool client_backlogged() const;
   void process_response_input();
+  void relay_response_input();
   void move_length_body(evbuffer* input);
   void feed_response_parser(evbuffer* input);
   void conclude_at_eof();
