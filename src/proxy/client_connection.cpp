@@ -57,7 +57,9 @@ void ClientConnection::start() {
   allow_large_writes(bev_.get(), kBufferHighWatermark);
   const timeval send = to_timeval(context_.timeouts().send);
   bufferevent_set_timeouts(bev_.get(), nullptr, &send);
-  bufferevent_enable(bev_.get(), EV_READ);  // output is written directly: see direct_write.h
+  // Output is written directly (see direct_write.h); a new bufferevent starts with EV_WRITE on.
+  bufferevent_disable(bev_.get(), EV_WRITE);
+  bufferevent_enable(bev_.get(), EV_READ);
   // The first request must arrive within the header timeout; later ones within keep-alive.
   arm_timer(context_.timeouts().client_header);
 }
