@@ -3,10 +3,12 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <new>
 #include <variant>
 
 #include "relay7/event/bulk_read.h"
 #include "relay7/event/direct_write.h"
+#include "relay7/event/socket_reader.h"
 #include "relay7/http/ascii.h"
 #include "relay7/http/cookie.h"
 #include "relay7/http/method.h"
@@ -40,7 +42,12 @@ ClientConnection::ClientConnection(ProxyContext& context, BufferEventPtr bev,
       peer_ip_(peer.host_string()),
       listener_index_(listener_index),
       parser_(MessageType::request, *this, context.request_limits()),
-      timer_(evtimer_new(context.base(), &ClientConnection::on_timer, this)) {}
+      timer_(evtimer_new(context.base(), &ClientConnection::on_timer, this)) {
+  reader_.emplace(bev_.get(), kBufferHighWatermark);
+  if (!reader_->valid()) {
+    throw std::bad_alloc();  // the worker drops the connection
+  }
+}
 
 ClientConnection::~ClientConnection() {
   if (exchange_) {
@@ -49,17 +56,18 @@ ClientConnection::~ClientConnection() {
 }
 
 void ClientConnection::start() {
-  bufferevent_setcb(bev_.get(), &ClientConnection::on_read, &ClientConnection::on_write,
-                    &ClientConnection::on_event, this);
-  // Pipelined requests beyond this wait in the socket, not in relay7's memory.
-  bufferevent_setwatermark(bev_.get(), EV_READ, 0, kBufferHighWatermark);
+  // The socket is read by reader_, the bufferevent only writes: its EV_READ stays disabled.
+  // Pipelined requests beyond kBufferHighWatermark wait in the socket, not in relay7's memory.
+  reader_->set_callbacks(&ClientConnection::on_read, &ClientConnection::on_event, this);
+  bufferevent_setcb(bev_.get(), nullptr, &ClientConnection::on_write, &ClientConnection::on_event,
+                    this);
   bufferevent_setwatermark(bev_.get(), EV_WRITE, 0, 0);
   allow_large_writes(bev_.get(), kBufferHighWatermark);
   const timeval send = to_timeval(context_.timeouts().send);
   bufferevent_set_timeouts(bev_.get(), nullptr, &send);
   // Output is written directly (see direct_write.h); a new bufferevent starts with EV_WRITE on.
   bufferevent_disable(bev_.get(), EV_WRITE);
-  bufferevent_enable(bev_.get(), EV_READ);
+  reader_->enable();
   // The first request must arrive within the header timeout; later ones within keep-alive.
   arm_timer(context_.timeouts().client_header);
 }
@@ -71,8 +79,7 @@ void ClientConnection::begin_drain() {
   }
 }
 
-void ClientConnection::on_read(bufferevent* bev, void* context) {
-  read_what_is_ready(bev, kBufferHighWatermark);
+void ClientConnection::on_read(bufferevent*, void* context) {
   static_cast<ClientConnection*>(context)->process_input();
 }
 
@@ -92,7 +99,7 @@ void ClientConnection::on_event(bufferevent*, short events, void* context) {
   if (eof && self->phase_ == Phase::awaiting_response) {
     // A half-closed client still gets the response it asked for; nothing more is read.
     self->peer_closed_ = true;
-    bufferevent_disable(self->bev_.get(), EV_READ);
+    self->reader_->disable();
     return;
   }
   if ((events & BEV_EVENT_TIMEOUT) && (events & BEV_EVENT_READING) && self->phase_ == Phase::body) {
@@ -135,7 +142,7 @@ void ClientConnection::consume_input() {
       return;
     }
     if (phase_ == Phase::body && exchange_ && exchange_->body_backlogged()) {
-      bufferevent_disable(bev_.get(), EV_READ);  // on_request_body_drained resumes
+      reader_->disable();  // on_request_body_drained resumes
       return;
     }
     if (!feed_parser()) {
@@ -427,7 +434,7 @@ void ClientConnection::wait_for_next_request() {
   phase_ = Phase::waiting;
   upgrade_requested_ = false;
   set_read_timeout(nullptr);
-  bufferevent_enable(bev_.get(), EV_READ);
+  reader_->enable();
   parser_.resume();
   if (draining_) {
     arm_timer(std::min(kDrainGrace, context_.timeouts().keepalive));
@@ -462,6 +469,9 @@ void ClientConnection::on_upgraded(std::unique_ptr<UpstreamConnection> upstream)
   context_.connections().retire_later(std::move(exchange_));
   event_del(timer_.get());
   bufferevent_setcb(bev_.get(), nullptr, nullptr, nullptr, nullptr);
+  // The tunnel reads with the bufferevent itself (its start enables EV_READ), beginning with
+  // what reader_ already put in the input buffer.
+  reader_.reset();
   auto tunnel = std::make_unique<Tunnel>(context_, std::move(bev_), std::move(upstream));
   Tunnel& started = *tunnel;
   context_.connections().add(std::move(tunnel));
@@ -475,7 +485,7 @@ void ClientConnection::on_upgraded(std::unique_ptr<UpstreamConnection> upstream)
 
 void ClientConnection::on_request_body_drained() {
   if (phase_ == Phase::body) {
-    bufferevent_enable(bev_.get(), EV_READ);
+    reader_->enable();
     process_input();
   }
 }
@@ -483,7 +493,7 @@ void ClientConnection::on_request_body_drained() {
 void ClientConnection::close_after_flush() {
   phase_ = Phase::closing;
   event_del(timer_.get());
-  bufferevent_disable(bev_.get(), EV_READ);
+  reader_->disable();
   flush_output(bev_.get());
   if (evbuffer_get_length(bufferevent_get_output(bev_.get())) == 0) {
     close_now();
@@ -498,6 +508,10 @@ void ClientConnection::close_now() {
     exchange_->abort();
     context_.connections().retire_later(std::move(exchange_));
   }
+  if (reader_) {
+    reader_->set_callbacks(nullptr, nullptr, nullptr);
+    reader_->disable();
+  }
   if (bev_) {
     bufferevent_setcb(bev_.get(), nullptr, nullptr, nullptr, nullptr);
     bufferevent_disable(bev_.get(), EV_READ | EV_WRITE);
@@ -510,14 +524,14 @@ void ClientConnection::arm_timer(Duration duration) {
   evtimer_add(timer_.get(), &tv);
 }
 
+// The read timeout is reader_'s; the bufferevent keeps the send timeout start() gave it.
 void ClientConnection::set_read_timeout(const Duration* duration) {
-  const timeval send = to_timeval(context_.timeouts().send);
   if (duration == nullptr) {
-    bufferevent_set_timeouts(bev_.get(), nullptr, &send);
+    reader_->set_timeout(nullptr);
     return;
   }
   const timeval read = to_timeval(*duration);
-  bufferevent_set_timeouts(bev_.get(), &read, &send);
+  reader_->set_timeout(&read);
 }
 
 void ClientConnection::log_request(int status, uint64_t body_bytes, std::string_view upstream) {

@@ -68,9 +68,13 @@ void ProxyExchange::attach(std::unique_ptr<UpstreamConnection> connection) {
   upstream_ = std::move(connection);
   ++connections_used_;
   bufferevent* bev = upstream_->bev();
-  bufferevent_setcb(bev, &ProxyExchange::on_upstream_read, &ProxyExchange::on_upstream_write,
+  // The connection's reader reads the response (see socket_reader.h); the bufferevent writes,
+  // reports the connect and times the send.
+  SocketReader& reader = upstream_->reader();
+  reader.set_callbacks(&ProxyExchange::on_upstream_read, &ProxyExchange::on_upstream_event, this);
+  reader.set_limit(kBufferHighWatermark);
+  bufferevent_setcb(bev, nullptr, &ProxyExchange::on_upstream_write,
                     &ProxyExchange::on_upstream_event, this);
-  bufferevent_setwatermark(bev, EV_READ, 0, kBufferHighWatermark);
   bufferevent_setwatermark(bev, EV_WRITE, 0, 0);
   allow_large_writes(bev, kBufferHighWatermark);
   connected_ = upstream_->reused();
@@ -79,10 +83,10 @@ void ProxyExchange::attach(std::unique_ptr<UpstreamConnection> connection) {
   // directly (see direct_write.h).
   if (connected_) {
     bufferevent_disable(bev, EV_WRITE);
-    bufferevent_enable(bev, EV_READ);
   } else {
-    bufferevent_enable(bev, EV_READ | EV_WRITE);
+    bufferevent_enable(bev, EV_WRITE);
   }
+  reader.enable();
 }
 
 // The head, then whatever body an earlier attempt already sent.
@@ -111,7 +115,8 @@ void ProxyExchange::apply_timeouts() {
   const TimeoutsConfig& timeouts = context_.timeouts();
   const timeval read = to_timeval(timeouts.upstream_read);
   const timeval write = to_timeval(connected_ ? timeouts.upstream_send : timeouts.upstream_connect);
-  bufferevent_set_timeouts(upstream_->bev(), request_complete_ ? &read : nullptr, &write);
+  upstream_->reader().set_timeout(request_complete_ ? &read : nullptr);
+  bufferevent_set_timeouts(upstream_->bev(), nullptr, &write);
 }
 
 void ProxyExchange::write_upstream(const char* data, size_t length) {
@@ -173,7 +178,7 @@ bool ProxyExchange::client_backlogged() const {
 void ProxyExchange::on_client_output_drained() {
   if (reading_suspended_ && upstream_ && !finished_) {
     reading_suspended_ = false;
-    bufferevent_enable(upstream_->bev(), EV_READ);
+    upstream_->reader().enable();
     process_response_input();
   }
 }
@@ -183,8 +188,7 @@ void ProxyExchange::abort() {
   detach_upstream();
 }
 
-void ProxyExchange::on_upstream_read(bufferevent* bev, void* context) {
-  read_what_is_ready(bev, kBufferHighWatermark);
+void ProxyExchange::on_upstream_read(bufferevent*, void* context) {
   static_cast<ProxyExchange*>(context)->process_response_input();
 }
 
@@ -423,6 +427,7 @@ void ProxyExchange::complete_response() {
                         evbuffer_get_length(bufferevent_get_input(upstream_->bev())) == 0;
   if (reusable) {
     bufferevent_setcb(upstream_->bev(), nullptr, nullptr, nullptr, nullptr);
+    upstream_->reader().set_callbacks(nullptr, nullptr, nullptr);
     end_attempt();
     pool_->release(std::move(upstream_));
   } else {
@@ -446,19 +451,26 @@ void ProxyExchange::hand_over_to_tunnel() {
   finished_ = true;
   bufferevent_setcb(upstream_->bev(), nullptr, nullptr, nullptr, nullptr);
   bufferevent_set_timeouts(upstream_->bev(), nullptr, nullptr);
+  // The tunnel reads with the bufferevent itself (its start enables EV_READ), beginning with
+  // what the reader already put in the input buffer.
+  SocketReader& reader = upstream_->reader();
+  reader.set_callbacks(nullptr, nullptr, nullptr);
+  reader.set_timeout(nullptr);
+  reader.disable();
   end_attempt();
   owner_.on_upgraded(std::move(upstream_));
 }
 
 void ProxyExchange::suspend_upstream_reads() {
   reading_suspended_ = true;
-  bufferevent_disable(upstream_->bev(), EV_READ);
+  upstream_->reader().disable();
 }
 
 void ProxyExchange::detach_upstream() {
   end_attempt();
   if (upstream_) {
     bufferevent_setcb(upstream_->bev(), nullptr, nullptr, nullptr, nullptr);
+    upstream_->reader().set_callbacks(nullptr, nullptr, nullptr);
     upstream_.reset();
   }
 }

@@ -18,6 +18,8 @@ std::unique_ptr<UpstreamConnection> ConnectionPool::acquire() {
   std::unique_ptr<UpstreamConnection> connection = std::move(idle_.front());
   idle_.pop_front();
   bufferevent_setcb(connection->bev(), nullptr, nullptr, nullptr, nullptr);
+  // Reading stays enabled (no epoll change): the exchange installs its callbacks at once.
+  connection->reader().set_callbacks(nullptr, nullptr, nullptr);
   return connection;
 }
 
@@ -39,7 +41,11 @@ std::unique_ptr<UpstreamConnection> ConnectionPool::connect_new() {
       0) {
     return nullptr;
   }
-  return std::make_unique<UpstreamConnection>(std::move(bev), *this, false);
+  auto connection = std::make_unique<UpstreamConnection>(std::move(bev), *this, false);
+  if (!connection->reader().valid()) {
+    return nullptr;
+  }
+  return connection;
 }
 
 void ConnectionPool::release(std::unique_ptr<UpstreamConnection> connection) {
@@ -51,10 +57,14 @@ void ConnectionPool::release(std::unique_ptr<UpstreamConnection> connection) {
   bufferevent* bev = connection->bev();
   bufferevent_set_timeouts(bev, nullptr, nullptr);
   idle_.push_front(std::move(connection));
-  idle_.front()->idle_position_ = idle_.begin();
-  bufferevent_setcb(bev, &ConnectionPool::on_idle_read, nullptr, &ConnectionPool::on_idle_event,
-                    idle_.front().get());
-  bufferevent_enable(bev, EV_READ);
+  UpstreamConnection& idle = *idle_.front();
+  idle.idle_position_ = idle_.begin();
+  bufferevent_setcb(bev, nullptr, nullptr, &ConnectionPool::on_idle_event, &idle);
+  SocketReader& reader = idle.reader();
+  reader.set_callbacks(&ConnectionPool::on_idle_read, &ConnectionPool::on_idle_event, &idle);
+  reader.set_timeout(nullptr);
+  reader.set_limit(UpstreamConnection::kIdleReadLimit);
+  reader.enable();
 }
 
 void ConnectionPool::close_idle() {

@@ -1,6 +1,8 @@
 #pragma once
 
+#include <event2/buffer.h>
 #include <event2/bufferevent.h>
+#include <sys/types.h>
 
 #include <cstddef>
 
@@ -13,6 +15,11 @@ namespace relay7 {
 // extra system call. End of stream and errors are left for libevent's next read to report: the
 // bufferevent's event callback stays the one place they are handled.
 void read_what_is_ready(bufferevent* bev, size_t limit);
+
+// One readv of up to `room` bytes from `fd` into `input`, the input buffer of a bufferevent
+// (whose end a bufferevent keeps frozen; it is thawed for the read). Returns what readv returned,
+// with its errno; EINTR is retried.
+ssize_t read_into_input(evbuffer* input, evutil_socket_t fd, size_t room);
 
 // Lets libevent write up to `size` bytes per writev instead of its 16 KiB default.
 void allow_large_writes(bufferevent* bev, size_t size);

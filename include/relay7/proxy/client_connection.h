@@ -2,9 +2,11 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "relay7/event/handles.h"
+#include "relay7/event/socket_reader.h"
 #include "relay7/http/message_parser.h"
 #include "relay7/http/request_target.h"
 #include "relay7/net/socket_address.h"
@@ -75,6 +77,9 @@ class ClientConnection final : public ManagedConnection,
 
   ProxyContext& context_;
   BufferEventPtr bev_;
+  // Reads bev_'s socket in place of the bufferevent (see socket_reader.h); declared after bev_,
+  // so it goes first. Empty once a tunnel took bev_.
+  std::optional<SocketReader> reader_;
   SocketAddress peer_;
   std::string peer_ip_;
   size_t listener_index_;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "relay7/event/handles.h"
+#include "relay7/event/socket_reader.h"
 #include "relay7/net/socket_address.h"
 
 namespace relay7 {
@@ -16,12 +17,19 @@ class ConnectionPool;
 
 // One TCP connection to a backend server. While an exchange uses it, the exchange owns it and
 // sets its callbacks; while idle, the pool owns it and watches it for the backend closing it.
+// Its socket is read by reader() (see socket_reader.h), never with the bufferevent's EV_READ,
+// except by a tunnel, which stops the reader. The reader stays registered with the event loop
+// while the connection moves between pool and exchange.
 class UpstreamConnection {
  public:
+  // A reader limit for idle connections; an exchange sets its own.
+  static constexpr size_t kIdleReadLimit = 4096;
+
   UpstreamConnection(BufferEventPtr bev, ConnectionPool& pool, bool reused)
-      : bev_(std::move(bev)), pool_(pool), reused_(reused) {}
+      : bev_(std::move(bev)), reader_(bev_.get(), kIdleReadLimit), pool_(pool), reused_(reused) {}
 
   bufferevent* bev() const { return bev_.get(); }
+  SocketReader& reader() { return reader_; }
   ConnectionPool& pool() const { return pool_; }
   // True when the connection already carried a request: a failure before any response byte then
   // most likely means the backend closed it while idle, and the request can be replayed.
@@ -31,6 +39,7 @@ class UpstreamConnection {
  private:
   friend class ConnectionPool;
   BufferEventPtr bev_;
+  SocketReader reader_;  // after bev_: destroyed before it
   ConnectionPool& pool_;
   bool reused_ = false;
   std::list<std::unique_ptr<UpstreamConnection>>::iterator idle_position_;
