@@ -215,6 +215,7 @@ void Master::reload() {
   std::string error;
   std::unique_ptr<Generation> generation = prepare_generation(std::move(config), error);
   if (!generation) {
+    release_unused_server_slots();  // slots the failed config may have been given
     record_reload(false, config_path_ + ": " + error);
     return;
   }
@@ -605,6 +606,7 @@ void Master::bound_draining_generations(Clock::time_point now) {
 }
 
 void Master::drop_finished_generations() {
+  const size_t before = generations_.size();
   std::erase_if(generations_, [](const std::unique_ptr<Generation>& generation) {
     if (generation->state == GenerationState::serving ||
         generation->state == GenerationState::starting) {
@@ -619,7 +621,9 @@ void Master::drop_finished_generations() {
                           [](const WorkerSlot& slot) { return slot.pid > 0; });
     });
   }
-  release_unused_server_slots();
+  if (generations_.size() != before) {
+    release_unused_server_slots();
+  }
 }
 
 // A server no generation uses any more starts afresh if a later config brings it back.
