@@ -130,18 +130,10 @@ void Worker::accept_connection(size_t listener_index, evutil_socket_t fd, const 
                                int length) {
   const int one = 1;
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  BufferEventPtr bev(bufferevent_socket_new(base_.get(), fd, BEV_OPT_CLOSE_ON_FREE));
-  if (!bev) {
-    evutil_closesocket(fd);
-    return;
-  }
   try {
-    auto connection = std::make_unique<ClientConnection>(
-        *context_, std::move(bev), socket_address_from(address, static_cast<socklen_t>(length)),
-        listener_index);
-    ClientConnection& added = *connection;
-    context_->connections().add(std::move(connection));
-    added.start();
+    ClientConnection::open(*context_, UniqueFd(fd),
+                           socket_address_from(address, static_cast<socklen_t>(length)),
+                           listener_index);
     if (context_->connections().live_count() >= context_->config().worker_connections) {
       // At the limit: leave further connections in the kernel's backlog (where another worker
       // may take them) rather than accept what cannot be served; on_tick resumes.

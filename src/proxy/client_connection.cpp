@@ -14,6 +14,7 @@
 #include "relay7/http/method.h"
 #include "relay7/http/request_checks.h"
 #include "relay7/proxy/local_response.h"
+#include "relay7/proxy/parked_connection.h"
 #include "relay7/proxy/proxy_context.h"
 #include "relay7/proxy/timeouts.h"
 #include "relay7/proxy/tunnel.h"
@@ -22,10 +23,6 @@
 
 namespace relay7 {
 namespace {
-
-// How long a draining worker keeps an idle keep-alive connection open, so that a request the
-// client already sent is answered (with Connection: close) rather than cut off.
-constexpr Duration kDrainGrace{std::chrono::seconds(1)};
 
 std::string_view header_value(const HeaderList& headers, std::string_view name) {
   const Header* header = headers.find(name);
@@ -55,6 +52,23 @@ ClientConnection::~ClientConnection() {
   }
 }
 
+void ClientConnection::open(ProxyContext& context, UniqueFd fd, const SocketAddress& peer,
+                            size_t listener_index) {
+  BufferEventPtr bev(bufferevent_socket_new(context.base(), fd.get(), BEV_OPT_CLOSE_ON_FREE));
+  if (!bev) {
+    return;  // fd closes
+  }
+  fd.release();  // the bufferevent closes it now
+  auto connection =
+      std::make_unique<ClientConnection>(context, std::move(bev), peer, listener_index);
+  ClientConnection& added = *connection;
+  context.connections().add(std::move(connection));
+  added.start();
+  if (context.draining()) {
+    added.begin_drain();
+  }
+}
+
 void ClientConnection::start() {
   // The socket is read by reader_, the bufferevent only writes: its EV_READ stays disabled.
   // Pipelined requests beyond kBufferHighWatermark wait in the socket, not in relay7's memory.
@@ -69,13 +83,13 @@ void ClientConnection::start() {
   bufferevent_disable(bev_.get(), EV_WRITE);
   reader_->enable();
   // The first request must arrive within the header timeout; later ones within keep-alive.
-  arm_timer(context_.timeouts().client_header);
+  wait_for_request(context_.timeouts().client_header);
 }
 
 void ClientConnection::begin_drain() {
   draining_ = true;
   if (phase_ == Phase::waiting) {
-    arm_timer(std::min(kDrainGrace, context_.timeouts().keepalive));
+    arm_timer(std::min(kIdleDrainGrace, context_.timeouts().keepalive));
   }
 }
 
@@ -114,9 +128,50 @@ void ClientConnection::on_timer(evutil_socket_t, short, void* context) {
     self->keep_alive_ = false;
     self->request_complete_ = false;
     self->answer_locally(408);
+  } else if (self->phase_ == Phase::waiting) {
+    self->on_wait_timer();
   } else {
     self->close_now();
   }
+}
+
+// The first turn of the timer ends the short wait before parking; the second, the wait itself.
+void ClientConnection::on_wait_timer() {
+  if (draining_ || wait_limit_ <= kIdleParkDelay) {
+    close_now();
+    return;
+  }
+  const Duration rest = wait_limit_ - kIdleParkDelay;
+  wait_limit_ = Duration::zero();
+  try {
+    if (!park(rest)) {
+      arm_timer(rest);
+    }
+  } catch (const std::bad_alloc&) {
+    close_now();
+  }
+}
+
+// Hands the socket to a ParkedConnection and retires this one; false when it cannot (a response
+// still leaving, an address a parked connection cannot hold).
+bool ClientConnection::park(Duration wait) {
+  if (!reader_ || !ParkedConnection::fits(peer_) ||
+      evbuffer_get_length(bufferevent_get_output(bev_.get())) != 0) {
+    return false;
+  }
+  event_del(timer_.get());
+  reader_.reset();
+  UniqueFd fd(bufferevent_getfd(bev_.get()));
+  bufferevent_setfd(bev_.get(), -1);  // deletes its events; it no longer closes the socket
+  bufferevent_setcb(bev_.get(), nullptr, nullptr, nullptr, nullptr);
+  phase_ = Phase::closing;
+  context_.connections().retire(this);
+  auto parked =
+      std::make_unique<ParkedConnection>(context_, std::move(fd), peer_, listener_index_, wait);
+  if (parked->valid()) {
+    context_.connections().add(std::move(parked));
+  }
+  return true;
 }
 
 void ClientConnection::process_input() {
@@ -437,11 +492,16 @@ void ClientConnection::wait_for_next_request() {
   reader_->enable();
   parser_.resume();
   if (draining_) {
-    arm_timer(std::min(kDrainGrace, context_.timeouts().keepalive));
+    arm_timer(std::min(kIdleDrainGrace, context_.timeouts().keepalive));
   } else {
-    arm_timer(context_.timeouts().keepalive);
+    wait_for_request(context_.timeouts().keepalive);
   }
   process_input();
+}
+
+void ClientConnection::wait_for_request(Duration limit) {
+  wait_limit_ = limit;
+  arm_timer(std::min(limit, kIdleParkDelay));
 }
 
 void ClientConnection::on_response_complete(bool keep_alive) {

@@ -10,6 +10,7 @@
 #include "relay7/http/message_parser.h"
 #include "relay7/http/request_target.h"
 #include "relay7/net/socket_address.h"
+#include "relay7/net/unique_fd.h"
 #include "relay7/proxy/connection_set.h"
 #include "relay7/proxy/proxy_exchange.h"
 #include "relay7/routing/route_table.h"
@@ -28,6 +29,11 @@ class ClientConnection final : public ManagedConnection,
   ClientConnection(ProxyContext& context, BufferEventPtr bev, const SocketAddress& peer,
                    size_t listener_index);
   ~ClientConnection() override;
+
+  // Serves a connected client socket (accepted, or parked until now): adds the connection to
+  // the worker's set and starts reading. Throws std::bad_alloc; `fd` is closed then.
+  static void open(ProxyContext& context, UniqueFd fd, const SocketAddress& peer,
+                   size_t listener_index);
 
   void start();
   void begin_drain() override;
@@ -57,6 +63,10 @@ class ClientConnection final : public ManagedConnection,
                       std::string_view upstream = "-");
   void finish_request(int status, uint64_t body_bytes, std::string_view upstream, bool keep_alive);
   void wait_for_next_request();
+  // Waits up to `limit` for a request's first byte, parking the connection meanwhile.
+  void wait_for_request(Duration limit);
+  void on_wait_timer();
+  bool park(Duration wait);
   void close_after_flush();
   void close_now();
   void arm_timer(Duration duration);
@@ -86,6 +96,7 @@ class ClientConnection final : public ManagedConnection,
   MessageParser parser_;
   EventPtr timer_;
   Phase phase_ = Phase::waiting;
+  Duration wait_limit_{};  // how long the current wait for a request may last in all
   bool draining_ = false;
   bool peer_closed_ = false;
   bool processing_input_ = false;
