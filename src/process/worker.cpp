@@ -13,7 +13,8 @@
 namespace relay7 {
 namespace {
 
-// The housekeeping period: access log flush, draining progress, resuming accept after EMFILE.
+// The housekeeping period: access log flush, idle upstream connections beyond keepalive,
+// draining progress, resuming accept after EMFILE.
 constexpr Duration kTick{std::chrono::milliseconds(100)};
 
 }  // namespace
@@ -169,6 +170,7 @@ void Worker::on_signal(evutil_socket_t signal, short, void* context) {
 void Worker::on_tick(evutil_socket_t, short, void* context) {
   auto* self = static_cast<Worker*>(context);
   self->context_->access_log().flush();
+  self->context_->trim_idle_upstreams();
   if (self->accept_paused_ && self->accepting_ && !self->draining_ &&
       self->context_->connections().live_count() < self->context_->config().worker_connections) {
     self->accept_paused_ = false;

@@ -27,4 +27,11 @@ void ProxyContext::close_idle_upstreams() {
   }
 }
 
+void ProxyContext::trim_idle_upstreams() {
+  const int64_t now_ms = monotonic_ms();
+  for (auto& upstream : upstreams_) {
+    upstream->trim_idle(now_ms);
+  }
+}
+
 }  // namespace relay7

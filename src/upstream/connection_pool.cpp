@@ -4,6 +4,8 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
+#include "relay7/upstream/shared_state.h"
+
 namespace relay7 {
 
 ConnectionPool::ConnectionPool(event_base* base, SocketAddress address, size_t max_idle)
@@ -49,11 +51,11 @@ std::unique_ptr<UpstreamConnection> ConnectionPool::connect_new() {
 }
 
 void ConnectionPool::release(std::unique_ptr<UpstreamConnection> connection) {
-  if (idle_.size() >= max_idle_ ||
-      evbuffer_get_length(bufferevent_get_input(connection->bev())) != 0) {
+  if (max_idle_ == 0 || evbuffer_get_length(bufferevent_get_input(connection->bev())) != 0) {
     return;  // unique_ptr closes it
   }
   connection->mark_reused();
+  connection->idle_since_ms_ = monotonic_ms();
   bufferevent* bev = connection->bev();
   bufferevent_set_timeouts(bev, nullptr, nullptr);
   idle_.push_front(std::move(connection));
@@ -65,6 +67,12 @@ void ConnectionPool::release(std::unique_ptr<UpstreamConnection> connection) {
   reader.set_timeout(nullptr);
   reader.set_limit(UpstreamConnection::kIdleReadLimit);
   reader.enable();
+}
+
+void ConnectionPool::trim_excess(int64_t now_ms) {
+  while (idle_.size() > max_idle_ && now_ms - idle_.back()->idle_since_ms_ >= kExcessIdleMs) {
+    idle_.pop_back();
+  }
 }
 
 void ConnectionPool::close_idle() {

@@ -159,4 +159,10 @@ void UpstreamRuntime::close_idle() {
   }
 }
 
+void UpstreamRuntime::trim_idle(int64_t now_ms) {
+  for (Server& server : servers_) {
+    server.pool->trim_excess(now_ms);
+  }
+}
+
 }  // namespace relay7

@@ -35,6 +35,8 @@ class ProxyContext {
   bool draining() const { return draining_; }
   void set_draining() { draining_ = true; }
   void close_idle_upstreams();
+  // Closes the idle upstream connections a burst left beyond each pool's keepalive.
+  void trim_idle_upstreams();
 
  private:
   event_base* base_;

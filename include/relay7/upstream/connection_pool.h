@@ -3,6 +3,7 @@
 #include <event2/event.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <list>
 #include <memory>
 #include <string>
@@ -42,13 +43,21 @@ class UpstreamConnection {
   SocketReader reader_;  // after bev_: destroyed before it
   ConnectionPool& pool_;
   bool reused_ = false;
+  int64_t idle_since_ms_ = 0;
   std::list<std::unique_ptr<UpstreamConnection>>::iterator idle_position_;
 };
 
 // Idle keep-alive connections to one backend server, per worker (most recently used first, so
 // the connections that stay idle are the ones the backend may time out).
+//
+// `max_idle` bounds the connections kept idle for long, not the ones a burst just released:
+// those beyond it are closed once they have been idle for kExcessIdle (trim_excess). nginx
+// closes them the moment they come back, so an upstream with more requests in flight than its
+// keepalive opens and closes connections all the time, each leaving a TIME_WAIT behind.
 class ConnectionPool {
  public:
+  static constexpr int64_t kExcessIdleMs = 1000;
+
   ConnectionPool(event_base* base, SocketAddress address, size_t max_idle);
   ~ConnectionPool();
   ConnectionPool(const ConnectionPool&) = delete;
@@ -59,8 +68,10 @@ class ConnectionPool {
   std::unique_ptr<UpstreamConnection> acquire();
   // A new connection, never a pooled one.
   std::unique_ptr<UpstreamConnection> connect_new();
-  // Takes back a connection whose last exchange ended cleanly; closes it if the pool is full.
+  // Takes back a connection whose last exchange ended cleanly (closes it if max_idle is 0).
   void release(std::unique_ptr<UpstreamConnection> connection);
+  // Closes the connections beyond max_idle that have been idle for kExcessIdleMs, oldest first.
+  void trim_excess(int64_t now_ms);
   // Closes every idle connection (draining, shutdown).
   void close_idle();
 

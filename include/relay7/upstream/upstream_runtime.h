@@ -51,6 +51,7 @@ class UpstreamRuntime {
   void report_failure(size_t server, int64_t now_ms);
 
   void close_idle();
+  void trim_idle(int64_t now_ms);
 
  private:
   class View;

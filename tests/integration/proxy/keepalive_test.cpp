@@ -16,6 +16,7 @@
 #include "support/http_connection.h"
 #include "support/proxy_config.h"
 #include "support/relay7_process.h"
+#include "support/reload_helpers.h"
 #include "support/tcp_sockets.h"
 
 namespace {
@@ -201,6 +202,44 @@ TEST_F(KeepAliveTest, ClosesHttp10ConnectionsUnlessAskedToKeepThem) {
     EXPECT_EQ(response->header("Connection"), "keep-alive");
   }
   EXPECT_FALSE(kept.is_closed_by_peer(kStaysOpen));
+}
+
+class UpstreamKeepaliveOneTest : public KeepAliveTest {
+ protected:
+  static constexpr size_t kBurst = 4;
+  UpstreamKeepaliveOneTest()
+      : KeepAliveTest([](nlohmann::json& config) {
+          config["upstreams"][relay7::testing::kTestUpstream]["keepalive"] = 1;
+        }) {}
+
+  // kBurst requests in flight at once (the backend holds each for 500 ms); returns the upstream
+  // connections relay7 holds right after.
+  std::set<uint16_t> burst(const std::string& name) {
+    std::vector<HttpConnection> clients(kBurst);
+    for (size_t i = 0; i < kBurst; ++i) {
+      connect(clients[i]);
+      EXPECT_TRUE(clients[i].send_request("GET", "/" + name + "?delay_ms=500"));
+    }
+    for (HttpConnection& client : clients) {
+      const std::optional<HttpResponse> response = client.read_final_response();
+      EXPECT_TRUE(response && response->status == 200) << name << ": " << client.last_error();
+    }
+    const std::vector<uint16_t> open = upstream_connections(relay_, backend_.port());
+    return std::set<uint16_t>(open.begin(), open.end());
+  }
+};
+
+// keepalive bounds the connections kept for long, not the ones a burst just gave back: nginx
+// closes those at once and reopens them for the next burst.
+TEST_F(UpstreamKeepaliveOneTest, ABurstsConnectionsServeTheNextBurstThenAreTrimmed) {
+  const std::set<uint16_t> first = burst("first");
+  EXPECT_EQ(first.size(), kBurst);
+  const std::set<uint16_t> second = burst("second");
+  EXPECT_EQ(second, first) << "the second burst opened new upstream connections";
+  EXPECT_TRUE(relay7::testing::eventually(
+      [&] { return upstream_connections(relay_, backend_.port()).size() == 1; },
+      std::chrono::seconds(10)))
+      << upstream_connections(relay_, backend_.port()).size() << " idle upstream connections";
 }
 
 class UpstreamKeepaliveOffTest : public KeepAliveTest {
