@@ -208,8 +208,15 @@ TEST_F(ManyIdleConnectionsTest, IdleKeepAliveConnectionsCostLittleMemory) {
   const std::optional<uint64_t> after = rss_bytes(workers[0]);
   ASSERT_TRUE(after);
   const uint64_t grown = *after > *before ? *after - *before : 0;
+#ifdef __SANITIZE_ADDRESS__
+  // AddressSanitizer keeps freed blocks in quarantine (16 MiB, set by the Makefile) instead of
+  // reusing them, so every connection's freed full state stays resident: the bound means
+  // nothing there. The connections are still parked and used below, under its checks.
+  static_cast<void>(grown);
+#else
   EXPECT_LT(grown / kConnections, kMaxBytesPerConnection)
       << "the worker grew by " << grown / 1024 << " KiB for " << kConnections << " connections";
+#endif
 
   // Every one of them still works.
   for (size_t i = 0; i < kConnections; i += 97) {
