@@ -51,7 +51,7 @@ class UpstreamConnection {
 // the connections that stay idle are the ones the backend may time out).
 //
 // `max_idle` bounds the connections kept idle for long, not the ones a burst just released:
-// those beyond it are closed once they have been idle for kExcessIdle (trim_excess). nginx
+// those beyond it are closed once they have been idle for kExcessIdleMs (trim_excess). nginx
 // closes them the moment they come back, so an upstream with more requests in flight than its
 // keepalive opens and closes connections all the time, each leaving a TIME_WAIT behind.
 class ConnectionPool {
