@@ -426,8 +426,7 @@ void ProxyExchange::complete_response() {
                         body_mode_ != ResponseBodyMode::until_close && !upstream_eof_ &&
                         evbuffer_get_length(bufferevent_get_input(upstream_->bev())) == 0;
   if (reusable) {
-    bufferevent_setcb(upstream_->bev(), nullptr, nullptr, nullptr, nullptr);
-    upstream_->reader().set_callbacks(nullptr, nullptr, nullptr);
+    upstream_->clear_callbacks();
     end_attempt();
     pool_->release(std::move(upstream_));
   } else {
@@ -449,12 +448,11 @@ void ProxyExchange::give_up(int status) {
 
 void ProxyExchange::hand_over_to_tunnel() {
   finished_ = true;
-  bufferevent_setcb(upstream_->bev(), nullptr, nullptr, nullptr, nullptr);
+  upstream_->clear_callbacks();
   bufferevent_set_timeouts(upstream_->bev(), nullptr, nullptr);
   // The tunnel reads with the bufferevent itself (its start enables EV_READ), beginning with
   // what the reader already put in the input buffer.
   SocketReader& reader = upstream_->reader();
-  reader.set_callbacks(nullptr, nullptr, nullptr);
   reader.set_timeout(nullptr);
   reader.disable();
   end_attempt();
@@ -469,8 +467,7 @@ void ProxyExchange::suspend_upstream_reads() {
 void ProxyExchange::detach_upstream() {
   end_attempt();
   if (upstream_) {
-    bufferevent_setcb(upstream_->bev(), nullptr, nullptr, nullptr, nullptr);
-    upstream_->reader().set_callbacks(nullptr, nullptr, nullptr);
+    upstream_->clear_callbacks();
     upstream_.reset();
   }
 }

@@ -19,9 +19,8 @@ std::unique_ptr<UpstreamConnection> ConnectionPool::acquire() {
   }
   std::unique_ptr<UpstreamConnection> connection = std::move(idle_.front());
   idle_.pop_front();
-  bufferevent_setcb(connection->bev(), nullptr, nullptr, nullptr, nullptr);
   // Reading stays enabled (no epoll change): the exchange installs its callbacks at once.
-  connection->reader().set_callbacks(nullptr, nullptr, nullptr);
+  connection->clear_callbacks();
   return connection;
 }
 

@@ -31,6 +31,12 @@ class UpstreamConnection {
 
   bufferevent* bev() const { return bev_.get(); }
   SocketReader& reader() { return reader_; }
+  // Detaches whoever used the connection last (an exchange, the pool): no callback of theirs
+  // can run after this, while reading stays registered with the event loop.
+  void clear_callbacks() {
+    bufferevent_setcb(bev_.get(), nullptr, nullptr, nullptr, nullptr);
+    reader_.set_callbacks(nullptr, nullptr, nullptr);
+  }
   ConnectionPool& pool() const { return pool_; }
   // True when the connection already carried a request: a failure before any response byte then
   // most likely means the backend closed it while idle, and the request can be replayed.
