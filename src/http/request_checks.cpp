@@ -1,16 +1,28 @@
 #include "relay7/http/request_checks.h"
 
+#include <string_view>
+
 #include "relay7/http/ascii.h"
 
 namespace relay7 {
 namespace {
 
+// llhttp frames a body as chunked only when "chunked" is followed by nothing but spaces: after a
+// TAB it reads no body at all. Such a value is refused, so that relay7 never accepts a
+// Transfer-Encoding that its parser did not frame as chunked.
 bool acceptable_transfer_encoding(const HeaderList& headers) {
   const size_t count = headers.count("transfer-encoding");
   if (count == 0) {
     return true;
   }
-  return count == 1 && iequals(trim_ows(headers.find("transfer-encoding")->value), "chunked");
+  if (count != 1) {
+    return false;
+  }
+  std::string_view value = headers.find("transfer-encoding")->value;
+  while (!value.empty() && value.back() == ' ') {
+    value.remove_suffix(1);
+  }
+  return !value.empty() && value.back() != '\t' && iequals(trim_ows(value), "chunked");
 }
 
 }  // namespace
