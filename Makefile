@@ -88,7 +88,10 @@ $(LIBRELAY7): $(LIB_OBJS) $(LLHTTP_OBJS)
 $(RELAY7): $(BUILD)/obj/src/cli/main.o $(LIBRELAY7)
 	$(CXX) $(LDFLAGS) $^ $(DEP_LIBS) -o $@
 
-$(DEMO_BACKEND): $(DEMO_OBJS) $(LLHTTP_OBJS)
+# The demo backend reads request methods as relay7 does (see method_token_reader.h).
+DEMO_SHARED_OBJS := $(BUILD)/obj/src/http/method_token_reader.o
+
+$(DEMO_BACKEND): $(DEMO_OBJS) $(DEMO_SHARED_OBJS) $(LLHTTP_OBJS)
 	$(CXX) $(LDFLAGS) $^ -levent -o $@
 
 $(UNIT_TESTS): $(UNIT_OBJS) $(LIBRELAY7)

@@ -28,7 +28,9 @@ Json dump_timeouts(const TimeoutsConfig& timeouts) {
               {"send", format_duration(timeouts.send)},
               {"upstream_connect", format_duration(timeouts.upstream_connect)},
               {"upstream_read", format_duration(timeouts.upstream_read)},
-              {"upstream_send", format_duration(timeouts.upstream_send)}};
+              {"upstream_send", format_duration(timeouts.upstream_send)},
+              {"upstream_idle", format_duration(timeouts.upstream_idle)},
+              {"tunnel_idle", format_duration(timeouts.tunnel_idle)}};
 }
 
 Json dump_upstream_server(const UpstreamServerConfig& server) {

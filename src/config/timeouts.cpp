@@ -9,8 +9,8 @@ struct TimeoutField {
   Duration min;
 };
 
-// Only keepalive may be zero: it switches client keep-alive off, while a zero for the others
-// would fail every request.
+// keepalive and tunnel_idle may be zero (client keep-alive off; tunnels never time out), while a
+// zero for the others would fail every request or close every pooled connection at once.
 constexpr Duration kPositive{1};
 const TimeoutField kTimeoutFields[] = {
     {"client_header", &TimeoutsConfig::client_header, kPositive},
@@ -20,6 +20,8 @@ const TimeoutField kTimeoutFields[] = {
     {"upstream_connect", &TimeoutsConfig::upstream_connect, kPositive},
     {"upstream_read", &TimeoutsConfig::upstream_read, kPositive},
     {"upstream_send", &TimeoutsConfig::upstream_send, kPositive},
+    {"upstream_idle", &TimeoutsConfig::upstream_idle, kPositive},
+    {"tunnel_idle", &TimeoutsConfig::tunnel_idle, Duration(0)},
 };
 
 }  // namespace

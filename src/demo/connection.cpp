@@ -284,6 +284,7 @@ void Connection::respond() {
   if (controls_.bytes) {
     write(build_stream_head(plan, "application/octet-stream", *controls_.bytes));
     if (plan.send_body) {
+      stream_last_chunk_ = last_chunk(plan);
       start_stream(*controls_.bytes, plan.framing == BodyFraming::kChunked);
     } else {
       finish_response();
@@ -342,7 +343,7 @@ void Connection::refill_stream() {
   if (stream_remaining_ > 0)
     return;
   if (stream_chunked_)
-    write(kLastChunk);
+    write(stream_last_chunk_);
   finish_response();
 }
 

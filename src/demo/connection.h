@@ -104,6 +104,7 @@ class Connection {
   size_t budget_per_tick_ = 0;
   uint64_t stream_remaining_ = 0;
   bool stream_chunked_ = false;
+  std::string stream_last_chunk_;  // with the trailer section, for a chunked stream
   bool tunnel_read_paused_ = false;
 };
 

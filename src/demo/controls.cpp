@@ -72,6 +72,8 @@ uint64_t* number_for(Controls& c, std::string_view key) {
 bool apply(Controls& c, const std::string& key, const std::string& value) {
   if (key == "header")
     return parse_header_control(value, c.extra_headers);
+  if (key == "trailer")
+    return parse_header_control(value, c.trailers);
   if (key == "only") {
     c.only = value;
     return true;

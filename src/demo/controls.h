@@ -21,6 +21,7 @@ struct Controls {
   bool drop = false;
   uint64_t body_rate = 0;  // bytes per second; 0 = unlimited
   HeaderList extra_headers;
+  HeaderList trailers;  // trailer= fields, sent after a chunked body
   // Non-empty: the controls apply only on the backend of this name and every other one answers
   // normally, so a test can make one server of an upstream fail a request that relay7 retries.
   std::string only;

@@ -18,6 +18,7 @@ struct Request {
   std::string uri;
   std::string version;  // "1.1"
   HeaderList headers;   // in arrival order, original case
+  HeaderList trailers;  // the trailer section of a chunked body
   uint64_t body_length = 0;
   Fnv1a64 body_hash;
   bool keep_alive = true;

@@ -40,7 +40,7 @@ ParseStep RequestParser::feed(std::string_view data) {
   // llhttp needs a valid pointer even for zero bytes, to run callbacks pending after a pause.
   static const char kNothing = 0;
   const char* begin = data.empty() ? &kNothing : data.data();
-  const llhttp_errno_t status = llhttp_execute(&parser_, begin, data.size());
+  const llhttp_errno_t status = method_reader_.execute(&parser_, begin, data.size());
   const auto consumed_until_pause = [&] {
     return static_cast<size_t>(llhttp_get_error_pos(&parser_) - begin);
   };
@@ -78,6 +78,7 @@ int RequestParser::on_message_begin(llhttp_t* parser) {
   p.value_.clear();
   p.head_bytes_ = 0;
   p.in_message_ = true;
+  p.in_trailers_ = false;
   return HPE_OK;
 }
 
@@ -98,7 +99,8 @@ int RequestParser::on_header_value(llhttp_t* parser, const char* at, size_t leng
 
 int RequestParser::on_header_value_complete(llhttp_t* parser) {
   RequestParser& p = self(parser);
-  p.request_.headers.emplace_back(std::move(p.field_), std::move(p.value_));
+  HeaderList& fields = p.in_trailers_ ? p.request_.trailers : p.request_.headers;
+  fields.emplace_back(std::move(p.field_), std::move(p.value_));
   p.field_.clear();
   p.value_.clear();
   return HPE_OK;
@@ -106,7 +108,7 @@ int RequestParser::on_header_value_complete(llhttp_t* parser) {
 
 void RequestParser::capture_head() {
   const auto method = static_cast<llhttp_method_t>(llhttp_get_method(&parser_));
-  request_.method = llhttp_method_name(method);
+  request_.method = method_reader_.method();
   char version[16];
   std::snprintf(version, sizeof version, "%u.%u", llhttp_get_http_major(&parser_),
                 llhttp_get_http_minor(&parser_));
@@ -122,6 +124,7 @@ void RequestParser::capture_head() {
 int RequestParser::on_headers_complete(llhttp_t* parser) {
   RequestParser& p = self(parser);
   p.capture_head();
+  p.in_trailers_ = true;
   p.paused_event_ = ParseEvent::kHeadersComplete;
   return HPE_PAUSED;
 }
@@ -137,6 +140,7 @@ int RequestParser::on_message_complete(llhttp_t* parser) {
   RequestParser& p = self(parser);
   p.in_message_ = false;
   p.paused_event_ = ParseEvent::kMessageComplete;
+  p.method_reader_.expect_request();
   // An upgrade ends in HPE_PAUSED_UPGRADE right after this; pausing here as well would leave
   // the parser needing a second, pointless resume.
   return p.request_.upgrade ? HPE_OK : HPE_PAUSED;

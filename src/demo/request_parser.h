@@ -6,6 +6,7 @@
 
 #include "demo/request.h"
 #include "llhttp.h"
+#include "relay7/http/method_token_reader.h"
 
 namespace relay7::demo {
 
@@ -53,11 +54,14 @@ class RequestParser {
   void capture_head();
 
   llhttp_t parser_{};
+  // Lets extension methods (QUERY, ...) through as relay7 does, so tests can see them arrive.
+  MethodTokenReader method_reader_;
   Request request_;
   std::string field_;
   std::string value_;
   size_t head_bytes_ = 0;
   bool in_message_ = false;
+  bool in_trailers_ = false;
   ParseEvent paused_event_ = ParseEvent::kNeedMore;
   std::string error_;
 };

@@ -33,6 +33,7 @@ ResponsePlan plan_response(const Request& request, const Controls& controls) {
   plan.close = !request.keep_alive || controls.close_delimited || request.upgrade;
   plan.keep_alive_header = !plan.close && request.version == "1.0";
   plan.extra = &controls.extra_headers;
+  plan.trailers = &controls.trailers;
   return plan;
 }
 
@@ -57,6 +58,17 @@ std::string chunk_header(size_t length) {
   return text;
 }
 
+std::string last_chunk(const ResponsePlan& plan) {
+  if (plan.trailers == nullptr || plan.trailers->empty())
+    return std::string(kLastChunk);
+  std::string out = "0\r\n";
+  for (const auto& [name, value] : *plan.trailers) {
+    out += name + ": " + value + "\r\n";
+  }
+  out += "\r\n";
+  return out;
+}
+
 std::string build_response(const ResponsePlan& plan, std::string_view content_type,
                            std::string_view body) {
   std::string out = serialize_head(head_for(plan, content_type, body.size()));
@@ -68,7 +80,7 @@ std::string build_response(const ResponsePlan& plan, std::string_view content_ty
       out += body;
       out += "\r\n";
     }
-    out += kLastChunk;
+    out += last_chunk(plan);
   } else {
     out += body;
   }

@@ -19,6 +19,7 @@ struct ResponsePlan {
   bool close = false;
   bool keep_alive_header = false;
   const HeaderList* extra = nullptr;
+  const HeaderList* trailers = nullptr;  // sent only when the body is chunked
 };
 
 ResponsePlan plan_response(const Request& request, const Controls& controls);
@@ -41,5 +42,8 @@ std::string build_stream_head(const ResponsePlan& plan, std::string_view content
 std::string chunk_header(size_t length);
 
 inline constexpr std::string_view kLastChunk = "0\r\n\r\n";
+
+// The last chunk with the plan's trailer section.
+std::string last_chunk(const ResponsePlan& plan);
 
 }  // namespace relay7::demo

@@ -1,5 +1,6 @@
 #include "relay7/http/message_parser.h"
 
+#include <algorithm>
 #include <array>
 #include <string_view>
 
@@ -13,35 +14,12 @@ MessageParser* owner(llhttp_t* parser) {
   return static_cast<MessageParser*>(parser->data);
 }
 
-// RFC 9110 section 5.6.2 tchar. llhttp 8 lets "Host : x" through with the space in the name;
-// a proxy that forwards such a name lets a backend read a different header than relay7 checked.
-constexpr std::array<bool, 256> make_token_table() {
-  std::array<bool, 256> table{};
-  for (int c = 0; c < 256; ++c) {
-    table[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-  }
-  for (unsigned char c : std::string_view("!#$%&'*+-.^_`|~")) {
-    table[c] = true;
-  }
-  return table;
-}
-constexpr auto kTokenChar = make_token_table();
-
 // reason-phrase = 1*( HTAB / SP / VCHAR / obs-text ) (RFC 9112 section 4). llhttp 8 takes any
 // byte but CR and LF, and relay7 passes the phrase on to the client.
 bool is_reason_phrase(const char* data, size_t length) {
   for (size_t i = 0; i < length; ++i) {
     const auto c = static_cast<unsigned char>(data[i]);
     if ((c < 0x20 && c != '\t') || c == 0x7F) {
-      return false;
-    }
-  }
-  return true;
-}
-
-bool is_token(const char* data, size_t length) {
-  for (size_t i = 0; i < length; ++i) {
-    if (!kTokenChar[static_cast<unsigned char>(data[i])]) {
       return false;
     }
   }
@@ -88,6 +66,9 @@ MessageParser::MessageParser(MessageType type, Handler& handler, ParserLimits li
 void MessageParser::reset() {
   llhttp_reset(&parser_);
   parser_.data = this;
+  method_reader_.expect_request();
+  refusal_ = nullptr;
+  at_request_boundary_ = false;
   in_head_ = false;
   message_started_ = false;
   paused_for_upgrade_ = false;
@@ -97,10 +78,30 @@ void MessageParser::reset() {
 }
 
 MessageParser::Result MessageParser::feed(const char* data, size_t length) {
+  // A request parser stops at every message end (see on_message_complete), so that the next
+  // request's method token reaches method_reader_ first; where the handler did not ask for that
+  // pause, parsing simply goes on after it.
+  size_t offset = 0;
+  while (true) {
+    Result result = feed_once(data + offset, length - offset);
+    result.consumed += offset;
+    if (result.status != Status::paused || !at_request_boundary_) {
+      return result;
+    }
+    at_request_boundary_ = false;
+    llhttp_resume(&parser_);
+    offset = result.consumed;
+  }
+}
+
+MessageParser::Result MessageParser::feed_once(const char* data, size_t length) {
   if (scanning_headers_ && scan_from_ != nullptr) {
     scan_from_ = data;
   }
-  const Result result = result_from(llhttp_execute(&parser_, data, length), data, length);
+  const llhttp_errno_t status = parser_.type == HTTP_REQUEST
+                                    ? method_reader_.execute(&parser_, data, length)
+                                    : llhttp_execute(&parser_, data, length);
+  const Result result = result_from(status, data, length);
   if (result.status == Status::need_more) {
     // The header section goes on in the next feed, which may start with the folded line.
     scan_for_folding_until(data + length);
@@ -183,8 +184,10 @@ int MessageParser::on_message_begin(llhttp_t* parser) {
   return guarded([&]() -> int {
     MessageParser* self = owner(parser);
     self->head_.clear();
+    self->trailers_.clear();
     self->head_bytes_ = 0;
     self->head_limit_ = HeadLimit::none;
+    self->refusal_ = nullptr;
     self->last_was_value_ = false;
     self->in_head_ = true;
     self->message_started_ = true;
@@ -222,21 +225,30 @@ int MessageParser::on_status(llhttp_t* parser, const char* at, size_t length) {
   });
 }
 
+// Fields after the head are the trailer section's: kept apart, so that nothing read from the head
+// (routing, hash keys, the access log) can change once the head is complete.
+HeaderList& MessageParser::current_fields() {
+  return in_head_ ? head_.headers : trailers_;
+}
+
 int MessageParser::on_header_field(llhttp_t* parser, const char* at, size_t length) {
   return guarded([&]() -> int {
     MessageParser* self = owner(parser);
-    if (!is_token(at, length) || !self->scan_for_folding(at, length)) {
+    // llhttp 8 lets "Host : x" through with the space in the name; a proxy that forwards such a
+    // name lets a backend read a different header than relay7 checked.
+    if (!std::all_of(at, at + length, is_tchar) || !self->scan_for_folding(at, length)) {
       return -1;
     }
-    if (self->last_was_value_ || self->head_.headers.empty()) {
-      if (self->head_.headers.size() >= self->limits_.max_header_count) {
+    HeaderList& fields = self->current_fields();
+    if (self->last_was_value_ || fields.empty()) {
+      if (self->head_.headers.size() + self->trailers_.size() >= self->limits_.max_header_count) {
         self->head_limit_ = HeadLimit::head_too_large;
         return -1;
       }
-      self->head_.headers.add();
+      fields.add();
       self->last_was_value_ = false;
     }
-    self->head_.headers.back().name.append(at, length);
+    fields.back().name.append(at, length);
     return self->count_head_bytes(length) ? 0 : -1;
   });
 }
@@ -244,13 +256,13 @@ int MessageParser::on_header_field(llhttp_t* parser, const char* at, size_t leng
 int MessageParser::on_header_value(llhttp_t* parser, const char* at, size_t length) {
   return guarded([&]() -> int {
     MessageParser* self = owner(parser);
+    HeaderList& fields = self->current_fields();
     // llhttp 8 takes ": value" for a header with an empty name; field-name is 1*tchar.
-    if (self->head_.headers.empty() || self->head_.headers.back().name.empty() ||
-        !self->scan_for_folding(at, length)) {
+    if (fields.empty() || fields.back().name.empty() || !self->scan_for_folding(at, length)) {
       return -1;
     }
     self->last_was_value_ = true;
-    self->head_.headers.back().value.append(at, length);
+    fields.back().value.append(at, length);
     return self->count_head_bytes(length) ? 0 : -1;
   });
 }
@@ -266,7 +278,7 @@ int MessageParser::on_headers_complete(llhttp_t* parser) {
     head.version_major = parser->http_major;
     head.version_minor = parser->http_minor;
     if (parser->type == HTTP_REQUEST) {
-      head.method = llhttp_method_name(static_cast<llhttp_method_t>(parser->method));
+      head.method = self->method_reader_.method();
     } else {
       head.status = parser->status_code;
       // status-code is 3DIGIT (RFC 9112 section 4); llhttp 8 also takes "20" and "099".
@@ -275,6 +287,7 @@ int MessageParser::on_headers_complete(llhttp_t* parser) {
       }
     }
     self->in_head_ = false;
+    self->last_was_value_ = false;  // the first trailer field starts a new entry
     BodyFraming framing;
     framing.chunked = (parser->flags & F_CHUNKED) != 0;
     framing.has_content_length = (parser->flags & F_CONTENT_LENGTH) != 0;
@@ -315,7 +328,14 @@ int MessageParser::on_message_complete(llhttp_t* parser) {
     }
     self->scanning_headers_ = false;
     self->message_started_ = false;
-    return self->handler_.on_message_end() ? HPE_PAUSED : 0;
+    const bool pause = self->handler_.on_message_end();
+    if (parser->type == HTTP_REQUEST && !parser->upgrade) {
+      // After an upgrade nothing more is HTTP; otherwise the next request begins here.
+      self->method_reader_.expect_request();
+      self->at_request_boundary_ = !pause;
+      return HPE_PAUSED;
+    }
+    return pause ? HPE_PAUSED : 0;
   });
 }
 

@@ -170,6 +170,8 @@ bool ClientConnection::park(Duration wait) {
       std::make_unique<ParkedConnection>(context_, std::move(fd), peer_, listener_index_, wait);
   if (parked->valid()) {
     context_.connections().add(std::move(parked));
+    // At debug level only: what an operator (or a test) needs to see that parking happens.
+    spdlog::debug("client {} parked after {} ms idle", peer_ip_, kIdleParkDelay.count());
   }
   return true;
 }
@@ -320,7 +322,7 @@ void ClientConnection::on_body(const char* data, size_t length) {
 bool ClientConnection::on_message_end() {
   request_complete_ = true;
   if (exchange_) {
-    exchange_->end_body();
+    exchange_->end_body(parser_.trailers());
   }
   return !upgrade_requested_;  // an upgrade makes llhttp pause by itself
 }
@@ -345,6 +347,13 @@ void ClientConnection::dispatch() {
     return;
   }
   const Location* location = server.match(target_.path);
+  if (!encoded_slashes_change_nothing(server, location)) {
+    spdlog::info("client {} sent a path whose encoded slashes select another location: {}",
+                 peer_ip_, parser_.head().target);
+    keep_alive_ = false;
+    answer_locally(400);
+    return;
+  }
   if (location == nullptr) {
     answer_locally(404);
     return;
@@ -367,7 +376,18 @@ int ClientConnection::validate_request() {
   if (const int status = refuse_request_head(head); status != 0) {
     return status;
   }
-  if (parse_request_target(head.target, target_) != TargetError::none) {
+  asterisk_form_ = head.target == "*";
+  if (asterisk_form_) {
+    // "OPTIONS *" asks about the server as a whole (RFC 9112 section 3.2.4): it is routed as
+    // "/" would be and goes upstream as "*". No other method has this form.
+    if (head.method != "OPTIONS") {
+      return 400;
+    }
+    target_.path.assign(1, '/');
+    target_.query.clear();
+    target_.has_query = false;
+    target_.authority.clear();
+  } else if (parse_request_target(head.target, target_) != TargetError::none) {
     return 400;
   }
   host_ = normalize_host(target_.authority.empty() ? header_value(head.headers, "host")
@@ -384,6 +404,21 @@ bool ClientConnection::apply_encoded_slash_policy(EncodedSlashes policy) {
   return parse_request_target(parser_.head().target, target_, policy) == TargetError::none;
 }
 
+// Under "keep" an encoded slash is passed on, but a backend that decodes it splits the path there.
+// The request goes through only when the decoded reading would be routed to the same location,
+// so "/%2Fadmin" or "/x%2F..%2Fadmin" can never reach a backend that reads "/admin" past a
+// location that blocks it.
+bool ClientConnection::encoded_slashes_change_nothing(const VirtualServer& server,
+                                                      const Location* location) {
+  if (server.encoded_slashes() != EncodedSlashes::keep || !has_encoded_slash(target_.path)) {
+    return true;
+  }
+  if (normalize_path(target_.path, decoded_path_, EncodedSlashes::decode) != TargetError::none) {
+    return false;  // e.g. "/..%2F..%2Fetc" climbs above the root once decoded
+  }
+  return server.match(decoded_path_) == location;
+}
+
 std::string_view ClientConnection::host_to_forward() const {
   if (!target_.authority.empty()) {
     return target_.authority;
@@ -393,7 +428,9 @@ std::string_view ClientConnection::host_to_forward() const {
 
 void ClientConnection::proxy(const Location& location, const ProxyAction& action) {
   const MessageHead& head = parser_.head();
-  if (!build_upstream_path(location, action, target_.path, upstream_path_)) {
+  if (asterisk_form_) {
+    upstream_path_.assign(1, '*');
+  } else if (!build_upstream_path(location, action, target_.path, upstream_path_)) {
     keep_alive_ = false;
     answer_locally(400);
     return;

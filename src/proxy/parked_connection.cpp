@@ -46,6 +46,7 @@ void ParkedConnection::on_ready(evutil_socket_t, short what, void* context) {
 }
 
 void ParkedConnection::unpark() {
+  spdlog::debug("client {} unparked", peer().host_string());
   try {
     ClientConnection::open(context_, std::move(fd_), peer(), listener_index_);
   } catch (const std::bad_alloc&) {

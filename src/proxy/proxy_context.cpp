@@ -29,8 +29,9 @@ void ProxyContext::close_idle_upstreams() {
 
 void ProxyContext::trim_idle_upstreams() {
   const int64_t now_ms = monotonic_ms();
+  const int64_t idle_timeout_ms = timeouts().upstream_idle.count();
   for (auto& upstream : upstreams_) {
-    upstream->trim_idle(now_ms);
+    upstream->trim_idle(now_ms, idle_timeout_ms);
   }
 }
 

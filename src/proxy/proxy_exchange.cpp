@@ -3,11 +3,12 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cstdio>
 
 #include "relay7/event/bulk_read.h"
 #include "relay7/event/direct_write.h"
+#include "relay7/http/chunked.h"
 #include "relay7/http/status.h"
+#include "relay7/http/transfer_encoding.h"
 #include "relay7/proxy/proxy_context.h"
 #include "relay7/proxy/timeouts.h"
 
@@ -17,9 +18,6 @@ namespace {
 // Request bytes kept for replaying on a fresh connection; a request larger than this that meets a
 // dead pooled connection fails with 502 rather than being buffered in full.
 constexpr size_t kMaxReplayBytes = 64 * 1024;
-
-constexpr std::string_view kCrlf = "\r\n";
-constexpr std::string_view kLastChunk = "0\r\n\r\n";
 
 }  // namespace
 
@@ -140,18 +138,17 @@ void ProxyExchange::send_body(const char* data, size_t length) {
     return;  // the response already ended (an early answer) or the upstream is gone
   }
   if (request_.body_mode == RequestBodyMode::chunked) {
-    char size_line[24];
-    const int size_length = std::snprintf(size_line, sizeof size_line, "%zx\r\n", length);
-    write_upstream(size_line, static_cast<size_t>(size_length));
+    char size_line[kMaxChunkHeader];
+    write_upstream(size_line, format_chunk_header(length, size_line));
     write_upstream(data, length);
-    write_upstream(kCrlf.data(), kCrlf.size());
+    write_upstream(kChunkEnd.data(), kChunkEnd.size());
   } else {
     write_upstream(data, length);
   }
   flush_output(upstream_->bev());
 }
 
-void ProxyExchange::end_body() {
+void ProxyExchange::end_body(const HeaderList& trailers) {
   if (request_complete_) {
     return;
   }
@@ -160,7 +157,9 @@ void ProxyExchange::end_body() {
     return;
   }
   if (request_.body_mode == RequestBodyMode::chunked) {
-    write_upstream(kLastChunk.data(), kLastChunk.size());
+    scratch_.clear();
+    append_last_chunk(scratch_, trailers);
+    write_upstream(scratch_.data(), scratch_.size());
     flush_output(upstream_->bev());
   }
   apply_timeouts();
@@ -509,6 +508,10 @@ AfterHead ProxyExchange::on_head(MessageHead& head, const BodyFraming& framing) 
 }
 
 AfterHead ProxyExchange::start_final_response(MessageHead& head, const BodyFraming& framing) {
+  if (!transfer_encoding_is_unambiguous(head)) {
+    response_parser_.refuse("Transfer-Encoding other than a single \"chunked\" in HTTP/1.1");
+    return AfterHead::reject;  // an invalid response: 502, and the server's failure
+  }
   if (upstream_group_.counts_as_failure(head.status)) {
     upstream_group_.report_failure(server_, monotonic_ms());
     if (const std::optional<size_t> next = next_server_if_safe()) {
@@ -558,11 +561,10 @@ std::string_view ProxyExchange::sticky_cookie_to_set() const {
 void ProxyExchange::on_body(const char* data, size_t length) {
   response_body_bytes_ += length;
   if (body_mode_ == ResponseBodyMode::chunked) {
-    char size_line[24];
-    const int size_length = std::snprintf(size_line, sizeof size_line, "%zx\r\n", length);
-    write_client(size_line, static_cast<size_t>(size_length));
+    char size_line[kMaxChunkHeader];
+    write_client(size_line, format_chunk_header(length, size_line));
     write_client(data, length);
-    write_client(kCrlf.data(), kCrlf.size());
+    write_client(kChunkEnd.data(), kChunkEnd.size());
   } else {
     write_client(data, length);
   }
@@ -577,8 +579,12 @@ bool ProxyExchange::on_message_end() {
     return false;  // llhttp pauses for the upgrade itself
   }
   message_ended_ = true;
+  // Trailers reach an HTTP/1.1 client, whose body stays chunked; an HTTP/1.0 client's body ends
+  // with the connection, which cannot carry them.
   if (body_mode_ == ResponseBodyMode::chunked) {
-    write_client(kLastChunk.data(), kLastChunk.size());
+    scratch_.clear();
+    append_last_chunk(scratch_, response_parser_.trailers());
+    write_client(scratch_.data(), scratch_.size());
   }
   return true;
 }

@@ -5,7 +5,7 @@ namespace relay7 {
 void UpstreamAttempts::reset(UpstreamRuntime& upstream, std::string_view key,
                              std::optional<size_t> preferred) {
   upstream_ = &upstream;
-  key_ = key;
+  key_.assign(key);
   preferred_ = preferred;
   tried_.clear();
   attempts_ = 0;

@@ -68,8 +68,13 @@ void ConnectionPool::release(std::unique_ptr<UpstreamConnection> connection) {
   reader.enable();
 }
 
-void ConnectionPool::trim_excess(int64_t now_ms) {
-  while (idle_.size() > max_idle_ && now_ms - idle_.back()->idle_since_ms_ >= kExcessIdleMs) {
+void ConnectionPool::trim_idle(int64_t now_ms, int64_t idle_timeout_ms) {
+  while (!idle_.empty()) {
+    const int64_t idle_for = now_ms - idle_.back()->idle_since_ms_;
+    const bool excess = idle_.size() > max_idle_ && idle_for >= kExcessIdleMs;
+    if (!excess && idle_for < idle_timeout_ms) {
+      return;
+    }
     idle_.pop_back();
   }
 }

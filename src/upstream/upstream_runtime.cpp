@@ -159,9 +159,9 @@ void UpstreamRuntime::close_idle() {
   }
 }
 
-void UpstreamRuntime::trim_idle(int64_t now_ms) {
+void UpstreamRuntime::trim_idle(int64_t now_ms, int64_t idle_timeout_ms) {
   for (Server& server : servers_) {
-    server.pool->trim_excess(now_ms);
+    server.pool->trim_idle(now_ms, idle_timeout_ms);
   }
 }
 

@@ -288,6 +288,14 @@ std::string chunked_body(std::string_view body, size_t chunk_size) {
   return out;
 }
 
+std::optional<HttpResponse> exchange_raw(uint16_t port, const std::string& raw) {
+  HttpConnection connection;
+  if (!connection.connect(port) || !connection.send_raw(raw)) {
+    return std::nullopt;
+  }
+  return connection.read_final_response();
+}
+
 HttpResponse http_get(uint16_t port, const std::string& path, const Headers& extra_headers,
                       const std::string& bind_address) {
   const auto failed = [](std::string why) {

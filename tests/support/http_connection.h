@@ -86,6 +86,10 @@ std::string format_request(std::string_view method, std::string_view target,
 // `body` in chunked transfer coding, `chunk_size` bytes per chunk, ending with the last chunk.
 std::string chunked_body(std::string_view body, size_t chunk_size);
 
+// `raw` (one or more requests, exactly as given) on a new connection; the first final response,
+// or nullopt when the connection or the response failed.
+std::optional<HttpResponse> exchange_raw(uint16_t port, const std::string& raw);
+
 // GET `path` on a new connection with Connection: close. On failure the result has status 0
 // and the reason says why; bytes after the response also count as a failure.
 HttpResponse http_get(uint16_t port, const std::string& path, const Headers& extra_headers = {},

@@ -71,6 +71,8 @@ void read_table(const char* path, const std::set<uint64_t>& inodes, std::vector<
     parse_endpoint(local, socket.local_address, socket.local_port);
     parse_endpoint(remote, socket.remote_address, socket.remote_port);
     socket.state = static_cast<int>(std::stoul(state, nullptr, 16));
+    // "tr:tm->when": the kind of timer pending, then when it fires.
+    socket.timer = static_cast<int>(std::stoul(timer.substr(0, timer.find(':')), nullptr, 16));
     socket.inode = inode;
     out.push_back(std::move(socket));
   }

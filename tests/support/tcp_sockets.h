@@ -18,6 +18,9 @@ struct TcpSocket {
   std::string remote_address;
   uint16_t remote_port = 0;
   int state = 0;
+  // The pending timer (tcp_get_info's "tr"): 0 none, 1 retransmit, 2 keepalive (or another
+  // timer), 4 zero-window probe. An idle socket with SO_KEEPALIVE shows 2.
+  int timer = 0;
   uint64_t inode = 0;
 
   bool established() const { return state == kEstablished; }

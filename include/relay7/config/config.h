@@ -135,6 +135,10 @@ struct TimeoutsConfig {
   Duration upstream_connect{std::chrono::seconds(5)};
   Duration upstream_read{std::chrono::seconds(60)};
   Duration upstream_send{std::chrono::seconds(60)};
+  // A pooled upstream connection idle this long is closed, whatever the pool's size.
+  Duration upstream_idle{std::chrono::seconds(60)};
+  // A WebSocket (or other Upgrade) tunnel silent both ways this long is closed; 0: never.
+  Duration tunnel_idle{std::chrono::hours(1)};
 };
 
 // Bounds on message heads, checked while they are parsed. Beyond the request ones the client gets

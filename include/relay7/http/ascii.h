@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <string_view>
 
 namespace relay7 {
@@ -34,6 +35,36 @@ constexpr std::string_view trim_ows(std::string_view text) {
     text.remove_suffix(1);
   }
   return text;
+}
+
+namespace detail {
+inline constexpr std::array<bool, 256> kTcharTable = [] {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 256; ++c) {
+    table[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  }
+  for (char c : std::string_view("!#$%&'*+-.^_`|~")) {
+    table[static_cast<unsigned char>(c)] = true;
+  }
+  return table;
+}();
+}  // namespace detail
+
+// RFC 9110 section 5.6.2: tchar, the bytes of a token (method, field name, coding...).
+constexpr bool is_tchar(char c) {
+  return detail::kTcharTable[static_cast<unsigned char>(c)];
+}
+
+constexpr bool is_token(std::string_view text) {
+  if (text.empty()) {
+    return false;
+  }
+  for (char c : text) {
+    if (!is_tchar(c)) {
+      return false;
+    }
+  }
+  return true;
 }
 
 // True when the comma-separated list (e.g. a Connection header) holds `token`, ignoring case.

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "relay7/http/header_list.h"
+#include "relay7/http/method_token_reader.h"
 
 namespace relay7 {
 
@@ -83,7 +84,15 @@ class MessageParser {
 
   MessageHead& head() { return head_; }
   const MessageHead& head() const { return head_; }
-  const char* error_reason() const { return llhttp_get_error_reason(&parser_); }
+  // The trailer section of a chunked message, complete when on_message_end is called; empty
+  // until then and for other messages. Never merged into head().headers.
+  const HeaderList& trailers() const { return trailers_; }
+  const char* error_reason() const {
+    return refusal_ != nullptr ? refusal_ : llhttp_get_error_reason(&parser_);
+  }
+  // Why the handler is about to return AfterHead::reject, for error_reason() (llhttp replaces
+  // a reason set from a callback with its own). `reason` must be a string literal.
+  void refuse(const char* reason) { refusal_ = reason; }
   llhttp_errno_t error_code() const { return llhttp_get_errno(&parser_); }
   // The parse failed on a version other than HTTP/1.0 and 1.1 (llhttp reports a malformed
   // version line, "HTTP/1.1\rX", with the same error code).
@@ -106,17 +115,22 @@ class MessageParser {
   static int on_message_complete(llhttp_t* parser);
 
   bool count_head_bytes(size_t length);
+  HeaderList& current_fields();
   bool scan_for_folding(const char* at, size_t length);
   void scan_for_folding_until(const char* end);
+  Result feed_once(const char* data, size_t length);
   Result result_from(llhttp_errno_t error, const char* data, size_t length);
 
   llhttp_t parser_{};
   llhttp_settings_t settings_{};
   Handler& handler_;
+  MethodTokenReader method_reader_;  // requests only
   MessageHead head_;
+  HeaderList trailers_;
   ParserLimits limits_;
   size_t head_bytes_ = 0;
   HeadLimit head_limit_ = HeadLimit::none;
+  const char* refusal_ = nullptr;
   bool last_was_value_ = false;
   // Obsolete line folding is found in the bytes of each header section, across feeds:
   bool scanning_headers_ = false;    // inside a head or a trailer section
@@ -126,6 +140,7 @@ class MessageParser {
   bool in_head_ = false;
   bool message_started_ = false;
   bool paused_for_upgrade_ = false;
+  bool at_request_boundary_ = false;  // paused only for method_reader_, not for the handler
 };
 
 }  // namespace relay7

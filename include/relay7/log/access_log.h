@@ -13,6 +13,8 @@ class logger;
 
 namespace relay7 {
 
+// One request's fields, as views into the request and the connection that logs it: valid for the
+// write() call only (the line is formatted before it returns).
 struct AccessLogEntry {
   std::string_view client_ip;
   std::string_view method;

@@ -56,6 +56,7 @@ class ClientConnection final : public ManagedConnection,
   void dispatch();
   int validate_request();
   bool apply_encoded_slash_policy(EncodedSlashes policy);
+  bool encoded_slashes_change_nothing(const VirtualServer& server, const Location* location);
   void proxy(const Location& location, const ProxyAction& action);
   std::string_view hash_key(const UpstreamConfig& upstream) const;
   std::optional<size_t> sticky_server(const UpstreamRuntime& upstream) const;
@@ -111,8 +112,10 @@ class ClientConnection final : public ManagedConnection,
   uint64_t body_received_ = 0;
   bool body_too_large_ = false;
   RequestTarget target_;
+  bool asterisk_form_ = false;  // "OPTIONS *"
   std::string host_;
   std::string upstream_path_;
+  std::string decoded_path_;  // scratch for encoded_slashes_change_nothing
   UpstreamAttempts attempts_;
   std::unique_ptr<ProxyExchange> exchange_;
   std::chrono::steady_clock::time_point request_start_;

@@ -63,7 +63,8 @@ class ProxyExchange final : public Retirable, private MessageParser::Handler {
   // for it or for any server tried after it (the owner answers 502).
   bool start(size_t server);
   void send_body(const char* data, size_t length);
-  void end_body();
+  // The body is complete; a chunked one ends with the client's forwardable `trailers`.
+  void end_body(const HeaderList& trailers);
   // True while the upstream has more unsent request body than relay7 buffers.
   bool body_backlogged() const;
   // Whether any of the response has been queued for the client.

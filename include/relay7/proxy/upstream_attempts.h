@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -14,7 +15,9 @@ namespace relay7 {
 // list of tried servers stops allocating after the first request.
 class UpstreamAttempts {
  public:
-  // `key` must stay valid for the whole request; `preferred` is a sticky cookie's server.
+  // `key` (a hash balancer's key) is copied: the bytes it was read from (the request head, the
+  // client's address) may change or go before the request's last attempt. `preferred` is a
+  // sticky cookie's server.
   void reset(UpstreamRuntime& upstream, std::string_view key, std::optional<size_t> preferred);
   // The first server; nullopt when no server of the upstream is available.
   std::optional<size_t> first(int64_t now_ms);
@@ -28,7 +31,8 @@ class UpstreamAttempts {
   std::optional<size_t> choose(int64_t now_ms);
 
   UpstreamRuntime* upstream_ = nullptr;
-  std::string_view key_;
+  // Owned: reused from request to request, so it stops allocating once long enough.
+  std::string key_;
   std::optional<size_t> preferred_;
   std::vector<uint32_t> tried_;
   uint32_t attempts_ = 0;

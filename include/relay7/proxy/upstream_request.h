@@ -11,6 +11,8 @@ namespace relay7 {
 // client's framing bytes, so the upstream sees exactly the body relay7 parsed.
 enum class RequestBodyMode { none, length, chunked };
 
+// The parts of the upstream request head, borrowed from the client connection's request for the
+// build_upstream_request_head() call only.
 struct UpstreamRequest {
   const MessageHead& client_head;
   std::string_view path;  // normalised and rewritten

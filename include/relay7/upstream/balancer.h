@@ -28,6 +28,7 @@ class ServerView {
 struct BalanceRequest {
   // The bytes a hashing balancer hashes (ip_hash: the raw client address; hash: the configured
   // key). Empty: the request has no key, and a hashing balancer falls back to round robin.
+  // Borrowed for the pick() call only (UpstreamAttempts owns the bytes).
   std::string_view key;
 };
 

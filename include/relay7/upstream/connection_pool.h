@@ -76,8 +76,10 @@ class ConnectionPool {
   std::unique_ptr<UpstreamConnection> connect_new();
   // Takes back a connection whose last exchange ended cleanly (closes it if max_idle is 0).
   void release(std::unique_ptr<UpstreamConnection> connection);
-  // Closes the connections beyond max_idle that have been idle for kExcessIdleMs, oldest first.
-  void trim_excess(int64_t now_ms);
+  // Closes, oldest first, the connections beyond max_idle that have been idle for kExcessIdleMs
+  // and every connection idle for `idle_timeout_ms` (timeouts.upstream_idle): a backend that
+  // keeps an idle connection longer than relay7 would otherwise hold it for ever.
+  void trim_idle(int64_t now_ms, int64_t idle_timeout_ms);
   // Closes every idle connection (draining, shutdown).
   void close_idle();
 

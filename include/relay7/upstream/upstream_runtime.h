@@ -51,7 +51,7 @@ class UpstreamRuntime {
   void report_failure(size_t server, int64_t now_ms);
 
   void close_idle();
-  void trim_idle(int64_t now_ms);
+  void trim_idle(int64_t now_ms, int64_t idle_timeout_ms);
 
  private:
   class View;

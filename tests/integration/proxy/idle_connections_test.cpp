@@ -31,7 +31,17 @@ constexpr auto kParkedIdle = 300ms;  // several times the park delay
 nlohmann::json config_with_keepalive(uint16_t backend_port, const std::string& keepalive) {
   nlohmann::json config = single_upstream_config({backend_port});
   config["timeouts"]["keepalive"] = keepalive;
+  // Parking and unparking are logged at debug level: the tests see that they happened.
+  config["error_log"] = {{"level", "debug"}};
   return config;
+}
+
+size_t count_of(const std::string& text, const std::string& what) {
+  size_t count = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) {
+    ++count;
+  }
+  return count;
 }
 
 void expect_served(HttpConnection& connection, const std::string& target) {
@@ -57,6 +67,12 @@ TEST_F(IdleConnectionsTest, AParkedConnectionServesItsNextRequests) {
     expect_served(connection, "/after-idle-" + std::to_string(round));
   }
   EXPECT_EQ(connection.buffered_size(), 0u);
+  // Each idle period parked the connection and its next request woke it: the requests above
+  // were served by rebuilt connections, not by one that never parked.
+  EXPECT_TRUE(eventually(
+      [&] { return count_of(relay_.stderr_text(), "client 127.0.0.1 unparked") >= 3; }, 5s))
+      << relay_.stderr_text();
+  EXPECT_GE(count_of(relay_.stderr_text(), "client 127.0.0.1 parked after"), 3u);
 }
 
 TEST_F(IdleConnectionsTest, PipelinedRequestsAfterAnIdlePeriodAreAnsweredInOrder) {

@@ -264,6 +264,34 @@ TEST_F(UpstreamKeepaliveOffTest, UsesAFreshUpstreamConnectionPerRequest) {
   EXPECT_FALSE(connection.is_closed_by_peer(kStaysOpen));
 }
 
+class UpstreamIdleTimeoutTest : public KeepAliveTest {
+ protected:
+  static constexpr milliseconds kUpstreamIdle{800};
+  UpstreamIdleTimeoutTest()
+      : KeepAliveTest([](nlohmann::json& config) {
+          config["timeouts"]["upstream_idle"] = std::to_string(kUpstreamIdle.count()) + "ms";
+        }) {}
+};
+
+// timeouts.upstream_idle closes a pooled connection idle that long, even one within keepalive:
+// a backend that never times idle connections out would otherwise keep it for ever.
+TEST_F(UpstreamIdleTimeoutTest, ClosesAPooledConnectionIdleThatLong) {
+  HttpConnection connection;
+  connect(connection);
+  exchange(connection, "/pooled");
+  const auto idle_since = Clock::now();
+  ASSERT_EQ(upstream_connections(relay_, backend_.port()).size(), 1u);
+  ASSERT_TRUE(relay7::testing::eventually(
+      [&] { return upstream_connections(relay_, backend_.port()).empty(); },
+      std::chrono::seconds(5)))
+      << "the pooled connection outlived upstream_idle";
+  const auto idle = std::chrono::duration_cast<milliseconds>(Clock::now() - idle_since);
+  EXPECT_GE(idle.count(), kUpstreamIdle.count() - 50);
+  // The client's own connection is not the pool's business: the next request reconnects.
+  exchange(connection, "/again");
+  EXPECT_EQ(upstream_connections(relay_, backend_.port()).size(), 1u);
+}
+
 class ClientKeepaliveTimeoutTest : public KeepAliveTest {
  protected:
   static constexpr milliseconds kIdle{300};

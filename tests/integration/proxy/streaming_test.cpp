@@ -138,6 +138,8 @@ TEST_F(StreamingTest, ForwardsAChunkedUploadWithExtensionsAndTrailers) {
   const nlohmann::json echo = parse_echo(response);
   EXPECT_EQ(echo["body_length"], body.size());
   EXPECT_EQ(echo["body_fnv1a"], fnv1a_hex(body));
+  EXPECT_EQ(echo["trailers"], nlohmann::json::parse(R"([["X-Sum", "1"]])")) << echo.dump();
+  EXPECT_EQ(echoed_header(echo, "X-Sum"), "") << "a trailer must not become a header";
   expect_connection_still_usable();
 }
 

@@ -16,6 +16,7 @@
 #include "support/http_connection.h"
 #include "support/proxy_config.h"
 #include "support/relay7_process.h"
+#include "support/tcp_sockets.h"
 
 namespace {
 
@@ -143,6 +144,69 @@ TEST_F(UpgradeTest, PassesARefusedUpgradeAsAnOrdinaryResponse) {
   ASSERT_TRUE(response) << connection_.last_error();
   EXPECT_EQ(response->status, 426);
   EXPECT_EQ(relay7::testing::parse_echo(*response)["uri"], "/ws?status=426");
+}
+
+// relay7 with `tunnel_idle` in front of `backend`, and a client through it whose upgrade to a
+// WebSocket tunnel was switched.
+class TunnelIdleTest : public ::testing::Test {
+ protected:
+  void open_tunnel(const char* tunnel_idle) {
+    nlohmann::json config = relay7::testing::single_upstream_config({backend_.port()});
+    config["timeouts"]["tunnel_idle"] = tunnel_idle;
+    relay_.emplace(config);
+    ASSERT_TRUE(connection_.connect(relay_->port()));
+    ASSERT_TRUE(connection_.send_raw(upgrade_request("/ws")));
+    const std::optional<HttpResponse> response = connection_.read_response();
+    ASSERT_TRUE(response && response->status == 101) << connection_.last_error();
+  }
+
+  DemoBackend backend_;
+  std::optional<Relay7Process> relay_;
+  HttpConnection connection_;
+};
+
+// timeouts.tunnel_idle: a tunnel silent both ways that long is closed; traffic in either direction
+// keeps it open. The silence is measured, not slept: the close must come within the limit plus
+// the timer's slack, not before the limit.
+TEST_F(TunnelIdleTest, ASilentTunnelIsClosedAfterTunnelIdle) {
+  open_tunnel("600ms");
+  // Activity every 300 ms for 1.5 s: never silent for 600 ms.
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_FALSE(connection_.is_closed_by_peer(milliseconds(300))) << "closed while active";
+    ASSERT_TRUE(connection_.send_raw("ping"));
+    EXPECT_EQ(connection_.read_exactly(4), "ping") << connection_.last_error();
+  }
+  const auto silent_since = std::chrono::steady_clock::now();
+  EXPECT_TRUE(connection_.is_closed_by_peer(kCloseWait)) << "a silent tunnel stayed open";
+  const auto silent_ms =
+      std::chrono::duration_cast<milliseconds>(std::chrono::steady_clock::now() - silent_since)
+          .count();
+  EXPECT_GE(silent_ms, 550);
+}
+
+// A silent tunnel may be silent because a peer vanished: both of its sockets probe with TCP
+// keepalive, which shows as a pending keepalive timer on idle sockets.
+TEST_F(UpgradeTest, TunnelSocketsUseTcpKeepalive) {
+  switch_protocols();
+  const std::vector<pid_t> workers = relay_.descendant_pids();
+  ASSERT_EQ(workers.size(), 1u);
+  size_t with_keepalive = 0;
+  for (const relay7::testing::TcpSocket& socket : relay7::testing::tcp_sockets_of(workers)) {
+    const bool client_side = socket.remote_port == connection_.local_port();
+    const bool backend_side = socket.remote_port == backend_.port();
+    if ((client_side || backend_side) && socket.established()) {
+      EXPECT_EQ(socket.timer, 2) << (client_side ? "client" : "backend") << " socket";
+      ++with_keepalive;
+    }
+  }
+  EXPECT_EQ(with_keepalive, 2u);
+}
+
+TEST_F(TunnelIdleTest, ZeroKeepsASilentTunnelOpen) {
+  open_tunnel("0s");
+  EXPECT_FALSE(connection_.is_closed_by_peer(milliseconds(1500)));
+  ASSERT_TRUE(connection_.send_raw("still"));
+  EXPECT_EQ(connection_.read_exactly(5), "still");
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "support/ports.h"
 #include "support/proxy_config.h"
 #include "support/relay7_process.h"
+#include "support/reload_helpers.h"
 
 namespace {
 
@@ -70,6 +71,25 @@ TEST_F(UpstreamErrorsTest, AnswersBadGatewayToAnInvalidResponse) {
   EXPECT_EQ(response.status, 502);
   EXPECT_EQ(response.reason, "Bad Gateway");
   expect_still_serving();
+}
+
+// Chunked applied twice, or a transfer coding relay7 would have to decode: the body cannot be
+// passed on as what the backend meant, so the response is a 502 with a log line saying why.
+TEST_F(UpstreamErrorsTest, AnswersBadGatewayToFramingItCannotReadUnambiguously) {
+  for (const char* target : {"/twice?chunked=1&header=Transfer-Encoding:chunked",
+                             "/coded?chunked=1&header=Transfer-Encoding:gzip"}) {
+    const HttpResponse response = exchange(target);
+    EXPECT_EQ(response.status, 502) << target;
+    expect_still_serving();
+  }
+  EXPECT_TRUE(relay7::testing::eventually(
+      [&] {
+        return relay_.stderr_text().find(
+                   "sent an invalid response: Transfer-Encoding other than "
+                   "a single \"chunked\"") != std::string::npos;
+      },
+      std::chrono::seconds(5)))
+      << relay_.stderr_text();
 }
 
 TEST_F(UpstreamErrorsTest, AnswersBadGatewayWhenAFreshConnectionDrops) {

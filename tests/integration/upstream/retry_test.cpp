@@ -5,6 +5,7 @@
 #include <string>
 
 #include "support/backend_group.h"
+#include "support/backend_json.h"
 #include "support/http_connection.h"
 #include "support/relay7_process.h"
 
@@ -137,6 +138,39 @@ TEST(RetryPolicyTest, BodyIsReplayedToTheNextServer) {
   ASSERT_EQ(response.status, 200) << response.reason;
   EXPECT_EQ(backends.served_by(response), kBackup);
   EXPECT_NE(response.body.find("\"body_length\":20000"), std::string::npos) << response.body;
+}
+
+// Issue 13: the hash key of a request used to be a view into its headers, where trailer fields
+// were appended later; the vector moved and the retry hashed freed memory (AddressSanitizer:
+// heap-use-after-free in stable_hash from HashBalancer::pick). The retry must hash the same key
+// and the backend must get the body and every trailer.
+TEST(RetryPolicyTest, AHashKeyOutlivesTheTrailersOfARetriedRequest) {
+  BackendGroup backends(2);
+  const nlohmann::json upstream = {{"balance", "hash"},
+                                   {"hash_key", "$http_x_user"},
+                                   {"max_fails", 0},
+                                   {"next_upstream_tries", 2},
+                                   {"servers", backends.server_list()}};
+  const Relay7Process relay(BackendGroup::config_with(upstream));
+  const HttpResponse probe = relay7::testing::http_get(relay.port(), "/whoami", {{"X-User", "u7"}});
+  ASSERT_EQ(probe.status, 200);
+  const size_t first = backends.served_by(probe);
+  ASSERT_LT(first, backends.size());
+
+  HttpConnection connection;
+  ASSERT_TRUE(connection.connect(relay.port()));
+  ASSERT_TRUE(connection.send_raw(
+      "PUT /doc?drop=1&only=" + BackendGroup::name(first) +
+      " HTTP/1.1\r\nHost: h\r\nX-User: u7\r\nTransfer-Encoding: chunked\r\n"
+      "Connection: close\r\n\r\n5\r\nhello\r\n0\r\nT1: a\r\nT2: b\r\nT3: c\r\nT4: d\r\n"
+      "T5: e\r\n\r\n"));
+  const std::optional<HttpResponse> response = connection.read_final_response();
+  ASSERT_TRUE(response) << connection.last_error();
+  ASSERT_EQ(response->status, 200) << response->reason;
+  EXPECT_EQ(backends.served_by(*response), 1 - first) << "the retry went to the other server";
+  const nlohmann::json echo = relay7::testing::parse_echo(*response);
+  EXPECT_EQ(echo["body_length"], 5);
+  EXPECT_EQ(echo["trailers"].size(), 5u) << echo.dump();
 }
 
 }  // namespace

@@ -95,7 +95,9 @@ TEST(TimeoutsTest, ReadsEveryTimeout) {
                                                     {"send", "4s"},
                                                     {"upstream_connect", "500ms"},
                                                     {"upstream_read", "2m"},
-                                                    {"upstream_send", "1h"}}));
+                                                    {"upstream_send", "1h"},
+                                                    {"upstream_idle", "30s"},
+                                                    {"tunnel_idle", "10m"}}));
   EXPECT_EQ(config.timeouts.client_header, seconds(1));
   EXPECT_EQ(config.timeouts.client_body, seconds(2));
   EXPECT_EQ(config.timeouts.keepalive, seconds(3));
@@ -103,6 +105,8 @@ TEST(TimeoutsTest, ReadsEveryTimeout) {
   EXPECT_EQ(config.timeouts.upstream_connect, milliseconds(500));
   EXPECT_EQ(config.timeouts.upstream_read, minutes(2));
   EXPECT_EQ(config.timeouts.upstream_send, hours(1));
+  EXPECT_EQ(config.timeouts.upstream_idle, seconds(30));
+  EXPECT_EQ(config.timeouts.tunnel_idle, minutes(10));
 }
 
 TEST(TimeoutsTest, UnsetTimeoutsKeepTheirDefaults) {
@@ -111,10 +115,15 @@ TEST(TimeoutsTest, UnsetTimeoutsKeepTheirDefaults) {
   EXPECT_EQ(config.timeouts.client_header, seconds(60));
   EXPECT_EQ(config.timeouts.keepalive, seconds(75));
   EXPECT_EQ(config.timeouts.upstream_connect, seconds(5));
+  EXPECT_EQ(config.timeouts.upstream_idle, seconds(60));
+  EXPECT_EQ(config.timeouts.tunnel_idle, hours(1));
 }
 
-TEST(TimeoutsTest, OnlyKeepaliveMayBeZero) {
+TEST(TimeoutsTest, OnlyKeepaliveAndTunnelIdleMayBeZero) {
   EXPECT_EQ(config_of(with("timeouts", {{"keepalive", "0s"}})).timeouts.keepalive, seconds(0));
+  EXPECT_EQ(config_of(with("timeouts", {{"tunnel_idle", "0s"}})).timeouts.tunnel_idle, seconds(0));
+  EXPECT_THAT(errors_of(with("timeouts", {{"upstream_idle", "0s"}})),
+              ElementsAre("test.json: timeouts.upstream_idle: \"0s\" must be greater than 0"));
   EXPECT_THAT(errors_of(with("timeouts", {{"client_header", "0s"},
                                           {"client_body", "0ms"},
                                           {"send", "0s"},

@@ -5,8 +5,13 @@
 #include <string>
 #include <vector>
 
+#include "split_feeding.h"
+
 namespace relay7 {
 namespace {
+
+using testing::feed_pieces;
+using testing::splits_of;
 
 // Records what the parser reports; decides after each head as the proxy would.
 class Recorder : public MessageParser::Handler {
@@ -121,31 +126,6 @@ TEST(MessageParser, ValuesSplitAcrossFeedsAreNotMistakenForFolding) {
   EXPECT_EQ(parser.feed(request.data() + split, request.size() - split).status,
             MessageParser::Status::need_more);
   EXPECT_EQ(parser.head().headers[1].value, "a b c");
-}
-
-// Every way to cut `bytes` in two, and one byte at a time: the result must not depend on it.
-std::vector<std::vector<std::string>> splits_of(const std::string& bytes) {
-  std::vector<std::vector<std::string>> out{{bytes}};
-  for (size_t split = 1; split < bytes.size(); ++split) {
-    out.push_back({bytes.substr(0, split), bytes.substr(split)});
-  }
-  std::vector<std::string> single_bytes;
-  for (const char c : bytes) {
-    single_bytes.emplace_back(1, c);
-  }
-  out.push_back(single_bytes);
-  return out;
-}
-
-MessageParser::Status feed_pieces(MessageParser& parser, const std::vector<std::string>& pieces) {
-  MessageParser::Status status = MessageParser::Status::need_more;
-  for (const std::string& piece : pieces) {
-    status = parser.feed(piece.data(), piece.size()).status;
-    if (status != MessageParser::Status::need_more) {
-      break;
-    }
-  }
-  return status;
 }
 
 // Found by fuzz/request_fuzzer.cpp: a fold was only noticed when both of its lines arrived in one
@@ -275,6 +255,51 @@ TEST(MessageParser, EnforcesHeadLimits) {
   const std::string many = "GET / HTTP/1.1\r\nA: 1\r\nB: 2\r\nC: 3\r\nD: 4\r\n\r\n";
   EXPECT_EQ(counting.feed(many.data(), many.size()).status, MessageParser::Status::error);
   EXPECT_EQ(counting.head_limit(), HeadLimit::head_too_large);
+}
+
+// Issue 13: trailer fields used to be appended to the head's headers, which moved the values that
+// routing and hash keys had read and let a trailer stand in for a header in the access log.
+TEST(MessageParser, TrailersAreKeptApartFromTheHead) {
+  const std::string message =
+      "POST / HTTP/1.1\r\nHost: h\r\nUser-Agent: head\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "1\r\nx\r\n0\r\nUser-Agent: trailer\r\nX-Sum: 1\r\n\r\n";
+  for (const auto& pieces : splits_of(message)) {
+    Recorder recorder;
+    MessageParser parser(MessageType::request, recorder);
+    ASSERT_EQ(feed_pieces(parser, pieces), MessageParser::Status::need_more);
+    ASSERT_EQ(recorder.messages, 1);
+    ASSERT_EQ(parser.head().headers.size(), 3u);
+    EXPECT_EQ(parser.head().headers.find("user-agent")->value, "head");
+    ASSERT_EQ(parser.trailers().size(), 2u);
+    EXPECT_EQ(parser.trailers()[0].name, "User-Agent");
+    EXPECT_EQ(parser.trailers()[0].value, "trailer");
+    EXPECT_EQ(parser.trailers()[1].name, "X-Sum");
+    EXPECT_EQ(parser.trailers()[1].value, "1");
+  }
+}
+
+TEST(MessageParser, TheNextMessageStartsWithoutTheLastOnesTrailers) {
+  Recorder recorder;
+  recorder.pause_at_end = true;
+  MessageParser parser(MessageType::request, recorder);
+  const std::string first =
+      "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nT: 1\r\n\r\n";
+  ASSERT_EQ(parser.feed(first.data(), first.size()).status, MessageParser::Status::paused);
+  EXPECT_EQ(parser.trailers().size(), 1u);
+  parser.resume();
+  const std::string second = "GET / HTTP/1.1\r\nHost: h\r\n\r\n";
+  ASSERT_EQ(parser.feed(second.data(), second.size()).status, MessageParser::Status::paused);
+  EXPECT_EQ(parser.trailers().size(), 0u);
+  EXPECT_EQ(parser.head().headers.size(), 1u);
+}
+
+TEST(MessageParser, TrailersCountTowardsTheHeaderLimit) {
+  Recorder recorder;
+  MessageParser parser(MessageType::request, recorder, ParserLimits{1024, 1024, 3});
+  const std::string message =
+      "POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nA: 1\r\nB: 2\r\n\r\n";
+  EXPECT_EQ(parser.feed(message.data(), message.size()).status, MessageParser::Status::error);
+  EXPECT_EQ(recorder.messages, 0);
 }
 
 TEST(MessageParser, ResponseReadUntilCloseCompletesOnFinish) {

@@ -63,6 +63,17 @@ TEST(RequestChecksTest, RefusesChunkedFollowedByATab) {
             0);
 }
 
+// RFC 9112 section 6.1: Transfer-Encoding in an HTTP/1.0 message means its framing is faulty.
+TEST(RequestChecksTest, RefusesTransferEncodingInHttp10) {
+  EXPECT_EQ(refuse_request_head(head(1, 0, {{"transfer-encoding", "chunked"}})), 400);
+}
+
+TEST(RequestChecksTest, RefusesChunkedAppliedTwiceInOneField) {
+  EXPECT_EQ(
+      refuse_request_head(head(1, 1, {{"host", "a"}, {"transfer-encoding", "chunked, chunked"}})),
+      400);
+}
+
 TEST(RequestChecksTest, RefusesConnect) {
   MessageHead connect = head(1, 1, {{"host", "a"}, {"content-length", "5"}});
   connect.method = "CONNECT";

@@ -37,6 +37,7 @@ class Listener {
 class ConnectionPoolTest : public ::testing::Test {
  protected:
   static constexpr size_t kMaxIdle = 2;
+  static constexpr int64_t kIdleTimeoutMs = 60'000;  // timeouts.upstream_idle's default
 
   // `count` connections in use at once, then all given back, as after a burst of requests.
   void burst(size_t count) {
@@ -59,11 +60,11 @@ TEST_F(ConnectionPoolTest, KeepsWhatABurstGivesBackUntilItHasBeenIdleForASecond)
   burst(6);
   EXPECT_EQ(pool_.idle_count(), 6u) << "closing them now would reopen them on the next burst";
   const int64_t released = monotonic_ms();
-  pool_.trim_excess(released);
+  pool_.trim_idle(released, kIdleTimeoutMs);
   EXPECT_EQ(pool_.idle_count(), 6u);
-  pool_.trim_excess(released + ConnectionPool::kExcessIdleMs - 200);
+  pool_.trim_idle(released + ConnectionPool::kExcessIdleMs - 200, kIdleTimeoutMs);
   EXPECT_EQ(pool_.idle_count(), 6u);
-  pool_.trim_excess(released + ConnectionPool::kExcessIdleMs + 200);
+  pool_.trim_idle(released + ConnectionPool::kExcessIdleMs + 200, kIdleTimeoutMs);
   EXPECT_EQ(pool_.idle_count(), kMaxIdle);
 }
 
@@ -73,10 +74,28 @@ TEST_F(ConnectionPoolTest, ANewBurstReusesTheConnectionsOfTheLastOne) {
   EXPECT_EQ(pool_.idle_count(), 6u) << "the second burst opened new connections";
 }
 
-TEST_F(ConnectionPoolTest, NeverTrimsBelowMaxIdle) {
+TEST_F(ConnectionPoolTest, KeepsMaxIdleConnectionsUntilTheIdleTimeout) {
   burst(kMaxIdle);
-  pool_.trim_excess(monotonic_ms() + 60 * ConnectionPool::kExcessIdleMs);
+  const int64_t released = monotonic_ms();
+  pool_.trim_idle(released + kIdleTimeoutMs - 1000, kIdleTimeoutMs);
   EXPECT_EQ(pool_.idle_count(), kMaxIdle);
+  pool_.trim_idle(released + kIdleTimeoutMs + 1000, kIdleTimeoutMs);
+  EXPECT_EQ(pool_.idle_count(), 0u) << "timeouts.upstream_idle closes even the kept ones";
+}
+
+TEST_F(ConnectionPoolTest, TheIdleTimeoutClosesOnlyTheConnectionsIdleThatLong) {
+  std::unique_ptr<UpstreamConnection> older = pool_.acquire();
+  std::unique_ptr<UpstreamConnection> newer = pool_.acquire();
+  ASSERT_NE(older, nullptr);
+  ASSERT_NE(newer, nullptr);
+  pool_.release(std::move(older));
+  const int64_t older_since = monotonic_ms();
+  // The clock, not a sleep: the two must be given back at different milliseconds.
+  while (monotonic_ms() < older_since + 10) {
+  }
+  pool_.release(std::move(newer));
+  pool_.trim_idle(older_since + kIdleTimeoutMs + 5, kIdleTimeoutMs);
+  EXPECT_EQ(pool_.idle_count(), 1u) << "only the older one had been idle for the timeout";
 }
 
 TEST(ConnectionPoolWithoutKeepalive, ClosesEveryConnectionGivenBack) {
