@@ -1,5 +1,6 @@
 // libFuzzer harness: one client connection through the real request pipeline of a worker
-// (ClientConnection, ProxyExchange, UpstreamAttempts, the balancers, the connection pools) to two
+// (the HTTP/1 server session, the exchange and upstream exchange, UpstreamAttempts, the
+// balancers, the connection pools and HTTP/1 client sessions) to two
 // real backends on loopback whose behaviour the input chooses. It exists for the paths that only
 // run when an upstream misbehaves: retries after a request was sent, replayed bodies, trailers
 // on both sides, a response the parser refuses halfway, timeouts. The upstream uses "hash" on a
@@ -26,12 +27,13 @@
 #include "fuzz_support.h"
 #include "relay7/config/loader.h"
 #include "relay7/event/handles.h"
+#include "relay7/http1/server_session.h"
 #include "relay7/log/access_log.h"
 #include "relay7/net/listen_socket.h"
 #include "relay7/net/socket_address.h"
 #include "relay7/net/unique_fd.h"
-#include "relay7/proxy/client_connection.h"
-#include "relay7/proxy/proxy_context.h"
+#include "relay7/pipeline/proxy_context.h"
+#include "relay7/transport/transport.h"
 #include "relay7/upstream/shared_state.h"
 
 namespace relay7::fuzz {
@@ -237,9 +239,10 @@ void run(Behaviour first, Behaviour second, std::string_view response, std::stri
     FUZZ_CHECK(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, pair) == 0);
     Client client{UniqueFd(pair[0]), nullptr, {}, base.get()};
     const std::optional<SocketAddress> peer = parse_numeric_address("127.0.0.2:40000");
-    ClientConnection::open(context, UniqueFd(pair[1]), *peer, 0);
-    client.event.reset(event_new(base.get(), client.fd.get(), EV_READ | EV_PERSIST,
-                                 &on_client_readable, &client));
+    Http1ServerSession::open(context, std::make_unique<Transport>(base.get(), UniqueFd(pair[1])),
+                             *peer, 0);
+    client.event.reset(
+        event_new(base.get(), client.fd.get(), EV_READ | EV_PERSIST, &on_client_readable, &client));
     event_add(client.event.get(), nullptr);
     write_all(client.fd.get(), request);
     ::shutdown(client.fd.get(), SHUT_WR);

@@ -6,9 +6,9 @@
 
 #include <csignal>
 
+#include "relay7/event/timeval.h"
+#include "relay7/http1/server_session.h"
 #include "relay7/log/error_log.h"
-#include "relay7/proxy/client_connection.h"
-#include "relay7/proxy/timeouts.h"
 
 namespace relay7 {
 namespace {
@@ -132,9 +132,14 @@ void Worker::accept_connection(size_t listener_index, evutil_socket_t fd, const 
   const int one = 1;
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   try {
-    ClientConnection::open(*context_, UniqueFd(fd),
-                           socket_address_from(address, static_cast<socklen_t>(length)),
-                           listener_index);
+    UniqueFd accepted(fd);
+    auto transport = std::make_unique<Transport>(base_.get(), std::move(accepted));
+    if (!transport->valid()) {
+      return;  // the transport closes the socket
+    }
+    Http1ServerSession::open(*context_, std::move(transport),
+                             socket_address_from(address, static_cast<socklen_t>(length)),
+                             listener_index);
     if (context_->connections().live_count() >= context_->config().worker_connections) {
       // At the limit: leave further connections in the kernel's backlog (where another worker
       // may take them) rather than accept what cannot be served; on_tick resumes.

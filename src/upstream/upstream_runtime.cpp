@@ -30,7 +30,7 @@ class UpstreamRuntime::View final : public ServerView {
   int64_t now_ms_;
 };
 
-UpstreamRuntime::UpstreamRuntime(event_base* base, const UpstreamConfig& config,
+UpstreamRuntime::UpstreamRuntime(const PoolResources& resources, const UpstreamConfig& config,
                                  SharedServerTable& table, const std::vector<uint32_t>& slots,
                                  int column)
     : config_(config),
@@ -43,7 +43,7 @@ UpstreamRuntime::UpstreamRuntime(event_base* base, const UpstreamConfig& config,
     std::atomic<int32_t>* ledger = column >= 0 ? &table.ledger[column][slot] : nullptr;
     servers_.push_back(
         Server{&table.slots[slot], ledger,
-               std::make_unique<ConnectionPool>(base, server.address, config.keepalive)});
+               std::make_unique<ConnectionPool>(resources, server.address, config.keepalive)});
     (server.backup ? backups_ : primaries_).push_back(s);
   }
   primary_balancer_ = make_balancer(config, primaries_);

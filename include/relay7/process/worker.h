@@ -7,7 +7,7 @@
 #include "relay7/config/config.h"
 #include "relay7/event/handles.h"
 #include "relay7/log/access_log.h"
-#include "relay7/proxy/proxy_context.h"
+#include "relay7/pipeline/proxy_context.h"
 #include "relay7/upstream/health_checker.h"
 #include "relay7/upstream/shared_state.h"
 

@@ -22,8 +22,8 @@ namespace relay7 {
 class UpstreamRuntime {
  public:
   // `slots[s]` is the shared slot of config.servers[s]; `column` the worker's ledger column.
-  UpstreamRuntime(event_base* base, const UpstreamConfig& config, SharedServerTable& table,
-                  const std::vector<uint32_t>& slots, int column);
+  UpstreamRuntime(const PoolResources& resources, const UpstreamConfig& config,
+                  SharedServerTable& table, const std::vector<uint32_t>& slots, int column);
   UpstreamRuntime(const UpstreamRuntime&) = delete;
   UpstreamRuntime& operator=(const UpstreamRuntime&) = delete;
 

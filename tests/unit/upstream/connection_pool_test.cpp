@@ -41,7 +41,7 @@ class ConnectionPoolTest : public ::testing::Test {
 
   // `count` connections in use at once, then all given back, as after a burst of requests.
   void burst(size_t count) {
-    std::vector<std::unique_ptr<UpstreamConnection>> in_use;
+    std::vector<std::unique_ptr<Http1ClientSession>> in_use;
     for (size_t i = 0; i < count; ++i) {
       in_use.push_back(pool_.acquire());
       ASSERT_NE(in_use.back(), nullptr);
@@ -53,7 +53,10 @@ class ConnectionPoolTest : public ::testing::Test {
 
   Listener backend_;
   EventBasePtr base_{event_base_new()};
-  ConnectionPool pool_{base_.get(), backend_.address(), kMaxIdle};
+  BlockPool blocks_;
+  ParserLimits limits_;
+  ConnectionPool pool_{PoolResources{base_.get(), &blocks_, &limits_}, backend_.address(),
+                       kMaxIdle};
 };
 
 TEST_F(ConnectionPoolTest, KeepsWhatABurstGivesBackUntilItHasBeenIdleForASecond) {
@@ -84,8 +87,8 @@ TEST_F(ConnectionPoolTest, KeepsMaxIdleConnectionsUntilTheIdleTimeout) {
 }
 
 TEST_F(ConnectionPoolTest, TheIdleTimeoutClosesOnlyTheConnectionsIdleThatLong) {
-  std::unique_ptr<UpstreamConnection> older = pool_.acquire();
-  std::unique_ptr<UpstreamConnection> newer = pool_.acquire();
+  std::unique_ptr<Http1ClientSession> older = pool_.acquire();
+  std::unique_ptr<Http1ClientSession> newer = pool_.acquire();
   ASSERT_NE(older, nullptr);
   ASSERT_NE(newer, nullptr);
   pool_.release(std::move(older));
@@ -101,8 +104,10 @@ TEST_F(ConnectionPoolTest, TheIdleTimeoutClosesOnlyTheConnectionsIdleThatLong) {
 TEST(ConnectionPoolWithoutKeepalive, ClosesEveryConnectionGivenBack) {
   Listener backend;
   EventBasePtr base(event_base_new());
-  ConnectionPool pool(base.get(), backend.address(), 0);
-  std::unique_ptr<UpstreamConnection> connection = pool.acquire();
+  BlockPool blocks;
+  ParserLimits limits;
+  ConnectionPool pool(PoolResources{base.get(), &blocks, &limits}, backend.address(), 0);
+  std::unique_ptr<Http1ClientSession> connection = pool.acquire();
   ASSERT_NE(connection, nullptr);
   pool.release(std::move(connection));
   EXPECT_EQ(pool.idle_count(), 0u);

@@ -1,0 +1,61 @@
+#pragma once
+
+#include <event2/event.h>
+
+#include <memory>
+#include <vector>
+
+#include "relay7/config/config.h"
+#include "relay7/http/clock.h"
+#include "relay7/http/message_parser.h"
+#include "relay7/log/access_log.h"
+#include "relay7/routing/route_table.h"
+#include "relay7/transport/connection_set.h"
+#include "relay7/transport/io_buffer.h"
+#include "relay7/upstream/shared_state.h"
+#include "relay7/upstream/upstream_runtime.h"
+
+namespace relay7 {
+
+// Everything the per-request pipeline needs, built once when a worker starts with a config.
+class ProxyContext {
+ public:
+  ProxyContext(event_base* base, std::shared_ptr<const Config> config,
+               std::shared_ptr<AccessLog> access_log, const SharedStateHandle& shared);
+
+  event_base* base() const { return base_; }
+  const Config& config() const { return *config_; }
+  const TimeoutsConfig& timeouts() const { return config_->timeouts; }
+  const ParserLimits& request_limits() const { return request_limits_; }
+  const ParserLimits& response_limits() const { return response_limits_; }
+  const RouteTable& routes() const { return routes_; }
+  UpstreamRuntime& upstream(size_t index) { return *upstreams_[index]; }
+  ConnectionSet& connections() { return connections_; }
+  CachedClock& clock() { return clock_; }
+  BlockPool& blocks() { return blocks_; }
+  // A string for serialising one head at a time, reused so that it stops allocating.
+  std::string& scratch() { return scratch_; }
+  AccessLog& access_log() { return *access_log_; }
+  bool draining() const { return draining_; }
+  void set_draining() { draining_ = true; }
+  void close_idle_upstreams();
+  // Closes the idle upstream connections a burst left beyond each pool's keepalive.
+  void trim_idle_upstreams();
+
+ private:
+  event_base* base_;
+  std::shared_ptr<const Config> config_;
+  RouteTable routes_;
+  ParserLimits request_limits_;
+  ParserLimits response_limits_;
+  // Before the upstreams and connections, whose buffers return their blocks to it.
+  BlockPool blocks_;
+  std::string scratch_;
+  std::vector<std::unique_ptr<UpstreamRuntime>> upstreams_;
+  ConnectionSet connections_;
+  CachedClock clock_;
+  std::shared_ptr<AccessLog> access_log_;
+  bool draining_ = false;
+};
+
+}  // namespace relay7

@@ -1,0 +1,120 @@
+#pragma once
+
+#include <event2/event.h>
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+
+#include "relay7/config/config.h"
+#include "relay7/event/handles.h"
+#include "relay7/net/socket_address.h"
+#include "relay7/net/unique_fd.h"
+#include "relay7/transport/io_buffer.h"
+
+namespace relay7 {
+
+class Transport;
+
+// What happened on a transport, reported to its owner.
+enum class TransportEvent {
+  readable,  // data, end of stream or an error is waiting: read() tells which
+  writable,  // the socket takes more output (or a connect finished: finish_connect() tells)
+  read_timeout,
+  write_timeout,
+};
+
+// Whoever uses a transport right now (a session, a pool keeping it idle, a tunnel). Called from
+// the event loop; the owner may destroy the transport from inside the call.
+class TransportOwner {
+ public:
+  virtual void on_transport_event(Transport& transport, TransportEvent event) = 0;
+
+ protected:
+  ~TransportOwner() = default;
+};
+
+struct ReadResult {
+  enum class Status { data, would_block, end_of_stream, error };
+  Status status;
+  size_t bytes = 0;
+  int error = 0;  // errno, for Status::error
+};
+
+struct WriteResult {
+  enum class Status { done, would_block, error };
+  Status status;
+  size_t bytes = 0;
+  int error = 0;
+};
+
+// One connection over a socket, as every part of relay7 uses it: the client side of an HTTP
+// session, an upstream connection, a tunnel, a parked connection, a health probe. Reads go into
+// and writes come from relay7's own IoBuffers; readiness comes through libevent events on the
+// socket, with a timeout per direction that restarts at every event, as a socket timeout does.
+//
+// This is the plain implementation; a TLS one will sit behind the same interface, which is why
+// reads and writes go through it rather than to the socket.
+class Transport {
+ public:
+  // Takes `fd` (non-blocking, connected or connecting).
+  Transport(event_base* base, UniqueFd fd);
+  virtual ~Transport();
+  Transport(const Transport&) = delete;
+  Transport& operator=(const Transport&) = delete;
+
+  // A new transport whose non-blocking connect to `address` is under way; watch_write() and
+  // finish_connect() tell when it is done. nullptr (and errno) when no socket could be made.
+  static std::unique_ptr<Transport> connect(event_base* base, const SocketAddress& address);
+
+  // nullptr: events are dropped (the transport is between owners).
+  void set_owner(TransportOwner* owner) { owner_ = owner; }
+  TransportOwner* owner() const { return owner_; }
+  int fd() const { return fd_.get(); }
+  event_base* base() const { return base_; }
+  // False when the transport's read event could not be set up.
+  bool valid() const { return read_event_ready_; }
+
+  // Reads once (one readv of up to `limit` bytes) into `into`.
+  virtual ReadResult read(IoBuffer& into, size_t limit);
+  // Writes as much of `from` as the socket takes, consuming it.
+  virtual WriteResult write(IoBuffer& from);
+  virtual void shutdown_write();
+  // After a connect: 0 when it succeeded, else the socket error.
+  int finish_connect();
+
+  // Reports readable while on; nullopt: no timeout, else read_timeout after that long without an
+  // event (restarted by each one).
+  void watch_read(bool on, std::optional<Duration> timeout = std::nullopt);
+  void watch_write(bool on, std::optional<Duration> timeout = std::nullopt);
+  bool watching_read() const { return watching_read_; }
+  bool watching_write() const { return watching_write_; }
+
+  // Gives up the socket (for a transport that moves into another object); the transport is
+  // unusable afterwards.
+  UniqueFd release();
+
+ private:
+  // libevent's `struct event` is 128 bytes in 2.1; kept inside the transport (event_assign),
+  // so an idle connection costs one allocation less. Checked against
+  // event_get_struct_event_size() when the transport is made.
+  static constexpr size_t kEventStorage = 192;
+
+  static void on_read_event(evutil_socket_t fd, short what, void* context);
+  static void on_write_event(evutil_socket_t fd, short what, void* context);
+  event* read_event() { return reinterpret_cast<event*>(read_event_storage_); }
+  void deliver(TransportEvent event);
+  bool ensure_write_event();
+  void remove_events();
+
+  event_base* base_;
+  UniqueFd fd_;  // the events are deleted (remove_events) before the socket closes
+  alignas(std::max_align_t) unsigned char read_event_storage_[kEventStorage];
+  EventPtr write_event_;  // made on first use: most connections never wait to write
+  TransportOwner* owner_ = nullptr;
+  bool read_event_ready_ = false;
+  bool watching_read_ = false;
+  bool watching_write_ = false;
+};
+
+}  // namespace relay7

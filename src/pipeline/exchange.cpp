@@ -1,0 +1,369 @@
+#include "relay7/pipeline/exchange.h"
+
+#include <spdlog/spdlog.h>
+
+#include <variant>
+
+#include "relay7/http/cookie.h"
+#include "relay7/http/method.h"
+#include "relay7/http/request_checks.h"
+#include "relay7/http/status.h"
+#include "relay7/pipeline/proxy_context.h"
+#include "relay7/upstream/hash_key.h"
+
+namespace relay7 {
+namespace {
+
+// The trailers of a response relay7 generates: none.
+const HeaderList kNoTrailers;
+
+std::string_view header_value(const HeaderList& headers, std::string_view name) {
+  const Header* header = headers.find(name);
+  return header != nullptr ? std::string_view(header->value) : std::string_view();
+}
+
+// The text of relay7's own answer when the config gives none: one line naming the status.
+std::string default_body(int status) {
+  return std::to_string(status) + " " + std::string(reason_phrase(status)) + "\n";
+}
+
+void send_generated(Downstream& downstream, int status, bool head_request, bool close_connection,
+                    std::string_view location, std::string_view body) {
+  ResponseHead response;
+  response.status = status;
+  response.generated = true;
+  response.location = location;
+  response.close_connection = close_connection;
+  std::string fallback;
+  if (!status_has_no_body(status)) {
+    if (body.empty()) {
+      fallback = default_body(status);
+      body = fallback;
+    }
+    response.content_length = body.size();
+  }
+  response.bodiless = head_request || status_has_no_body(status);
+  downstream.start_response(response);
+  if (!response.bodiless) {
+    downstream.send_body(body);
+  }
+}
+
+uint64_t generated_body_bytes(int status, bool head_request, std::string_view body) {
+  if (head_request || status_has_no_body(status)) {
+    return 0;
+  }
+  return body.empty() ? default_body(status).size() : body.size();
+}
+
+void write_log(ProxyContext& context, const ClientEndpoint& client, const MessageHead& head,
+               int status, uint64_t body_bytes, std::string_view upstream,
+               std::chrono::steady_clock::time_point started) {
+  AccessLog& log = context.access_log();
+  if (!log.enabled()) {
+    return;
+  }
+  const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
+  log.write(
+      AccessLogEntry{client.peer_ip, head.method, head.target, head.version_major,
+                     head.version_minor, status, body_bytes, header_value(head.headers, "referer"),
+                     header_value(head.headers, "user-agent"), upstream, elapsed.count()},
+      context.clock().log_time());
+}
+
+}  // namespace
+
+Exchange::Exchange(ProxyContext& context, Downstream& downstream, const ClientEndpoint& client,
+                   UpstreamAttempts& attempts, const RequestInfo& request)
+    : context_(context),
+      downstream_(downstream),
+      client_(client),
+      attempts_(attempts),
+      request_(request) {}
+
+Exchange::~Exchange() {
+  if (upstream_) {
+    upstream_->abort();
+  }
+}
+
+void Exchange::answer_unparsed(ProxyContext& context, Downstream& downstream,
+                               const ClientEndpoint& client, const MessageHead& head, int status,
+                               std::chrono::steady_clock::time_point started) {
+  const bool head_request = head.method == "HEAD";
+  send_generated(downstream, status, head_request, true, {}, {});
+  write_log(context, client, head, status, generated_body_bytes(status, head_request, {}), "-",
+            started);
+  downstream.end_response(kNoTrailers);
+}
+
+// ---- validate and normalise ----
+
+void Exchange::start() {
+  if (const int status = validate(); status != 0) {
+    answer_locally(status, true);
+    return;
+  }
+  const Location* location = route();
+  if (phase_ == Phase::finished) {
+    return;  // refused while routing
+  }
+  if (location == nullptr) {
+    answer_locally(404, false);
+    return;
+  }
+  if (const auto* action = std::get_if<LocalResponseAction>(&location->action)) {
+    answer_locally(action->status, false, action->location, action->body);
+    return;
+  }
+  body_limit_ = location->max_body_size;
+  if (body_limit_ != 0 && request_.body == RequestBodyKind::length &&
+      request_.content_length > body_limit_) {
+    answer_locally(413, false);  // declared too large: refused before a byte goes upstream
+    return;
+  }
+  proxy(*location, std::get<ProxyAction>(location->action));
+}
+
+// Returns 0 when the request may be routed, else the status that refuses it.
+int Exchange::validate() {
+  const MessageHead& head = *request_.head;
+  if (const int status = refuse_request_head(head); status != 0) {
+    return status;
+  }
+  asterisk_form_ = head.target == "*";
+  if (asterisk_form_) {
+    // "OPTIONS *" asks about the server as a whole (RFC 9112 section 3.2.4): it is routed as
+    // "/" would be and goes upstream as "*". No other method has this form.
+    if (head.method != "OPTIONS") {
+      return 400;
+    }
+    target_.path.assign(1, '/');
+    target_.query.clear();
+    target_.has_query = false;
+    target_.authority.clear();
+  } else if (parse_request_target(head.target, target_) != TargetError::none) {
+    return 400;
+  }
+  host_ = normalize_host(target_.authority.empty() ? header_value(head.headers, "host")
+                                                   : std::string_view(target_.authority));
+  return 0;
+}
+
+// ---- route ----
+
+const Location* Exchange::route() {
+  const ListenerRoutes& listener = context_.routes().listeners()[client_.listener_index];
+  const VirtualServer& server = context_.routes().server(listener.select(host_));
+  const EncodedSlashes policy = server.encoded_slashes();
+  // The target was parsed before its server was known, with encoded slashes kept; a server with
+  // another policy parses it again, only when it holds one.
+  if (policy != EncodedSlashes::keep && has_encoded_slash(target_.path) &&
+      parse_request_target(request_.head->target, target_, policy) != TargetError::none) {
+    answer_locally(400, true);
+    return nullptr;
+  }
+  const Location* location = server.match(target_.path);
+  if (!encoded_slashes_change_nothing(server, location)) {
+    spdlog::info("client {} sent a path whose encoded slashes select another location: {}",
+                 client_.peer_ip, request_.head->target);
+    answer_locally(400, true);
+    return nullptr;
+  }
+  return location;
+}
+
+// Under "keep" an encoded slash is passed on, but a backend that decodes it splits the path there.
+// The request goes through only when the decoded reading would be routed to the same location,
+// so "/%2Fadmin" or "/x%2F..%2Fadmin" can never reach a backend that reads "/admin" past a
+// location that blocks it.
+bool Exchange::encoded_slashes_change_nothing(const VirtualServer& server,
+                                              const Location* location) {
+  if (server.encoded_slashes() != EncodedSlashes::keep || !has_encoded_slash(target_.path)) {
+    return true;
+  }
+  if (normalize_path(target_.path, decoded_path_, EncodedSlashes::decode) != TargetError::none) {
+    return false;  // e.g. "/..%2F..%2Fetc" climbs above the root once decoded
+  }
+  return server.match(decoded_path_) == location;
+}
+
+// ---- the upstream exchange ----
+
+std::string_view Exchange::host_to_forward() const {
+  if (!target_.authority.empty()) {
+    return target_.authority;
+  }
+  return header_value(request_.head->headers, "host");
+}
+
+void Exchange::proxy(const Location& location, const ProxyAction& action) {
+  const MessageHead& head = *request_.head;
+  if (asterisk_form_) {
+    upstream_path_.assign(1, '*');
+  } else if (!build_upstream_path(location, action, target_.path, upstream_path_)) {
+    answer_locally(400, true);
+    return;
+  }
+  UpstreamRuntime& upstream = context_.upstream(action.upstream_index);
+  attempts_.reset(upstream, hash_key(upstream.config()), sticky_server(upstream));
+  const std::optional<size_t> server = attempts_.first(monotonic_ms());
+  if (!server) {
+    spdlog::error("no live upstreams in \"{}\" for {} {}", upstream.config().name, head.method,
+                  upstream_path_);
+    answer_locally(502, false);
+    return;
+  }
+  UpstreamRequestPlan plan;
+  plan.body_mode = request_.body == RequestBodyKind::stream   ? RequestBodyMode::chunked
+                   : request_.body == RequestBodyKind::length ? RequestBodyMode::length
+                                                              : RequestBodyMode::none;
+  plan.head_method = head.method == "HEAD";
+  plan.upgrade = request_.upgrade;
+  plan.retry_after_send = action.retry_non_idempotent || is_idempotent(head.method);
+  std::string_view host = host_to_forward();
+  if (host.empty()) {
+    host = upstream.address_text(*server);  // an HTTP/1.0 request without Host
+  }
+  std::string& serialised = context_.scratch();
+  build_upstream_request_head(
+      UpstreamRequest{head, upstream_path_, target_.query, target_.has_query, host, client_.peer_ip,
+                      plan.body_mode, request_.content_length, request_.upgrade,
+                      upstream.config().keepalive > 0},
+      serialised);
+  phase_ = Phase::proxying;
+  upstream_ =
+      std::make_unique<UpstreamExchange>(context_, static_cast<UpstreamExchangeOwner&>(*this),
+                                         downstream_, attempts_, plan, serialised);
+  if (!upstream_->start(*server)) {
+    upstream_.reset();
+    answer_locally(502, false);
+  }
+}
+
+// What a hashing balancer hashes for this request; empty for the others. A view into the request
+// (its head, or the client's address), which UpstreamAttempts copies.
+std::string_view Exchange::hash_key(const UpstreamConfig& upstream) const {
+  switch (upstream.balance) {
+    case BalanceMethod::ip_hash:
+      return client_.peer.address_bytes();
+    case BalanceMethod::hash:
+      return hash_key_of(upstream.hash_key, HashKeyInputs{client_.peer.address_bytes(),
+                                                          target_.path, request_.head->headers});
+    case BalanceMethod::round_robin:
+    case BalanceMethod::least_conn:
+      break;
+  }
+  return {};
+}
+
+// The server a sticky cookie names, if the upstream is sticky and the request carries one.
+std::optional<size_t> Exchange::sticky_server(const UpstreamRuntime& upstream) const {
+  const StickyCookie* sticky = upstream.sticky();
+  if (sticky == nullptr) {
+    return std::nullopt;
+  }
+  const std::optional<std::string_view> value =
+      find_cookie(request_.head->headers, sticky->cookie_name());
+  return value ? sticky->server_for(*value) : std::nullopt;
+}
+
+// ---- the request body ----
+
+bool Exchange::on_request_body(std::string_view bytes) {
+  body_received_ += bytes.size();
+  if (body_limit_ != 0 && body_received_ > body_limit_) {
+    spdlog::info("client {} sent a body over max_body_size ({} bytes)", client_.peer_ip,
+                 body_limit_);
+    return false;
+  }
+  if (upstream_) {
+    upstream_->send_body(bytes);
+  }
+  return true;
+}
+
+void Exchange::on_request_end(const HeaderList& trailers) {
+  if (upstream_) {
+    upstream_->end_body(trailers);
+  }
+}
+
+// Ends a request whose body broke or outgrew its limit after its head may have gone upstream.
+// That upstream connection is abandoned with its exchange: the backend never sees a complete
+// request. The client still learns why, unless the response has begun.
+void Exchange::refuse_body(int status) {
+  if (phase_ == Phase::finished) {
+    return;  // answered already (e.g. 404 before the body): the session closes after it
+  }
+  if (upstream_ && upstream_->response_started()) {
+    log(upstream_->response_status(), upstream_->response_body_bytes(),
+        upstream_->upstream_address());
+    phase_ = Phase::finished;
+    upstream_->abort();
+    downstream_.abort_response();
+    return;
+  }
+  std::string address = upstream_ ? upstream_->upstream_address() : std::string("-");
+  upstream_.reset();
+  answer_locally(status, true, {}, {}, address);
+}
+
+bool Exchange::request_body_backlogged() const {
+  return upstream_ && upstream_->body_backlogged();
+}
+
+void Exchange::on_downstream_drained() {
+  if (upstream_) {
+    upstream_->on_downstream_drained();
+  }
+}
+
+void Exchange::on_downstream_gone() {
+  phase_ = Phase::finished;
+  if (upstream_) {
+    upstream_->abort();
+  }
+}
+
+// ---- answers ----
+
+void Exchange::on_upstream_complete(const HeaderList& trailers) {
+  phase_ = Phase::finished;
+  log(upstream_->response_status(), upstream_->response_body_bytes(),
+      upstream_->upstream_address());
+  downstream_.end_response(trailers);  // last: the session may retire this exchange
+}
+
+void Exchange::on_upstream_failed(int status) {
+  const std::string address = upstream_->upstream_address();
+  answer_locally(status, false, {}, {}, address);
+}
+
+void Exchange::on_upstream_aborted() {
+  phase_ = Phase::finished;
+  log(upstream_->response_status(), upstream_->response_body_bytes(),
+      upstream_->upstream_address());
+  downstream_.abort_response();  // last
+}
+
+void Exchange::on_upstream_switched(std::unique_ptr<Transport> upstream, IoBuffer input) {
+  phase_ = Phase::finished;
+  log(101, 0, upstream_->upstream_address());
+  downstream_.switch_to_tunnel(std::move(upstream), std::move(input));  // last
+}
+
+void Exchange::answer_locally(int status, bool close_connection, std::string_view location,
+                              std::string_view body, std::string_view upstream) {
+  phase_ = Phase::finished;
+  const bool head_request = request_.head->method == "HEAD";
+  send_generated(downstream_, status, head_request, close_connection, location, body);
+  log(status, generated_body_bytes(status, head_request, body), upstream);
+  downstream_.end_response(kNoTrailers);  // last: the session may retire this exchange
+}
+
+void Exchange::log(int status, uint64_t body_bytes, std::string_view upstream) const {
+  write_log(context_, client_, *request_.head, status, body_bytes, upstream, request_.started);
+}
+
+}  // namespace relay7

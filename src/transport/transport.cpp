@@ -1,0 +1,204 @@
+#include "relay7/transport/transport.h"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include "relay7/event/timeval.h"
+#include "relay7/transport/flow_limits.h"
+
+namespace relay7 {
+namespace {
+
+// The first readv of a read() takes what fits the buffer's last block and one fresh block, so a
+// small message costs one system call and one block; only when that comes back full does a read
+// go on with more blocks at once (a large body).
+constexpr size_t kFirstReadVectors = 2;
+constexpr size_t kBulkReadVectors = 16;
+// writev takes at most this many iovecs per call from an IoBuffer.
+constexpr size_t kWriteVectors = 64;
+
+void add_with_timeout(event* ev, std::optional<Duration> timeout) {
+  if (timeout) {
+    const timeval tv = to_timeval(*timeout);
+    event_add(ev, &tv);
+  } else {
+    event_add(ev, nullptr);
+  }
+}
+
+}  // namespace
+
+Transport::Transport(event_base* base, UniqueFd fd) : base_(base), fd_(std::move(fd)) {
+  read_event_ready_ = event_get_struct_event_size() <= kEventStorage &&
+                      event_assign(read_event(), base, fd_.get(), EV_READ | EV_PERSIST,
+                                   &Transport::on_read_event, this) == 0;
+}
+
+Transport::~Transport() {
+  remove_events();
+}
+
+void Transport::remove_events() {
+  if (read_event_ready_) {
+    event_del(read_event());
+    read_event_ready_ = false;
+  }
+  write_event_.reset();
+}
+
+std::unique_ptr<Transport> Transport::connect(event_base* base, const SocketAddress& address) {
+  UniqueFd fd(::socket(address.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  if (!fd.valid()) {
+    return nullptr;
+  }
+  const int one = 1;
+  ::setsockopt(fd.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  // A connect that fails at once (no route, refused on loopback) is reported like a late one:
+  // through the write event and finish_connect(), so callers have one path for both.
+  int result;
+  do {
+    result = ::connect(fd.get(), address.raw(), address.length);
+  } while (result != 0 && errno == EINTR);
+  auto transport = std::make_unique<Transport>(base, std::move(fd));
+  if (!transport->valid()) {
+    return nullptr;
+  }
+  return transport;
+}
+
+ReadResult Transport::read(IoBuffer& into, size_t limit) {
+  size_t total = 0;
+  size_t vectors = kFirstReadVectors;
+  while (total < limit) {
+    iovec space[kBulkReadVectors];
+    const size_t want = limit - total;
+    const size_t count = into.reserve(want, space, vectors);
+    size_t offered = 0;
+    for (size_t i = 0; i < count; ++i) {
+      offered += space[i].iov_len;
+    }
+    ssize_t received;
+    do {
+      received = ::readv(fd_.get(), space, static_cast<int>(count));
+    } while (received < 0 && errno == EINTR);
+    if (received <= 0) {
+      const int error = errno;
+      into.commit(0);
+      if (total > 0) {
+        // What was read is delivered now; the end or the error shows at the next read.
+        return {ReadResult::Status::data, total};
+      }
+      if (received == 0) {
+        return {ReadResult::Status::end_of_stream, 0};
+      }
+      if (error == EAGAIN || error == EWOULDBLOCK) {
+        return {ReadResult::Status::would_block, 0};
+      }
+      return {ReadResult::Status::error, 0, error};
+    }
+    into.commit(static_cast<size_t>(received));
+    total += static_cast<size_t>(received);
+    if (static_cast<size_t>(received) < offered) {
+      break;  // the socket is drained: another readv would only say EAGAIN
+    }
+    vectors = kBulkReadVectors;
+  }
+  return {ReadResult::Status::data, total};
+}
+
+WriteResult Transport::write(IoBuffer& from) {
+  size_t total = 0;
+  while (!from.empty()) {
+    iovec vectors[kWriteVectors];
+    const size_t count = from.gather(vectors, kWriteVectors);
+    ssize_t written;
+    do {
+      written = ::writev(fd_.get(), vectors, static_cast<int>(count));
+    } while (written < 0 && errno == EINTR);
+    if (written < 0) {
+      if (errno == EAGAIN || errno == EWOULDBLOCK) {
+        return {WriteResult::Status::would_block, total};
+      }
+      return {WriteResult::Status::error, total, errno};
+    }
+    from.consume(static_cast<size_t>(written));
+    total += static_cast<size_t>(written);
+  }
+  return {WriteResult::Status::done, total};
+}
+
+void Transport::shutdown_write() {
+  ::shutdown(fd_.get(), SHUT_WR);
+}
+
+int Transport::finish_connect() {
+  int error = 0;
+  socklen_t length = sizeof error;
+  if (::getsockopt(fd_.get(), SOL_SOCKET, SO_ERROR, &error, &length) != 0) {
+    return errno;
+  }
+  return error;
+}
+
+void Transport::watch_read(bool on, std::optional<Duration> timeout) {
+  watching_read_ = on;
+  if (!read_event_ready_) {
+    return;
+  }
+  if (on) {
+    // Re-adding a pending event only replaces its timeout: no system call.
+    add_with_timeout(read_event(), timeout);
+  } else {
+    event_del(read_event());
+  }
+}
+
+bool Transport::ensure_write_event() {
+  if (!write_event_) {
+    write_event_.reset(
+        event_new(base_, fd_.get(), EV_WRITE | EV_PERSIST, &Transport::on_write_event, this));
+  }
+  return write_event_ != nullptr;
+}
+
+void Transport::watch_write(bool on, std::optional<Duration> timeout) {
+  watching_write_ = on;
+  if (on) {
+    if (ensure_write_event()) {
+      add_with_timeout(write_event_.get(), timeout);
+    }
+  } else if (write_event_) {
+    event_del(write_event_.get());
+  }
+}
+
+UniqueFd Transport::release() {
+  remove_events();
+  watching_read_ = false;
+  watching_write_ = false;
+  return std::move(fd_);
+}
+
+void Transport::on_read_event(evutil_socket_t, short what, void* context) {
+  auto* self = static_cast<Transport*>(context);
+  self->deliver((what & EV_TIMEOUT) != 0 ? TransportEvent::read_timeout : TransportEvent::readable);
+}
+
+void Transport::on_write_event(evutil_socket_t, short what, void* context) {
+  auto* self = static_cast<Transport*>(context);
+  self->deliver((what & EV_TIMEOUT) != 0 ? TransportEvent::write_timeout
+                                         : TransportEvent::writable);
+}
+
+void Transport::deliver(TransportEvent event) {
+  if (owner_ != nullptr) {
+    owner_->on_transport_event(*this, event);  // last: the owner may destroy the transport
+  }
+}
+
+}  // namespace relay7
