@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <string_view>
 
 #include "relay7/http/ascii.h"
@@ -74,6 +75,7 @@ void MessageParser::reset() {
   paused_for_upgrade_ = false;
   scanning_headers_ = false;
   scan_from_ = nullptr;
+  scan_to_ = nullptr;
   folded_ = false;
 }
 
@@ -98,6 +100,7 @@ MessageParser::Result MessageParser::feed_once(const char* data, size_t length) 
   if (scanning_headers_ && scan_from_ != nullptr) {
     scan_from_ = data;
   }
+  scan_to_ = nullptr;
   const llhttp_errno_t status = parser_.type == HTTP_REQUEST
                                     ? method_reader_.execute(&parser_, data, length)
                                     : llhttp_execute(&parser_, data, length);
@@ -156,19 +159,37 @@ bool MessageParser::scan_for_folding(const char* at, size_t length) {
   if (scan_from_ == nullptr) {
     scan_from_ = at;
   }
-  scan_for_folding_until(at + length);
+  // The bytes are scanned once the section (or the feed) ends: one memchr pass over a whole head
+  // instead of one per field name and value.
+  scan_to_ = at + length;
   return !folded_;
 }
 
 void MessageParser::scan_for_folding_until(const char* end) {
-  if (!scanning_headers_ || scan_from_ == nullptr) {
+  if (!scanning_headers_ || scan_from_ == nullptr || end == nullptr) {
     return;
   }
-  for (const char* p = scan_from_; p < end; ++p) {
-    folded_ = folded_ || (after_line_feed_ && (*p == ' ' || *p == '\t'));
-    after_line_feed_ = *p == '\n';
-  }
+  const char* p = scan_from_;
   scan_from_ = end;
+  if (p >= end) {
+    return;
+  }
+  // Only the byte after each LF matters: memchr jumps from one line feed to the next.
+  if (after_line_feed_ && (*p == ' ' || *p == '\t')) {
+    folded_ = true;
+  }
+  while (const void* found = std::memchr(p, '\n', static_cast<size_t>(end - p))) {
+    const char* next = static_cast<const char*>(found) + 1;
+    if (next == end) {
+      after_line_feed_ = true;
+      return;
+    }
+    if (*next == ' ' || *next == '\t') {
+      folded_ = true;
+    }
+    p = next;
+  }
+  after_line_feed_ = false;
 }
 
 bool MessageParser::count_head_bytes(size_t length) {
@@ -193,6 +214,7 @@ int MessageParser::on_message_begin(llhttp_t* parser) {
     self->message_started_ = true;
     self->scanning_headers_ = true;
     self->scan_from_ = nullptr;
+    self->scan_to_ = nullptr;
     self->after_line_feed_ = false;
     self->folded_ = false;
     return 0;
@@ -270,6 +292,7 @@ int MessageParser::on_header_value(llhttp_t* parser, const char* at, size_t leng
 int MessageParser::on_headers_complete(llhttp_t* parser) {
   return guarded([&]() -> int {
     MessageParser* self = owner(parser);
+    self->scan_for_folding_until(self->scan_to_);
     if (self->folded_) {
       return -1;
     }
@@ -323,6 +346,7 @@ int MessageParser::on_body_data(llhttp_t* parser, const char* at, size_t length)
 int MessageParser::on_message_complete(llhttp_t* parser) {
   return guarded([&]() -> int {
     MessageParser* self = owner(parser);
+    self->scan_for_folding_until(self->scan_to_);
     if (self->folded_) {
       return -1;  // in the trailer section
     }

@@ -95,7 +95,12 @@ void Http1ClientSession::idle() {
   input_.clear();
   output_.clear();
   transport_->watch_write(false);
-  transport_->watch_read(true);  // no timeout: the pool's trim closes what idles too long
+  // The read event stays as the response left it, with the read timeout: changing it would cost
+  // an event_add per request. Should that timeout fire while idle, the connection just goes on
+  // waiting (on_idle_event); the pool's trim closes what idles too long.
+  if (!transport_->watching_read()) {
+    transport_->watch_read(true);
+  }
 }
 
 std::unique_ptr<Transport> Http1ClientSession::take_transport() {
@@ -150,7 +155,11 @@ void Http1ClientSession::on_transport_event(Transport&, TransportEvent event) {
 
 // An idle connection has nothing to say: data or its end means the backend closed it or broke
 // the protocol, so it must never be handed to a request.
-void Http1ClientSession::on_idle_event(TransportEvent) {
+void Http1ClientSession::on_idle_event(TransportEvent event) {
+  if (event == TransportEvent::read_timeout) {
+    transport_->watch_read(true);  // idle is not late: wait on without a timeout
+    return;
+  }
   stage_ = Stage::failed;
   pool_.discard_idle(this);  // last: destroys this session
 }

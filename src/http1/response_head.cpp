@@ -29,11 +29,12 @@ bool keeps_content_length(ResponseBodyMode mode) {
 }
 
 void append_backend_fields(const HeaderList& fields, ResponseBodyMode mode, std::string& out) {
+  const ConnectionOptions connection_options(fields);
   for (const Header& field : fields) {
     const bool content_length = iequals(field.name, "content-length");
-    if (content_length ? !keeps_content_length(mode)
-                       : (is_connection_specific(field.name) ||
-                          named_by_connection_header(fields, field.name))) {
+    if (content_length
+            ? !keeps_content_length(mode)
+            : (is_connection_specific(field.name) || connection_options.names(field.name))) {
       continue;
     }
     append_field(out, field.name, field.value);

@@ -23,7 +23,8 @@ Http1ServerSession::Http1ServerSession(ProxyContext& context, std::unique_ptr<Tr
       output_(context.blocks()),
       client_{peer, peer.host_string(), listener_index},
       parser_(MessageType::request, *this, context.request_limits()),
-      timer_(evtimer_new(context.base(), &Http1ServerSession::on_timer, this)) {
+      timer_(evtimer_new(context.base(), &Http1ServerSession::on_timer, this)),
+      request_state_(context.blocks()) {
   if (!timer_) {
     throw std::bad_alloc();  // the worker drops the connection
   }
@@ -96,28 +97,34 @@ void Http1ServerSession::on_readable() {
   if (room == 0) {
     // Pipelined requests beyond the watermark wait in the socket, not in relay7's memory.
     transport_->watch_read(false);
+  } else if (!read_more(room)) {
     return;
   }
+  // What was just read, or what a pipelining client sent earlier (notify_readable).
+  process_input();
+}
+
+// False when the connection ended or broke, and was handled.
+bool Http1ServerSession::read_more(size_t room) {
   const ReadResult result = transport_->read(input_, room);
   switch (result.status) {
     case ReadResult::Status::data:
-      process_input();
-      return;
     case ReadResult::Status::would_block:
-      return;
+      return true;
     case ReadResult::Status::end_of_stream:
       if (phase_ == Phase::awaiting_response) {
         // A half-closed client still gets the response it asked for; nothing more is read.
         peer_closed_ = true;
         transport_->watch_read(false);
-        return;
+        return false;
       }
       close_now();
-      return;
+      return false;
     case ReadResult::Status::error:
       close_now();
-      return;
+      return false;
   }
+  return false;
 }
 
 void Http1ServerSession::on_writable() {
@@ -174,7 +181,10 @@ void Http1ServerSession::consume_input() {
     if (phase_ == Phase::waiting) {
       phase_ = Phase::head;
       request_start_ = std::chrono::steady_clock::now();
-      arm_timer(context_.timeouts().client_header);
+      // The wait is over. The header timer is armed only if the head is not complete at once
+      // (below): most heads arrive in one read, and a timer set and cancelled per request costs.
+      event_del(timer_.get());
+      header_timer_armed_ = false;
     }
     if (phase_ != Phase::head && phase_ != Phase::body) {
       return;
@@ -184,8 +194,15 @@ void Http1ServerSession::consume_input() {
       return;
     }
     if (!feed_parser()) {
-      return;
+      break;
     }
+  }
+  if (phase_ == Phase::head && !header_timer_armed_) {
+    // client_header bounds the whole head from its first byte, not from this read.
+    header_timer_armed_ = true;
+    const auto elapsed =
+        std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - request_start_);
+    arm_timer(std::max(Duration::zero(), context_.timeouts().client_header - elapsed));
   }
   resume_reading_if_room();
 }
@@ -339,7 +356,7 @@ void Http1ServerSession::dispatch() {
   request.upgrade = upgrade_requested_;
   request.started = request_start_;
   exchange_ = std::make_unique<Exchange>(context_, static_cast<Downstream&>(*this), client_,
-                                         attempts_, request);
+                                         request_state_, request);
   exchange_->start();
 }
 
@@ -480,6 +497,7 @@ void Http1ServerSession::switch_to_tunnel(std::unique_ptr<Transport> upstream,
 void Http1ServerSession::finish_request(bool keep_alive) {
   flush();
   context_.connections().retire_later(std::move(exchange_));
+  request_state_.replay.release();
   if (keep_alive && request_complete_ && !upgrade_requested_ && !peer_closed_) {
     wait_for_next_request();
   } else {
@@ -498,7 +516,13 @@ void Http1ServerSession::wait_for_next_request() {
   } else {
     wait_for_request(context_.timeouts().keepalive);
   }
-  process_input();
+  // A pipelined request already read is taken up from a fresh call: this one may come from
+  // deep inside the previous request's exchange, which must have unwound before the next starts
+  // (they share the request state and may share an upstream connection). Inside process_input,
+  // its loop goes on by itself.
+  if (!input_.empty() && !processing_input_) {
+    transport_->notify_readable();
+  }
 }
 
 void Http1ServerSession::wait_for_request(Duration limit) {

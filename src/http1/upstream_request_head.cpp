@@ -53,9 +53,10 @@ void build_upstream_request_head(const UpstreamRequest& request, std::string& ou
   }
   out += " HTTP/1.1\r\n";
   append_header(out, "Host", request.host);
+  const ConnectionOptions connection_options(headers);
   for (const Header& header : headers) {
     if (is_connection_specific(header.name) || set_by_relay7(header.name) ||
-        named_by_connection_header(headers, header.name)) {
+        connection_options.names(header.name)) {
       continue;
     }
     append_header(out, header.name, header.value);

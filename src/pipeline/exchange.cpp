@@ -74,11 +74,11 @@ void write_log(ProxyContext& context, const ClientEndpoint& client, const Messag
 }  // namespace
 
 Exchange::Exchange(ProxyContext& context, Downstream& downstream, const ClientEndpoint& client,
-                   UpstreamAttempts& attempts, const RequestInfo& request)
+                   RequestState& state, const RequestInfo& request)
     : context_(context),
       downstream_(downstream),
       client_(client),
-      attempts_(attempts),
+      state_(state),
       request_(request) {}
 
 Exchange::~Exchange() {
@@ -138,15 +138,16 @@ int Exchange::validate() {
     if (head.method != "OPTIONS") {
       return 400;
     }
-    target_.path.assign(1, '/');
-    target_.query.clear();
-    target_.has_query = false;
-    target_.authority.clear();
-  } else if (parse_request_target(head.target, target_) != TargetError::none) {
+    state_.target.path.assign(1, '/');
+    state_.target.query.clear();
+    state_.target.has_query = false;
+    state_.target.authority.clear();
+  } else if (parse_request_target(head.target, state_.target) != TargetError::none) {
     return 400;
   }
-  host_ = normalize_host(target_.authority.empty() ? header_value(head.headers, "host")
-                                                   : std::string_view(target_.authority));
+  state_.host =
+      normalize_host(state_.target.authority.empty() ? header_value(head.headers, "host")
+                                                     : std::string_view(state_.target.authority));
   return 0;
 }
 
@@ -154,16 +155,16 @@ int Exchange::validate() {
 
 const Location* Exchange::route() {
   const ListenerRoutes& listener = context_.routes().listeners()[client_.listener_index];
-  const VirtualServer& server = context_.routes().server(listener.select(host_));
+  const VirtualServer& server = context_.routes().server(listener.select(state_.host));
   const EncodedSlashes policy = server.encoded_slashes();
   // The target was parsed before its server was known, with encoded slashes kept; a server with
   // another policy parses it again, only when it holds one.
-  if (policy != EncodedSlashes::keep && has_encoded_slash(target_.path) &&
-      parse_request_target(request_.head->target, target_, policy) != TargetError::none) {
+  if (policy != EncodedSlashes::keep && has_encoded_slash(state_.target.path) &&
+      parse_request_target(request_.head->target, state_.target, policy) != TargetError::none) {
     answer_locally(400, true);
     return nullptr;
   }
-  const Location* location = server.match(target_.path);
+  const Location* location = server.match(state_.target.path);
   if (!encoded_slashes_change_nothing(server, location)) {
     spdlog::info("client {} sent a path whose encoded slashes select another location: {}",
                  client_.peer_ip, request_.head->target);
@@ -179,20 +180,21 @@ const Location* Exchange::route() {
 // location that blocks it.
 bool Exchange::encoded_slashes_change_nothing(const VirtualServer& server,
                                               const Location* location) {
-  if (server.encoded_slashes() != EncodedSlashes::keep || !has_encoded_slash(target_.path)) {
+  if (server.encoded_slashes() != EncodedSlashes::keep || !has_encoded_slash(state_.target.path)) {
     return true;
   }
-  if (normalize_path(target_.path, decoded_path_, EncodedSlashes::decode) != TargetError::none) {
+  if (normalize_path(state_.target.path, state_.decoded_path, EncodedSlashes::decode) !=
+      TargetError::none) {
     return false;  // e.g. "/..%2F..%2Fetc" climbs above the root once decoded
   }
-  return server.match(decoded_path_) == location;
+  return server.match(state_.decoded_path) == location;
 }
 
 // ---- the upstream exchange ----
 
 std::string_view Exchange::host_to_forward() const {
-  if (!target_.authority.empty()) {
-    return target_.authority;
+  if (!state_.target.authority.empty()) {
+    return state_.target.authority;
   }
   return header_value(request_.head->headers, "host");
 }
@@ -200,17 +202,17 @@ std::string_view Exchange::host_to_forward() const {
 void Exchange::proxy(const Location& location, const ProxyAction& action) {
   const MessageHead& head = *request_.head;
   if (asterisk_form_) {
-    upstream_path_.assign(1, '*');
-  } else if (!build_upstream_path(location, action, target_.path, upstream_path_)) {
+    state_.upstream_path.assign(1, '*');
+  } else if (!build_upstream_path(location, action, state_.target.path, state_.upstream_path)) {
     answer_locally(400, true);
     return;
   }
   UpstreamRuntime& upstream = context_.upstream(action.upstream_index);
-  attempts_.reset(upstream, hash_key(upstream.config()), sticky_server(upstream));
-  const std::optional<size_t> server = attempts_.first(monotonic_ms());
+  state_.attempts.reset(upstream, hash_key(upstream.config()), sticky_server(upstream));
+  const std::optional<size_t> server = state_.attempts.first(monotonic_ms());
   if (!server) {
     spdlog::error("no live upstreams in \"{}\" for {} {}", upstream.config().name, head.method,
-                  upstream_path_);
+                  state_.upstream_path);
     answer_locally(502, false);
     return;
   }
@@ -227,14 +229,13 @@ void Exchange::proxy(const Location& location, const ProxyAction& action) {
   }
   std::string& serialised = context_.scratch();
   build_upstream_request_head(
-      UpstreamRequest{head, upstream_path_, target_.query, target_.has_query, host, client_.peer_ip,
-                      plan.body_mode, request_.content_length, request_.upgrade,
-                      upstream.config().keepalive > 0},
+      UpstreamRequest{head, state_.upstream_path, state_.target.query, state_.target.has_query,
+                      host, client_.peer_ip, plan.body_mode, request_.content_length,
+                      request_.upgrade, upstream.config().keepalive > 0},
       serialised);
   phase_ = Phase::proxying;
-  upstream_ =
-      std::make_unique<UpstreamExchange>(context_, static_cast<UpstreamExchangeOwner&>(*this),
-                                         downstream_, attempts_, plan, serialised);
+  upstream_.emplace(context_, static_cast<UpstreamExchangeOwner&>(*this), downstream_,
+                    state_.attempts, state_.replay, plan, serialised);
   if (!upstream_->start(*server)) {
     upstream_.reset();
     answer_locally(502, false);
@@ -248,8 +249,9 @@ std::string_view Exchange::hash_key(const UpstreamConfig& upstream) const {
     case BalanceMethod::ip_hash:
       return client_.peer.address_bytes();
     case BalanceMethod::hash:
-      return hash_key_of(upstream.hash_key, HashKeyInputs{client_.peer.address_bytes(),
-                                                          target_.path, request_.head->headers});
+      return hash_key_of(
+          upstream.hash_key,
+          HashKeyInputs{client_.peer.address_bytes(), state_.target.path, request_.head->headers});
     case BalanceMethod::round_robin:
     case BalanceMethod::least_conn:
       break;

@@ -14,14 +14,15 @@ namespace relay7 {
 
 UpstreamExchange::UpstreamExchange(ProxyContext& context, UpstreamExchangeOwner& owner,
                                    Downstream& downstream, UpstreamAttempts& attempts,
-                                   const UpstreamRequestPlan& plan, std::string_view head)
+                                   ReplayBuffer& replay, const UpstreamRequestPlan& plan,
+                                   std::string_view head)
     : context_(context),
       owner_(owner),
       downstream_(downstream),
       attempts_(attempts),
       group_(attempts.upstream()),
       plan_(plan),
-      replay_(context.blocks()) {
+      replay_(replay) {
   replay_.set_head(head);
   request_complete_ = plan_.body_mode == RequestBodyMode::none;
 }

@@ -58,10 +58,10 @@ void ConnectionSet::schedule_reap() {
 
 void ConnectionSet::on_reap(evutil_socket_t, short, void* context) {
   auto* self = static_cast<ConnectionSet*>(context);
-  // Destructors may retire more objects; swap first so those wait for the next round.
-  std::vector<std::unique_ptr<Retirable>> batch;
-  batch.swap(self->retired_);
-  batch.clear();
+  // Destructors may retire more objects; swap first so those wait for the next round. Swapping
+  // two members back and forth keeps both vectors' capacity: retiring allocates nothing.
+  self->reaping_.swap(self->retired_);
+  self->reaping_.clear();
 }
 
 }  // namespace relay7

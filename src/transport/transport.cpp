@@ -146,12 +146,13 @@ int Transport::finish_connect() {
 }
 
 void Transport::watch_read(bool on, std::optional<Duration> timeout) {
-  watching_read_ = on;
-  if (!read_event_ready_) {
+  if (!read_event_ready_ || (on == watching_read_ && (!on || timeout == read_timeout_))) {
+    // Already so: a persistent event restarts its timeout at every event by itself.
     return;
   }
+  watching_read_ = on;
+  read_timeout_ = timeout;
   if (on) {
-    // Re-adding a pending event only replaces its timeout: no system call.
     add_with_timeout(read_event(), timeout);
   } else {
     event_del(read_event());
@@ -167,13 +168,23 @@ bool Transport::ensure_write_event() {
 }
 
 void Transport::watch_write(bool on, std::optional<Duration> timeout) {
+  if (on == watching_write_ && (!on || timeout == write_timeout_)) {
+    return;
+  }
   watching_write_ = on;
+  write_timeout_ = timeout;
   if (on) {
     if (ensure_write_event()) {
       add_with_timeout(write_event_.get(), timeout);
     }
   } else if (write_event_) {
     event_del(write_event_.get());
+  }
+}
+
+void Transport::notify_readable() {
+  if (read_event_ready_) {
+    event_active(read_event(), EV_READ, 1);
   }
 }
 

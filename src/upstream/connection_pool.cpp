@@ -1,5 +1,7 @@
 #include "relay7/upstream/connection_pool.h"
 
+#include <algorithm>
+
 #include "relay7/transport/transport.h"
 #include "relay7/upstream/shared_state.h"
 
@@ -18,8 +20,8 @@ std::unique_ptr<Http1ClientSession> ConnectionPool::acquire() {
   if (idle_.empty()) {
     return connect_new();
   }
-  std::unique_ptr<Http1ClientSession> session = std::move(idle_.front());
-  idle_.pop_front();
+  std::unique_ptr<Http1ClientSession> session = std::move(idle_.back());
+  idle_.pop_back();
   return session;
 }
 
@@ -38,19 +40,20 @@ void ConnectionPool::release(std::unique_ptr<Http1ClientSession> session) {
   }
   session->idle();
   session->idle_since_ms_ = monotonic_ms();
-  idle_.push_front(std::move(session));
-  idle_.front()->idle_position_ = idle_.begin();
+  idle_.push_back(std::move(session));
 }
 
 void ConnectionPool::trim_idle(int64_t now_ms, int64_t idle_timeout_ms) {
-  while (!idle_.empty()) {
-    const int64_t idle_for = now_ms - idle_.back()->idle_since_ms_;
-    const bool excess = idle_.size() > max_idle_ && idle_for >= kExcessIdleMs;
+  size_t closing = 0;
+  while (closing < idle_.size()) {
+    const int64_t idle_for = now_ms - idle_[closing]->idle_since_ms_;
+    const bool excess = idle_.size() - closing > max_idle_ && idle_for >= kExcessIdleMs;
     if (!excess && idle_for < idle_timeout_ms) {
-      return;
+      break;
     }
-    idle_.pop_back();
+    ++closing;
   }
+  idle_.erase(idle_.begin(), idle_.begin() + static_cast<ptrdiff_t>(closing));
 }
 
 void ConnectionPool::close_idle() {
@@ -58,7 +61,11 @@ void ConnectionPool::close_idle() {
 }
 
 void ConnectionPool::discard_idle(Http1ClientSession* session) {
-  idle_.erase(session->idle_position_);
+  const auto found = std::find_if(idle_.begin(), idle_.end(),
+                                  [session](const auto& idle) { return idle.get() == session; });
+  if (found != idle_.end()) {
+    idle_.erase(found);
+  }
 }
 
 }  // namespace relay7

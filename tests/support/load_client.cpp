@@ -74,6 +74,7 @@ void LoadClient::run_client(size_t index) {
       connection.close();
       continue;
     }
+    sample.received = Clock::now();
     sample.status = response->status;
     if (sample.status != 200) {
       record_failure("status " + std::to_string(sample.status));

@@ -135,6 +135,7 @@ class MessageParser {
   // Obsolete line folding is found in the bytes of each header section, across feeds:
   bool scanning_headers_ = false;    // inside a head or a trailer section
   const char* scan_from_ = nullptr;  // first byte not yet looked at, in the current feed
+  const char* scan_to_ = nullptr;    // end of the section's last span in the current feed
   bool after_line_feed_ = false;     // the last byte looked at was LF
   bool folded_ = false;              // a line started with SP or HTAB
   bool in_head_ = false;

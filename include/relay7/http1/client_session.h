@@ -1,7 +1,6 @@
 #pragma once
 
 #include <cstdint>
-#include <list>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -162,9 +161,7 @@ class Http1ClientSession final : private TransportOwner, private MessageParser::
   bool message_ended_ = false;  // set by the parser callback, acted on after it returns
   bool read_until_close_ = false;
   uint64_t body_remaining_ = 0;  // of a Content-Length body
-  // The pool's bookkeeping while idle.
-  int64_t idle_since_ms_ = 0;
-  std::list<std::unique_ptr<Http1ClientSession>>::iterator idle_position_;
+  int64_t idle_since_ms_ = 0;    // the pool's, while idle
 };
 
 }  // namespace relay7

@@ -49,6 +49,7 @@ class Http1ServerSession final : public ManagedConnection,
   // Reading and parsing.
   void on_transport_event(Transport& transport, TransportEvent event) override;
   void on_readable();
+  bool read_more(size_t room);
   void on_writable();
   void process_input();
   void consume_input();
@@ -103,6 +104,7 @@ class Http1ServerSession final : public ManagedConnection,
   bool peer_closed_ = false;
   bool processing_input_ = false;
   bool write_failed_ = false;  // seen outside an event: the write event reports it
+  bool header_timer_armed_ = false;
 
   // The request in progress.
   BodyFraming framing_;
@@ -113,7 +115,7 @@ class Http1ServerSession final : public ManagedConnection,
   bool upgrade_requested_ = false;
   bool reading_paused_ = false;  // the backend's input is full (pause_request_body)
   std::chrono::steady_clock::time_point request_start_;
-  UpstreamAttempts attempts_;
+  RequestState request_state_;
   std::unique_ptr<Exchange> exchange_;
 
   // The response in progress.

@@ -11,6 +11,7 @@
 #include "relay7/http/request_target.h"
 #include "relay7/net/socket_address.h"
 #include "relay7/pipeline/downstream.h"
+#include "relay7/pipeline/request_state.h"
 #include "relay7/pipeline/upstream_exchange.h"
 #include "relay7/routing/route_table.h"
 #include "relay7/transport/connection_set.h"
@@ -59,9 +60,9 @@ class Exchange final : public Retirable, private UpstreamExchangeOwner {
     finished,  // answered (locally or by the backend), aborted, or handed to a tunnel
   };
 
-  // `attempts` is the session's, reused from request to request.
+  // `state` is the session's, reused from request to request.
   Exchange(ProxyContext& context, Downstream& downstream, const ClientEndpoint& client,
-           UpstreamAttempts& attempts, const RequestInfo& request);
+           RequestState& state, const RequestInfo& request);
   ~Exchange() override;
   Exchange(const Exchange&) = delete;
   Exchange& operator=(const Exchange&) = delete;
@@ -106,17 +107,13 @@ class Exchange final : public Retirable, private UpstreamExchangeOwner {
   ProxyContext& context_;
   Downstream& downstream_;
   const ClientEndpoint& client_;
-  UpstreamAttempts& attempts_;
+  RequestState& state_;
   RequestInfo request_;
   Phase phase_ = Phase::routing;
-  RequestTarget target_;
   bool asterisk_form_ = false;  // "OPTIONS *"
-  std::string host_;
-  std::string upstream_path_;
-  std::string decoded_path_;  // scratch for encoded_slashes_change_nothing
-  uint64_t body_limit_ = 0;   // the matched location's max_body_size; 0: none
+  uint64_t body_limit_ = 0;     // the matched location's max_body_size; 0: none
   uint64_t body_received_ = 0;
-  std::unique_ptr<UpstreamExchange> upstream_;
+  std::optional<UpstreamExchange> upstream_;
 };
 
 }  // namespace relay7

@@ -22,6 +22,8 @@ class ReplayBuffer {
   bool complete() const { return complete_; }
   // Everything sent so far, for the next attempt; valid while complete().
   const IoBuffer& bytes() const { return bytes_; }
+  // The request is over: its blocks go back to the pool (an idle connection holds none).
+  void release() { bytes_.clear(); }
 
  private:
   IoBuffer bytes_;

@@ -59,9 +59,10 @@ class UpstreamExchange final : private ClientSessionHandler {
     finished,    // complete, given up, aborted, or switched to a tunnel
   };
 
+  // `attempts` and `replay` are the request's (RequestState), reused from request to request.
   UpstreamExchange(ProxyContext& context, UpstreamExchangeOwner& owner, Downstream& downstream,
-                   UpstreamAttempts& attempts, const UpstreamRequestPlan& plan,
-                   std::string_view head);
+                   UpstreamAttempts& attempts, ReplayBuffer& replay,
+                   const UpstreamRequestPlan& plan, std::string_view head);
   ~UpstreamExchange();
   UpstreamExchange(const UpstreamExchange&) = delete;
   UpstreamExchange& operator=(const UpstreamExchange&) = delete;
@@ -114,7 +115,7 @@ class UpstreamExchange final : private ClientSessionHandler {
   UpstreamAttempts& attempts_;
   UpstreamRuntime& group_;
   UpstreamRequestPlan plan_;
-  ReplayBuffer replay_;
+  ReplayBuffer& replay_;
   State state_ = State::attempting;
   size_t server_ = 0;
   ConnectionPool* pool_ = nullptr;

@@ -46,6 +46,7 @@ class ConnectionSet {
 
   std::unordered_map<ManagedConnection*, std::unique_ptr<ManagedConnection>> live_;
   std::vector<std::unique_ptr<Retirable>> retired_;
+  std::vector<std::unique_ptr<Retirable>> reaping_;  // swapped with retired_: both keep capacity
   EventPtr reaper_;
 };
 

@@ -12,13 +12,15 @@ namespace relay7 {
 
 // Fixed-size blocks for IoBuffers, recycled per worker: once a worker has warmed up, reading,
 // parsing and relaying a request takes its memory from here instead of from malloc. Keeps at
-// most `max_free` blocks for reuse and frees the rest, so a burst does not pin its peak for ever.
+// most `max_free` blocks (1 MiB by default: four connections' worth of bulk transfer) for reuse
+// and frees the rest, so a burst does not pin its peak for ever.
 class BlockPool {
  public:
   static constexpr size_t kBlockSize = 16 * 1024;
+  static constexpr size_t kDefaultMaxFree = 64;
   using Block = std::unique_ptr<char[]>;
 
-  explicit BlockPool(size_t max_free = 256) : max_free_(max_free) {}
+  explicit BlockPool(size_t max_free = kDefaultMaxFree) : max_free_(max_free) {}
   BlockPool(const BlockPool&) = delete;
   BlockPool& operator=(const BlockPool&) = delete;
 

@@ -84,11 +84,15 @@ class Transport {
   int finish_connect();
 
   // Reports readable while on; nullopt: no timeout, else read_timeout after that long without an
-  // event (restarted by each one).
+  // event (restarted by each one). Asking for what is already so changes nothing.
   void watch_read(bool on, std::optional<Duration> timeout = std::nullopt);
   void watch_write(bool on, std::optional<Duration> timeout = std::nullopt);
   bool watching_read() const { return watching_read_; }
   bool watching_write() const { return watching_write_; }
+
+  // Reports readable on the next turn of the loop, whatever the socket holds: for bytes already
+  // read that the owner takes up later, from a fresh call.
+  void notify_readable();
 
   // Gives up the socket (for a transport that moves into another object); the transport is
   // unusable afterwards.
@@ -115,6 +119,8 @@ class Transport {
   bool read_event_ready_ = false;
   bool watching_read_ = false;
   bool watching_write_ = false;
+  std::optional<Duration> read_timeout_;
+  std::optional<Duration> write_timeout_;
 };
 
 }  // namespace relay7

@@ -4,9 +4,9 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <list>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "relay7/http/message_parser.h"
 #include "relay7/http1/client_session.h"
@@ -64,7 +64,9 @@ class ConnectionPool {
   SocketAddress address_;
   std::string address_text_;
   size_t max_idle_;
-  std::list<std::unique_ptr<Http1ClientSession>> idle_;
+  // Oldest first: taking and giving back work at the end (no allocation once it has grown),
+  // trimming at the front.
+  std::vector<std::unique_ptr<Http1ClientSession>> idle_;
 };
 
 }  // namespace relay7

@@ -1,0 +1,28 @@
+#pragma once
+
+#include <string>
+
+#include "relay7/http/request_target.h"
+#include "relay7/pipeline/replay_buffer.h"
+#include "relay7/pipeline/upstream_attempts.h"
+#include "relay7/transport/io_buffer.h"
+
+namespace relay7 {
+
+// What one request needs beyond its head, owned by whatever carries requests (an HTTP/1 session;
+// an HTTP/2 stream later) and reused for the next one, so that a request allocates nothing once
+// these have grown: the parsed target, the host, the upstream path, the servers tried and what
+// was sent upstream. One exchange uses it at a time: the session starts the next request only
+// once the previous one has ended.
+struct RequestState {
+  explicit RequestState(BlockPool& blocks) : replay(blocks) {}
+
+  RequestTarget target;
+  std::string host;
+  std::string upstream_path;
+  std::string decoded_path;  // scratch for the encoded-slash check
+  UpstreamAttempts attempts;
+  ReplayBuffer replay;
+};
+
+}  // namespace relay7
