@@ -12,14 +12,14 @@ size_t format_chunk_header(size_t length, char* out) {
   return static_cast<size_t>(written);
 }
 
-bool is_forwardable_trailer(std::string_view name) {
-  return !is_connection_specific(name) && !iequals(name, "host");
+bool is_forwardable_trailer(const Header& field) {
+  return !is_connection_specific(field.known) && field.known != FieldName::host;
 }
 
 void append_last_chunk(std::string& out, const HeaderList& trailers) {
   out += "0\r\n";
   for (const Header& field : trailers) {
-    if (is_forwardable_trailer(field.name)) {
+    if (is_forwardable_trailer(field)) {
       out += field.name;
       out += ": ";
       out += field.value;
@@ -27,6 +27,20 @@ void append_last_chunk(std::string& out, const HeaderList& trailers) {
     }
   }
   out += "\r\n";
+}
+
+void append_last_chunk(IoBuffer& out, const HeaderList& trailers) {
+  if (trailers.empty()) {
+    out.append("0\r\n\r\n");
+    return;
+  }
+  out.append("0\r\n");
+  for (const Header& field : trailers) {
+    if (is_forwardable_trailer(field)) {
+      out.append_field(field.name, field.value);
+    }
+  }
+  out.append("\r\n");
 }
 
 }  // namespace relay7

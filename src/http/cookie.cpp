@@ -33,7 +33,7 @@ std::optional<std::string_view> find_cookie(const HeaderList& headers, std::stri
     return std::nullopt;
   }
   for (const Header& header : headers) {
-    if (!iequals(header.name, "cookie")) {
+    if (header.known != FieldName::cookie) {
       continue;
     }
     if (const auto value = find_in_list(header.value, name)) {

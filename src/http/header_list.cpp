@@ -10,8 +10,34 @@ Header& HeaderList::add() {
   } else {
     items_[count_].name.clear();
     items_[count_].value.clear();
+    items_[count_].known = FieldName::other;
   }
   return items_[count_++];
+}
+
+Header& HeaderList::add(std::string_view name, std::string_view value) {
+  Header& added = add();
+  added.name.assign(name);
+  added.value.assign(value);
+  added.known = classify_field_name(name);
+  return added;
+}
+
+const Header* HeaderList::find(FieldName name) const {
+  for (const Header& header : *this) {
+    if (header.known == name) {
+      return &header;
+    }
+  }
+  return nullptr;
+}
+
+size_t HeaderList::count(FieldName name) const {
+  size_t n = 0;
+  for (const Header& header : *this) {
+    n += header.known == name ? 1 : 0;
+  }
+  return n;
 }
 
 const Header* HeaderList::find(std::string_view name) const {

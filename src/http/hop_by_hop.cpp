@@ -28,7 +28,7 @@ bool is_connection_specific(std::string_view name) {
 
 ConnectionOptions::ConnectionOptions(const HeaderList& fields) : fields_(fields) {
   for (const Header& field : fields) {
-    if (!iequals(field.name, "connection")) {
+    if (field.known != FieldName::connection) {
       continue;
     }
     for_each_list_token(field.value, [&](std::string_view token) {
@@ -58,7 +58,7 @@ bool ConnectionOptions::names(std::string_view name) const {
 
 bool named_by_connection_header(const HeaderList& headers, std::string_view name) {
   for (const Header& header : headers) {
-    if (iequals(header.name, "connection") && list_has_token(header.value, name)) {
+    if (header.known == FieldName::connection && list_has_token(header.value, name)) {
       return true;
     }
   }

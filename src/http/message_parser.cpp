@@ -283,6 +283,9 @@ int MessageParser::on_header_value(llhttp_t* parser, const char* at, size_t leng
     if (fields.empty() || fields.back().name.empty() || !self->scan_for_folding(at, length)) {
       return -1;
     }
+    if (!self->last_was_value_) {
+      fields.back().known = classify_field_name(fields.back().name);  // the name is complete
+    }
     self->last_was_value_ = true;
     fields.back().value.append(at, length);
     return self->count_head_bytes(length) ? 0 : -1;

@@ -11,7 +11,7 @@ int refuse_request_head(const MessageHead& head) {
   if (head.method == "CONNECT") {
     return 501;
   }
-  const size_t host_count = head.headers.count("host");
+  const size_t host_count = head.headers.count(FieldName::host);
   if (host_count > 1 || (head.is_http11_or_later() && host_count == 0)) {
     return 400;
   }

@@ -7,14 +7,14 @@
 namespace relay7 {
 
 bool transfer_encoding_is_unambiguous(const MessageHead& head) {
-  const size_t count = head.headers.count("transfer-encoding");
+  const size_t count = head.headers.count(FieldName::transfer_encoding);
   if (count == 0) {
     return true;
   }
   if (count != 1 || !head.is_http11_or_later()) {
     return false;
   }
-  std::string_view value = head.headers.find("transfer-encoding")->value;
+  std::string_view value = head.headers.find(FieldName::transfer_encoding)->value;
   while (!value.empty() && value.back() == ' ') {
     value.remove_suffix(1);
   }

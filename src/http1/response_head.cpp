@@ -9,17 +9,10 @@
 namespace relay7 {
 namespace {
 
-void append_number(std::string& out, uint64_t value) {
+void append_number(IoBuffer& out, uint64_t value) {
   char digits[24];
   const auto result = std::to_chars(digits, digits + sizeof digits, value);
-  out.append(digits, result.ptr);
-}
-
-void append_field(std::string& out, std::string_view name, std::string_view value) {
-  out += name;
-  out += ": ";
-  out += value;
-  out += "\r\n";
+  out.append(std::string_view(digits, static_cast<size_t>(result.ptr - digits)));
 }
 
 // Content-Length survives on bodiless responses (HEAD, 304) because it describes the
@@ -28,63 +21,68 @@ bool keeps_content_length(ResponseBodyMode mode) {
   return mode == ResponseBodyMode::none || mode == ResponseBodyMode::length;
 }
 
-void append_backend_fields(const HeaderList& fields, ResponseBodyMode mode, std::string& out) {
+void append_backend_fields(const HeaderList& fields, ResponseBodyMode mode, IoBuffer& out) {
   const ConnectionOptions connection_options(fields);
   for (const Header& field : fields) {
-    const bool content_length = iequals(field.name, "content-length");
+    const bool content_length = field.known == FieldName::content_length;
     if (content_length
             ? !keeps_content_length(mode)
-            : (is_connection_specific(field.name) || connection_options.names(field.name))) {
+            : (is_connection_specific(field.known) || connection_options.names(field.name))) {
       continue;
     }
-    append_field(out, field.name, field.value);
+    out.append_field(field.name, field.value);
   }
 }
 
-void append_generated_fields(const ResponseHead& head, std::string_view date, std::string& out) {
-  out += "Server: relay7\r\nDate: ";
-  out += date;
-  out += "\r\n";
+void append_generated_fields(const ResponseHead& head, std::string_view date, IoBuffer& out) {
+  out.append("Server: relay7\r\n");
+  out.append_field("Date", date);
   if (!status_has_no_body(head.status)) {
-    out += "Content-Type: text/plain; charset=utf-8\r\nContent-Length: ";
+    out.append("Content-Type: text/plain; charset=utf-8\r\nContent-Length: ");
     append_number(out, head.content_length.value_or(0));
-    out += "\r\n";
+    out.append("\r\n");
   }
+}
+
+// "HTTP/1.1 200 OK\r\n", and the same for every status with its standard phrase.
+void append_status_line(const ResponseHead& head, IoBuffer& out) {
+  out.append("HTTP/1.1 ");
+  append_number(out, static_cast<uint64_t>(head.status));
+  out.append(" ");
+  out.append(head.reason.empty() ? reason_phrase(head.status) : head.reason);
+  out.append("\r\n");
 }
 
 }  // namespace
 
 void write_response_head(const ResponseHead& head, const Http1ResponseFraming& framing,
-                         std::string& out) {
-  out.assign("HTTP/1.1 ");
-  append_number(out, static_cast<uint64_t>(head.status));
-  out += ' ';
-  out += head.reason.empty() ? reason_phrase(head.status) : head.reason;
-  out += "\r\n";
+                         IoBuffer& out) {
+  append_status_line(head, out);
   if (head.generated) {
     append_generated_fields(head, framing.date, out);
   } else if (head.fields != nullptr) {
     append_backend_fields(*head.fields, framing.body_mode, out);
   }
   if (head.switching_protocols) {
-    const Header* upgrade = head.fields != nullptr ? head.fields->find("upgrade") : nullptr;
-    append_field(out, "Upgrade", upgrade != nullptr ? std::string_view(upgrade->value) : "");
-    out += "Connection: upgrade\r\n\r\n";
+    const Header* upgrade =
+        head.fields != nullptr ? head.fields->find(FieldName::upgrade) : nullptr;
+    out.append_field("Upgrade", upgrade != nullptr ? std::string_view(upgrade->value) : "");
+    out.append("Connection: upgrade\r\n\r\n");
     return;
   }
   if (!head.location.empty()) {
-    append_field(out, "Location", head.location);
+    out.append_field("Location", head.location);
   }
   if (!head.set_cookie.empty()) {
-    append_field(out, "Set-Cookie", head.set_cookie);
+    out.append_field("Set-Cookie", head.set_cookie);
   }
   if (framing.body_mode == ResponseBodyMode::chunked) {
-    out += "Transfer-Encoding: chunked\r\n";
+    out.append("Transfer-Encoding: chunked\r\n");
   }
   if (head.status >= 200) {
-    out += connection_header_line(framing.keep_alive, framing.client_http11);
+    out.append(connection_header_line(framing.keep_alive, framing.client_http11));
   }
-  out += "\r\n";
+  out.append("\r\n");
 }
 
 }  // namespace relay7

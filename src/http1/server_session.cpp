@@ -366,9 +366,7 @@ void Http1ServerSession::send_interim(const ResponseHead& head) {
   if (!parser_.head().is_http11_or_later()) {
     return;  // an HTTP/1.0 client does not expect interim responses
   }
-  write_response_head(head, Http1ResponseFraming{ResponseBodyMode::none, true, true, {}},
-                      head_scratch_);
-  output_.append(head_scratch_);
+  write_response_head(head, Http1ResponseFraming{ResponseBodyMode::none, true, true, {}}, output_);
   flush();
 }
 
@@ -396,13 +394,10 @@ void Http1ServerSession::start_response(const ResponseHead& head) {
     // request was read closes the connection, and says so.
     response_keep_alive_ = response_keep_alive_ && request_complete_ && !upgrade_requested_;
   }
-  write_response_head(
-      head,
-      Http1ResponseFraming{
-          body_mode_, response_keep_alive_, http11,
-          head.generated ? std::string_view(context_.clock().http_date()) : std::string_view()},
-      head_scratch_);
-  output_.append(head_scratch_);
+  const std::string_view date =
+      head.generated ? std::string_view(context_.clock().http_date()) : std::string_view();
+  write_response_head(head, Http1ResponseFraming{body_mode_, response_keep_alive_, http11, date},
+                      output_);
   flush();
 }
 
@@ -440,9 +435,7 @@ void Http1ServerSession::end_response(const HeaderList& trailers) {
   // Trailers reach an HTTP/1.1 client, whose body stays chunked; an HTTP/1.0 client's body ends
   // with the connection, which cannot carry them.
   if (body_mode_ == ResponseBodyMode::chunked) {
-    head_scratch_.clear();
-    append_last_chunk(head_scratch_, trailers);
-    output_.append(head_scratch_);
+    append_last_chunk(output_, trailers);
   }
   finish_request(response_keep_alive_);
 }

@@ -1,6 +1,7 @@
 #include "relay7/http1/upstream_request_head.h"
 
 #include <array>
+#include <charconv>
 
 #include "relay7/http/ascii.h"
 #include "relay7/http/hop_by_hop.h"
@@ -8,76 +9,64 @@
 namespace relay7 {
 namespace {
 
-// Headers relay7 sets itself; a client's copies are replaced (or, for X-Forwarded-For, extended).
-bool set_by_relay7(std::string_view name) {
-  static constexpr std::array<std::string_view, 5> kNames = {
-      "host", "x-forwarded-for", "x-real-ip", "x-forwarded-proto", "x-forwarded-host"};
-  for (std::string_view candidate : kNames) {
-    if (iequals(name, candidate)) {
-      return true;
-    }
-  }
-  return false;
-}
-
-void append_header(std::string& out, std::string_view name, std::string_view value) {
-  out += name;
-  out += ": ";
-  out += value;
-  out += "\r\n";
-}
-
-void append_forwarded_for(std::string& out, const HeaderList& headers, std::string_view client_ip) {
-  out += "X-Forwarded-For: ";
+void append_forwarded_for(IoBuffer& out, const HeaderList& headers, std::string_view client_ip) {
+  out.append("X-Forwarded-For: ");
   for (const Header& header : headers) {
-    if (iequals(header.name, "x-forwarded-for") && !header.value.empty()) {
-      out += header.value;
-      out += ", ";
+    if (header.known == FieldName::x_forwarded_for && !header.value.empty()) {
+      out.append(header.value);
+      out.append(", ");
     }
   }
-  out += client_ip;
-  out += "\r\n";
+  out.append(client_ip);
+  out.append("\r\n");
+}
+
+void append_number(IoBuffer& out, uint64_t value) {
+  char digits[24];
+  const auto result = std::to_chars(digits, digits + sizeof digits, value);
+  out.append(std::string_view(digits, static_cast<size_t>(result.ptr - digits)));
 }
 
 }  // namespace
 
-void build_upstream_request_head(const UpstreamRequest& request, std::string& out) {
+void build_upstream_request_head(const UpstreamRequest& request, IoBuffer& out) {
   const HeaderList& headers = request.client_head.headers;
-  out.clear();
-  out += request.client_head.method;
-  out += ' ';
-  out += request.path;
+  out.append(request.client_head.method);
+  out.append(" ");
+  out.append(request.path);
   if (request.has_query) {
-    out += '?';
-    out += request.query;
+    out.append("?");
+    out.append(request.query);
   }
-  out += " HTTP/1.1\r\n";
-  append_header(out, "Host", request.host);
+  out.append(" HTTP/1.1\r\n");
+  out.append_field("Host", request.host);
   const ConnectionOptions connection_options(headers);
   for (const Header& header : headers) {
-    if (is_connection_specific(header.name) || set_by_relay7(header.name) ||
+    if (is_connection_specific(header.known) || is_set_by_relay7(header.known) ||
         connection_options.names(header.name)) {
       continue;
     }
-    append_header(out, header.name, header.value);
+    out.append_field(header.name, header.value);
   }
   append_forwarded_for(out, headers, request.client_ip);
-  append_header(out, "X-Real-IP", request.client_ip);
-  append_header(out, "X-Forwarded-Proto", "http");
-  append_header(out, "X-Forwarded-Host", request.host);
+  out.append_field("X-Real-IP", request.client_ip);
+  out.append_field("X-Forwarded-Proto", "http");
+  out.append_field("X-Forwarded-Host", request.host);
   if (request.body_mode == RequestBodyMode::length) {
-    append_header(out, "Content-Length", std::to_string(request.content_length));
+    out.append("Content-Length: ");
+    append_number(out, request.content_length);
+    out.append("\r\n");
   } else if (request.body_mode == RequestBodyMode::chunked) {
-    out += "Transfer-Encoding: chunked\r\n";
+    out.append("Transfer-Encoding: chunked\r\n");
   }
   if (request.upgrade) {
-    const Header* upgrade = headers.find("upgrade");
-    append_header(out, "Upgrade", upgrade != nullptr ? std::string_view(upgrade->value) : "");
-    out += "Connection: upgrade\r\n";
+    const Header* upgrade = headers.find(FieldName::upgrade);
+    out.append_field("Upgrade", upgrade != nullptr ? std::string_view(upgrade->value) : "");
+    out.append("Connection: upgrade\r\n");
   } else if (!request.keep_alive) {
-    out += "Connection: close\r\n";
+    out.append("Connection: close\r\n");
   }
-  out += "\r\n";
+  out.append("\r\n");
 }
 
 }  // namespace relay7

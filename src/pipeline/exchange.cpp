@@ -17,7 +17,7 @@ namespace {
 // The trailers of a response relay7 generates: none.
 const HeaderList kNoTrailers;
 
-std::string_view header_value(const HeaderList& headers, std::string_view name) {
+std::string_view header_value(const HeaderList& headers, FieldName name) {
   const Header* header = headers.find(name);
   return header != nullptr ? std::string_view(header->value) : std::string_view();
 }
@@ -66,8 +66,9 @@ void write_log(ProxyContext& context, const ClientEndpoint& client, const Messag
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
   log.write(
       AccessLogEntry{client.peer_ip, head.method, head.target, head.version_major,
-                     head.version_minor, status, body_bytes, header_value(head.headers, "referer"),
-                     header_value(head.headers, "user-agent"), upstream, elapsed.count()},
+                     head.version_minor, status, body_bytes,
+                     header_value(head.headers, FieldName::referer),
+                     header_value(head.headers, FieldName::user_agent), upstream, elapsed.count()},
       context.clock().log_time());
 }
 
@@ -146,7 +147,7 @@ int Exchange::validate() {
     return 400;
   }
   state_.host =
-      normalize_host(state_.target.authority.empty() ? header_value(head.headers, "host")
+      normalize_host(state_.target.authority.empty() ? header_value(head.headers, FieldName::host)
                                                      : std::string_view(state_.target.authority));
   return 0;
 }
@@ -196,7 +197,7 @@ std::string_view Exchange::host_to_forward() const {
   if (!state_.target.authority.empty()) {
     return state_.target.authority;
   }
-  return header_value(request_.head->headers, "host");
+  return header_value(request_.head->headers, FieldName::host);
 }
 
 void Exchange::proxy(const Location& location, const ProxyAction& action) {
@@ -227,15 +228,15 @@ void Exchange::proxy(const Location& location, const ProxyAction& action) {
   if (host.empty()) {
     host = upstream.address_text(*server);  // an HTTP/1.0 request without Host
   }
-  std::string& serialised = context_.scratch();
   build_upstream_request_head(
       UpstreamRequest{head, state_.upstream_path, state_.target.query, state_.target.has_query,
                       host, client_.peer_ip, plan.body_mode, request_.content_length,
                       request_.upgrade, upstream.config().keepalive > 0},
-      serialised);
+      state_.replay.start_head());
+  state_.replay.head_written();
   phase_ = Phase::proxying;
   upstream_.emplace(context_, static_cast<UpstreamExchangeOwner&>(*this), downstream_,
-                    state_.attempts, state_.replay, plan, serialised);
+                    state_.attempts, state_.replay, plan);
   if (!upstream_->start(*server)) {
     upstream_.reset();
     answer_locally(502, false);

@@ -2,11 +2,14 @@
 
 namespace relay7 {
 
-void ReplayBuffer::set_head(std::string_view head) {
+IoBuffer& ReplayBuffer::start_head() {
   bytes_.clear();
-  bytes_.append(head);
-  head_size_ = head.size();
   complete_ = true;
+  return bytes_;
+}
+
+void ReplayBuffer::head_written() {
+  head_size_ = bytes_.size();
 }
 
 void ReplayBuffer::append_body(std::string_view bytes) {

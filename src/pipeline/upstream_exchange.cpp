@@ -14,8 +14,7 @@ namespace relay7 {
 
 UpstreamExchange::UpstreamExchange(ProxyContext& context, UpstreamExchangeOwner& owner,
                                    Downstream& downstream, UpstreamAttempts& attempts,
-                                   ReplayBuffer& replay, const UpstreamRequestPlan& plan,
-                                   std::string_view head)
+                                   ReplayBuffer& replay, const UpstreamRequestPlan& plan)
     : context_(context),
       owner_(owner),
       downstream_(downstream),
@@ -23,7 +22,6 @@ UpstreamExchange::UpstreamExchange(ProxyContext& context, UpstreamExchangeOwner&
       group_(attempts.upstream()),
       plan_(plan),
       replay_(replay) {
-  replay_.set_head(head);
   request_complete_ = plan_.body_mode == RequestBodyMode::none;
 }
 

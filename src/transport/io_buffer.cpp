@@ -69,6 +69,29 @@ void IoBuffer::append(std::string_view bytes) {
   }
 }
 
+void IoBuffer::append_field(std::string_view name, std::string_view value) {
+  const size_t length = name.size() + value.size() + 4;
+  if (tail_room() < length) {
+    append(name);
+    append(": ");
+    append(value);
+    append("\r\n");
+    return;
+  }
+  Segment& tail = segments_.back();
+  char* out = tail.block.get() + tail.end;
+  std::memcpy(out, name.data(), name.size());
+  out += name.size();
+  *out++ = ':';
+  *out++ = ' ';
+  std::memcpy(out, value.data(), value.size());
+  out += value.size();
+  *out++ = '\r';
+  *out = '\n';
+  tail.end += static_cast<uint32_t>(length);
+  size_ += length;
+}
+
 size_t IoBuffer::reserve(size_t max, iovec* out, size_t max_vectors) {
   size_t count = 0;
   const size_t room = std::min(tail_room(), max);

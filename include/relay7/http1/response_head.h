@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "relay7/pipeline/downstream.h"
+#include "relay7/transport/io_buffer.h"
 
 namespace relay7 {
 
@@ -23,10 +24,10 @@ struct Http1ResponseFraming {
   std::string_view date;  // the Date of relay7's own answers
 };
 
-// Serialises the response head sent to an HTTP/1 client into `out`: for a backend's response,
-// its fields without the hop-by-hop ones of the upstream hop; for relay7's own, Server, Date,
+// Appends the response head sent to an HTTP/1 client to `out`: for a backend's response, its
+// fields without the hop-by-hop ones of the upstream hop; for relay7's own, Server, Date,
 // Content-Type and Content-Length; then framing and Connection for the client hop.
 void write_response_head(const ResponseHead& head, const Http1ResponseFraming& framing,
-                         std::string& out);
+                         IoBuffer& out);
 
 }  // namespace relay7

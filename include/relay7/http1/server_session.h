@@ -121,7 +121,6 @@ class Http1ServerSession final : public ManagedConnection,
   // The response in progress.
   ResponseBodyMode body_mode_ = ResponseBodyMode::none;
   bool response_keep_alive_ = false;
-  std::string head_scratch_;
 };
 
 }  // namespace relay7

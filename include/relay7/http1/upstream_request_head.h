@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "relay7/http/message_parser.h"
+#include "relay7/transport/io_buffer.h"
 
 namespace relay7 {
 
@@ -26,8 +27,8 @@ struct UpstreamRequest {
   bool keep_alive = true;  // ask the upstream to keep the connection for the pool
 };
 
-// Serialises the request head relay7 sends upstream: hop-by-hop headers removed, forwarding
+// Appends the request head relay7 sends upstream to `out`: hop-by-hop headers removed, forwarding
 // headers (X-Forwarded-For, X-Real-IP, X-Forwarded-Proto, X-Forwarded-Host) set.
-void build_upstream_request_head(const UpstreamRequest& request, std::string& out);
+void build_upstream_request_head(const UpstreamRequest& request, IoBuffer& out);
 
 }  // namespace relay7

@@ -33,8 +33,6 @@ class ProxyContext {
   ConnectionSet& connections() { return connections_; }
   CachedClock& clock() { return clock_; }
   BlockPool& blocks() { return blocks_; }
-  // A string for serialising one head at a time, reused so that it stops allocating.
-  std::string& scratch() { return scratch_; }
   AccessLog& access_log() { return *access_log_; }
   bool draining() const { return draining_; }
   void set_draining() { draining_ = true; }
@@ -50,7 +48,6 @@ class ProxyContext {
   ParserLimits response_limits_;
   // Before the upstreams and connections, whose buffers return their blocks to it.
   BlockPool blocks_;
-  std::string scratch_;
   std::vector<std::unique_ptr<UpstreamRuntime>> upstreams_;
   ConnectionSet connections_;
   CachedClock clock_;

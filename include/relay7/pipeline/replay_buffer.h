@@ -16,8 +16,10 @@ class ReplayBuffer {
 
   explicit ReplayBuffer(BlockPool& blocks) : bytes_(blocks) {}
 
-  // The serialised head; always kept, whatever its size.
-  void set_head(std::string_view head);
+  // The buffer to write the serialised head into (emptied first); always kept, whatever its
+  // size. head_written() once it is complete.
+  IoBuffer& start_head();
+  void head_written();
   void append_body(std::string_view bytes);
   bool complete() const { return complete_; }
   // Everything sent so far, for the next attempt; valid while complete().

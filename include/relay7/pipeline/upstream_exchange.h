@@ -59,10 +59,11 @@ class UpstreamExchange final : private ClientSessionHandler {
     finished,    // complete, given up, aborted, or switched to a tunnel
   };
 
-  // `attempts` and `replay` are the request's (RequestState), reused from request to request.
+  // `attempts` and `replay` are the request's (RequestState), reused from request to request;
+  // `replay` holds the serialised head.
   UpstreamExchange(ProxyContext& context, UpstreamExchangeOwner& owner, Downstream& downstream,
                    UpstreamAttempts& attempts, ReplayBuffer& replay,
-                   const UpstreamRequestPlan& plan, std::string_view head);
+                   const UpstreamRequestPlan& plan);
   ~UpstreamExchange();
   UpstreamExchange(const UpstreamExchange&) = delete;
   UpstreamExchange& operator=(const UpstreamExchange&) = delete;

@@ -53,6 +53,8 @@ class IoBuffer {
   bool empty() const { return size_ == 0; }
 
   void append(std::string_view bytes);
+  // "NAME: VALUE\r\n", the line of an HTTP/1 head, in one step when the last block has room.
+  void append_field(std::string_view name, std::string_view value);
   // Room for up to `max` bytes at the end, as at most `max_vectors` iovecs (the last block's free
   // space, then fresh blocks); returns how many. commit() the bytes actually read into them:
   // the fresh blocks left unused go back to the pool.

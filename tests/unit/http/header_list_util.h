@@ -12,9 +12,7 @@ namespace relay7::testing {
 inline HeaderList headers_of(const std::vector<std::pair<std::string, std::string>>& headers) {
   HeaderList list;
   for (const auto& [name, value] : headers) {
-    Header& added = list.add();
-    added.name = name;
-    added.value = value;
+    list.add(name, value);
   }
   return list;
 }

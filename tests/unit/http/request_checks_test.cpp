@@ -13,9 +13,7 @@ MessageHead head(unsigned major, unsigned minor,
   result.version_major = major;
   result.version_minor = minor;
   for (auto& [name, value] : headers) {
-    Header& added = result.headers.add();
-    added.name = name;
-    added.value = value;
+    result.headers.add(name, value);
   }
   return result;
 }

@@ -14,9 +14,7 @@ MessageHead response(unsigned minor, const std::vector<std::string>& codings) {
   head.status = 200;
   head.version_minor = minor;
   for (const std::string& coding : codings) {
-    Header& field = head.headers.add();
-    field.name = "Transfer-Encoding";
-    field.value = coding;
+    head.headers.add("Transfer-Encoding", coding);
   }
   return head;
 }

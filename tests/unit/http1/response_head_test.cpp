@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "../transport/io_buffer_text.h"
+
 #include "relay7/http/message_parser.h"
 
 namespace relay7 {
@@ -23,9 +25,7 @@ MessageHead head_with(std::initializer_list<std::pair<std::string, std::string>>
   head.method = "GET";
   head.target = "/ignored";
   for (const auto& [name, value] : headers) {
-    Header& header = head.headers.add();
-    header.name = name;
-    header.value = value;
+    head.headers.add(name, value);
   }
   return head;
 }
@@ -38,8 +38,12 @@ TEST(ResponseHeadTest, ReframesAndKeepsEndToEndHeaders) {
                                 {"Set-Cookie", "a=b"}});
   head.status = 200;
   head.reason = "OK";
+  BlockPool blocks;
+  IoBuffer buffer(blocks);
   std::string out;
-  write_response_head(backend_response(head), {ResponseBodyMode::chunked, true, true, {}}, out);
+  buffer.clear();
+  write_response_head(backend_response(head), {ResponseBodyMode::chunked, true, true, {}}, buffer);
+  out = testing::text_of(buffer);
   EXPECT_EQ(out,
             "HTTP/1.1 200 OK\r\n"
             "Content-Type: text/plain\r\n"
@@ -51,23 +55,34 @@ TEST(ResponseHeadTest, ReframesAndKeepsEndToEndHeaders) {
 TEST(ResponseHeadTest, Http10KeepAliveAndClose) {
   MessageHead head = head_with({{"Content-Length", "3"}});
   head.status = 404;
+  BlockPool blocks;
+  IoBuffer buffer(blocks);
   std::string out;
-  write_response_head(backend_response(head), {ResponseBodyMode::length, true, false, {}}, out);
+  buffer.clear();
+  write_response_head(backend_response(head), {ResponseBodyMode::length, true, false, {}}, buffer);
+  out = testing::text_of(buffer);
   EXPECT_EQ(out, "HTTP/1.1 404 Not Found\r\nContent-Length: 3\r\nConnection: keep-alive\r\n\r\n");
-  write_response_head(backend_response(head), {ResponseBodyMode::length, false, true, {}}, out);
+  buffer.clear();
+  write_response_head(backend_response(head), {ResponseBodyMode::length, false, true, {}}, buffer);
+  out = testing::text_of(buffer);
   EXPECT_EQ(out, "HTTP/1.1 404 Not Found\r\nContent-Length: 3\r\nConnection: close\r\n\r\n");
+  buffer.clear();
   write_response_head(backend_response(head), {ResponseBodyMode::until_close, false, false, {}},
-                      out);
-  EXPECT_EQ(out.find("Content-Length"), std::string::npos);
+                      buffer);
+  EXPECT_EQ(testing::text_of(buffer).find("Content-Length"), std::string::npos);
 }
 
 TEST(ResponseHeadTest, SwitchingProtocols) {
   MessageHead head = head_with({{"Upgrade", "websocket"}, {"Connection", "Upgrade"}});
   head.status = 101;
+  BlockPool blocks;
+  IoBuffer buffer(blocks);
   std::string out;
   ResponseHead response = backend_response(head);
   response.switching_protocols = true;
-  write_response_head(response, {ResponseBodyMode::none, false, true, {}}, out);
+  buffer.clear();
+  write_response_head(response, {ResponseBodyMode::none, false, true, {}}, buffer);
+  out = testing::text_of(buffer);
   EXPECT_EQ(
       out, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: upgrade\r\n\r\n");
 }
@@ -75,10 +90,14 @@ TEST(ResponseHeadTest, SwitchingProtocols) {
 TEST(ResponseHeadTest, StickyCookieIsAddedBesideTheBackendsOwn) {
   MessageHead head = head_with({{"Content-Length", "0"}, {"Set-Cookie", "a=b"}});
   head.status = 200;
+  BlockPool blocks;
+  IoBuffer buffer(blocks);
   std::string out;
   ResponseHead response = backend_response(head);
   response.set_cookie = "srv=0123456789abcdef; Path=/; HttpOnly";
-  write_response_head(response, {ResponseBodyMode::length, true, true, {}}, out);
+  buffer.clear();
+  write_response_head(response, {ResponseBodyMode::length, true, true, {}}, buffer);
+  out = testing::text_of(buffer);
   EXPECT_EQ(out,
             "HTTP/1.1 200 OK\r\n"
             "Content-Length: 0\r\n"
@@ -94,9 +113,13 @@ TEST(ResponseHeadTest, GeneratedAnswers) {
   response.generated = true;
   response.content_length = 30;
   response.location = "https://example.com/new";
+  BlockPool blocks;
+  IoBuffer buffer(blocks);
   std::string out;
-  write_response_head(response,
-                      {ResponseBodyMode::length, true, true, "Sun, 06 Nov 1994 08:49:37 GMT"}, out);
+  buffer.clear();
+  write_response_head(
+      response, {ResponseBodyMode::length, true, true, "Sun, 06 Nov 1994 08:49:37 GMT"}, buffer);
+  out = testing::text_of(buffer);
   EXPECT_EQ(out,
             "HTTP/1.1 301 Moved Permanently\r\n"
             "Server: relay7\r\n"
@@ -106,7 +129,9 @@ TEST(ResponseHeadTest, GeneratedAnswers) {
             "Location: https://example.com/new\r\n"
             "\r\n");
   response.status = 204;
-  write_response_head(response, {ResponseBodyMode::none, false, true, "D"}, out);
+  buffer.clear();
+  write_response_head(response, {ResponseBodyMode::none, false, true, "D"}, buffer);
+  out = testing::text_of(buffer);
   EXPECT_EQ(out,
             "HTTP/1.1 204 No Content\r\nServer: relay7\r\nDate: D\r\nLocation: "
             "https://example.com/new\r\nConnection: close\r\n\r\n");

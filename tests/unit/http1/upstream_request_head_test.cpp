@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include "../transport/io_buffer_text.h"
+
 namespace relay7 {
 namespace {
 
@@ -12,9 +14,7 @@ MessageHead head_with(std::initializer_list<std::pair<std::string, std::string>>
   head.method = "GET";
   head.target = "/ignored";
   for (const auto& [name, value] : headers) {
-    Header& header = head.headers.add();
-    header.name = name;
-    header.value = value;
+    head.headers.add(name, value);
   }
   return head;
 }
@@ -29,10 +29,14 @@ TEST(UpstreamRequestHead, RemovesHopByHopAndSetsForwardingHeaders) {
                                       {"X-Forwarded-For", "203.0.113.7"},
                                       {"X-Real-IP", "spoofed"},
                                       {"Accept", "*/*"}});
+  BlockPool blocks;
+  IoBuffer buffer(blocks);
   std::string out;
+  buffer.clear();
   build_upstream_request_head({head, "/report", "day=1", true, "example.com", "127.0.0.2",
                                RequestBodyMode::none, 0, false, true},
-                              out);
+                              buffer);
+  out = testing::text_of(buffer);
   EXPECT_EQ(out,
             "GET /report?day=1 HTTP/1.1\r\n"
             "Host: example.com\r\n"
@@ -46,16 +50,22 @@ TEST(UpstreamRequestHead, RemovesHopByHopAndSetsForwardingHeaders) {
 
 TEST(UpstreamRequestHead, RegeneratesFraming) {
   const MessageHead head = head_with({{"Host", "h"}, {"Content-Length", "10"}});
+  BlockPool blocks;
+  IoBuffer buffer(blocks);
   std::string out;
+  buffer.clear();
   build_upstream_request_head(
-      {head, "/", "", false, "h", "::1", RequestBodyMode::length, 10, false, false}, out);
+      {head, "/", "", false, "h", "::1", RequestBodyMode::length, 10, false, false}, buffer);
+  out = testing::text_of(buffer);
   EXPECT_NE(out.find("Content-Length: 10\r\n"), std::string::npos);
   EXPECT_EQ(out.find("Content-Length: 10\r\nContent-Length"), std::string::npos);
   EXPECT_NE(out.find("Connection: close\r\n"), std::string::npos) << "keepalive 0 closes";
 
   const MessageHead chunked = head_with({{"Host", "h"}, {"Transfer-Encoding", "chunked"}});
+  buffer.clear();
   build_upstream_request_head(
-      {chunked, "/", "", false, "h", "::1", RequestBodyMode::chunked, 0, false, true}, out);
+      {chunked, "/", "", false, "h", "::1", RequestBodyMode::chunked, 0, false, true}, buffer);
+  out = testing::text_of(buffer);
   EXPECT_NE(out.find("Transfer-Encoding: chunked\r\n"), std::string::npos);
   EXPECT_EQ(out.find("Connection:"), std::string::npos);
 }
@@ -63,12 +73,18 @@ TEST(UpstreamRequestHead, RegeneratesFraming) {
 TEST(UpstreamRequestHead, PassesUpgradeOnlyWhenTunnelling) {
   const MessageHead head =
       head_with({{"Host", "h"}, {"Connection", "Upgrade"}, {"Upgrade", "websocket"}});
+  BlockPool blocks;
+  IoBuffer buffer(blocks);
   std::string out;
+  buffer.clear();
   build_upstream_request_head(
-      {head, "/ws", "", false, "h", "::1", RequestBodyMode::none, 0, true, true}, out);
+      {head, "/ws", "", false, "h", "::1", RequestBodyMode::none, 0, true, true}, buffer);
+  out = testing::text_of(buffer);
   EXPECT_NE(out.find("Upgrade: websocket\r\nConnection: upgrade\r\n"), std::string::npos);
+  buffer.clear();
   build_upstream_request_head(
-      {head, "/ws", "", false, "h", "::1", RequestBodyMode::none, 0, false, true}, out);
+      {head, "/ws", "", false, "h", "::1", RequestBodyMode::none, 0, false, true}, buffer);
+  out = testing::text_of(buffer);
   EXPECT_EQ(out.find("Upgrade"), std::string::npos);
 }
 

@@ -5,18 +5,10 @@
 #include <cstring>
 #include <string>
 
+#include "io_buffer_text.h"
+
 namespace relay7 {
 namespace {
-
-std::string contents(const IoBuffer& buffer) {
-  iovec vectors[64];
-  const size_t count = buffer.gather(vectors, 64);
-  std::string out;
-  for (size_t i = 0; i < count; ++i) {
-    out.append(static_cast<const char*>(vectors[i].iov_base), vectors[i].iov_len);
-  }
-  return out;
-}
 
 std::string pattern(size_t length) {
   std::string out(length, '\0');
@@ -32,10 +24,10 @@ TEST(IoBufferTest, AppendAndConsumeAcrossBlocks) {
   const std::string bytes = pattern(BlockPool::kBlockSize * 2 + 100);
   buffer.append(bytes);
   EXPECT_EQ(buffer.size(), bytes.size());
-  EXPECT_EQ(contents(buffer), bytes);
+  EXPECT_EQ(testing::text_of(buffer), bytes);
   EXPECT_EQ(buffer.front(), std::string_view(bytes).substr(0, BlockPool::kBlockSize));
   buffer.consume(BlockPool::kBlockSize + 7);
-  EXPECT_EQ(contents(buffer), bytes.substr(BlockPool::kBlockSize + 7));
+  EXPECT_EQ(testing::text_of(buffer), bytes.substr(BlockPool::kBlockSize + 7));
   buffer.consume(buffer.size());
   EXPECT_TRUE(buffer.empty());
   EXPECT_EQ(pool.free_count(), 3u) << "an empty buffer keeps no block";
@@ -56,7 +48,7 @@ TEST(IoBufferTest, ReserveAndCommitFillTheTailThenFreshBlocks) {
   std::memcpy(space[1].iov_base, "yz", 2);
   buffer.commit(space[0].iov_len + 2);
   EXPECT_EQ(buffer.size(), BlockPool::kBlockSize + 2);
-  EXPECT_EQ(contents(buffer).substr(BlockPool::kBlockSize), "yz");
+  EXPECT_EQ(testing::text_of(buffer).substr(BlockPool::kBlockSize), "yz");
   EXPECT_EQ(pool.free_count(), 1u) << "the unused fresh block went back";
 }
 
@@ -79,10 +71,10 @@ TEST(IoBufferTest, MoveHandsWholeBlocksOverAndCopiesAPart) {
   from.append(bytes);
   to.append("<");
   from.move_to(to, BlockPool::kBlockSize + 5);
-  EXPECT_EQ(contents(to), "<" + bytes.substr(0, BlockPool::kBlockSize + 5));
-  EXPECT_EQ(contents(from), bytes.substr(BlockPool::kBlockSize + 5));
+  EXPECT_EQ(testing::text_of(to), "<" + bytes.substr(0, BlockPool::kBlockSize + 5));
+  EXPECT_EQ(testing::text_of(from), bytes.substr(BlockPool::kBlockSize + 5));
   to.append(">");
-  EXPECT_EQ(contents(to).back(), '>');
+  EXPECT_EQ(testing::text_of(to).back(), '>');
 }
 
 TEST(IoBufferTest, CopyLeavesTheSourceAsItWas) {
@@ -91,8 +83,8 @@ TEST(IoBufferTest, CopyLeavesTheSourceAsItWas) {
   IoBuffer to(pool);
   from.append("abcdef");
   from.copy_to(to, 4);
-  EXPECT_EQ(contents(to), "abcd");
-  EXPECT_EQ(contents(from), "abcdef");
+  EXPECT_EQ(testing::text_of(to), "abcd");
+  EXPECT_EQ(testing::text_of(from), "abcdef");
 }
 
 TEST(IoBufferTest, APoolKeepsAtMostItsBound) {
@@ -109,10 +101,10 @@ TEST(IoBufferTest, MovedFromBuffersAreEmpty) {
   IoBuffer first(pool);
   first.append("bytes");
   IoBuffer second(std::move(first));
-  EXPECT_EQ(contents(second), "bytes");
+  EXPECT_EQ(testing::text_of(second), "bytes");
   EXPECT_TRUE(first.empty());  // NOLINT(bugprone-use-after-move): what is tested
   first.append("again");
-  EXPECT_EQ(contents(first), "again");
+  EXPECT_EQ(testing::text_of(first), "again");
 }
 
 }  // namespace
