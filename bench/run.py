@@ -47,7 +47,11 @@ NOFILE_WANTED = 20000
 
 SCENARIOS = {
     "keepalive": dict(kind="wrk", path="/", connections=50, headers=[],
-                      title="small responses over keep-alive client connections"),
+                      title="small responses over keep-alive client connections "
+                            "(upstream pool of 32 for 50 clients)"),
+    "keepalive64": dict(kind="wrk", path="/pool64/", connections=50, headers=[],
+                        title="small responses over keep-alive client connections "
+                              "(upstream pool of 64: covers the 50 clients)"),
     "newconn": dict(kind="wrk", path="/", connections=50, headers=["Connection: close"],
                     title="a new client connection per request (Connection: close)"),
     "big": dict(kind="wrk", path=BIG_PATH, connections=8, headers=[],
@@ -350,12 +354,14 @@ def relay7_config(d, port, backends):
         "access_log": {"path": "off"},
         "upstreams": {
             "backends": {"servers": servers, "keepalive": 32},
+            "backends64": {"servers": servers, "keepalive": 64},
             "backends_hash": {"balance": "ip_hash", "servers": servers, "keepalive": 32},
         },
         "servers": [{
             "listen": [f"127.0.0.1:{port}"],
             "locations": [
                 {"path": "/", "proxy_pass": "http://backends"},
+                {"path": "/pool64/", "proxy_pass": "http://backends64"},
                 {"path": "/iphash", "proxy_pass": "http://backends_hash"},
                 {"path": "/admin", "return": 403},
             ],
@@ -386,6 +392,10 @@ def nginx_proxy_config(d, port, backends):
 {servers}    keepalive 32;
     keepalive_requests 1000000;
   }}
+  upstream backends64 {{
+{servers}    keepalive 64;
+    keepalive_requests 1000000;
+  }}
   upstream backends_hash {{
     ip_hash;
 {servers}    keepalive 32;
@@ -395,6 +405,10 @@ def nginx_proxy_config(d, port, backends):
     listen 127.0.0.1:{port} backlog=4096;
     location / {{
       proxy_pass http://backends;
+{proxy}
+    }}
+    location /pool64/ {{
+      proxy_pass http://backends64;
 {proxy}
     }}
     location /iphash {{
@@ -410,6 +424,8 @@ def nginx_proxy_config(d, port, backends):
 def haproxy_config(d, port, backends, maxconn, nofile):
     servers = "".join(f"  server b{i} 127.0.0.1:{p} pool-max-conn 32\n"
                       for i, p in enumerate(backends, 1))
+    servers64 = "".join(f"  server b{i} 127.0.0.1:{p} pool-max-conn 64\n"
+                        for i, p in enumerate(backends, 1))
     return f"""global
   nbthread 1
   maxconn {maxconn}
@@ -441,11 +457,15 @@ frontend fe
   http-request set-header X-Forwarded-Proto http
   http-request set-header X-Forwarded-Host %[req.hdr(host)]
   use_backend backends_hash if {{ path_beg /iphash }}
+  use_backend backends64 if {{ path_beg /pool64/ }}
   default_backend backends
 
 backend backends
   balance roundrobin
 {servers}
+backend backends64
+  balance roundrobin
+{servers64}
 backend backends_hash
   balance source
 {servers}"""
@@ -556,6 +576,7 @@ def check_equivalence(proxies):
     problems = []
     for p in proxies.values():
         checks = [("/", 200, SMALL_BODY.encode()), ("/iphash", 200, SMALL_BODY.encode()),
+                  ("/pool64/", 200, SMALL_BODY.encode()),
                   (BIG_PATH, 200, None), ("/admin", 403, None), ("/admin/x", 403, None)]
         for path, want_status, want_body in checks:
             try:
