@@ -69,6 +69,7 @@ void LoadClient::run_client(size_t index) {
       continue;
     }
     const auto response = connection.read_response();
+    sample.answered = Clock::now();
     if (!response) {
       record_failure("response: " + connection.last_error());
       connection.close();
