@@ -1,5 +1,5 @@
 // libFuzzer harness: the client side of relay7. Bytes go through the request parser in pieces,
-// as a socket delivers them; every request head then goes through what ClientConnection does
+// as a socket delivers them; every request head then goes through what the HTTP/1 server session and the exchange do
 // with it: the request checks, request-target normalisation, Host normalisation, server and
 // location lookup, and the upstream path. The raw bytes of each accepted head and body are checked
 // against what the parser reported. See fuzz/README.md.
@@ -197,7 +197,7 @@ void check_normalized_path(std::string_view path, std::string_view context) {
   FUZZ_CHECK(again == path, where + ", normalised again: \"" + escaped(again) + "\"");
 }
 
-// Runs what ClientConnection::validate_request and dispatch do with a request head.
+// Runs what Exchange::validate and route do with a request head.
 void route(std::string_view raw_target, std::string_view host_header) {
   RequestTarget target;
   const TargetError error = parse_request_target(raw_target, target);
@@ -291,7 +291,7 @@ bool all_digits(std::string_view text) {
   return true;
 }
 
-// Records everything the parser reports, deciding after each head as ClientConnection does.
+// Records everything the parser reports, deciding after each head as Http1ServerSession does.
 class Recorder : public MessageParser::Handler {
  public:
   explicit Recorder(bool check) : check_(check) {}
@@ -302,14 +302,14 @@ class Recorder : public MessageParser::Handler {
   bool message_ended = false;
   BodyFraming last_framing;
   std::string last_body;
-  // ClientConnection answers a refused head without reading its body; llhttp may frame it
+  // The session answers a refused head without reading its body; llhttp may frame it
   // otherwise (a CONNECT ends at its head), so its body bytes are not checked.
   bool last_refused = false;
 
   AfterHead on_head(MessageHead& head, const BodyFraming& framing) override {
     if (check_) {
       check_parsed_head(head);
-      // ClientConnection::validate_request: the checks llhttp leaves to relay7, then the route.
+      // Exchange::validate: the checks llhttp leaves to relay7, then the route.
       const int refused = refuse_request_head(head);
       FUZZ_CHECK(refused == 0 || refused == 400 || refused == 501 || refused == 505,
                  std::to_string(refused));
@@ -497,7 +497,7 @@ void check_body_bytes(std::string_view bytes, const Recorder& recorder) {
   }
 }
 
-// Feeds `stream` in pieces (all at once without a plan) the way ClientConnection does, resuming
+// Feeds `stream` in pieces (all at once without a plan) the way Http1ServerSession does, resuming
 // after each pause; returns the log of what the parser reported.
 std::string parse_stream(std::string_view stream, SplitPlan* plan, ParserLimits limits,
                          bool check) {

@@ -1,5 +1,5 @@
 // libFuzzer harness: the upstream side of relay7. Bytes a backend might send go through the
-// response parser in pieces, handled as ProxyExchange handles them: interim 1xx responses, 101
+// response parser in pieces, handled as Http1ClientSession and UpstreamExchange handle them: interim 1xx responses, 101
 // only after an upgrade request, no body for HEAD, 204 and 304, Content-Length bodies moved by
 // the owner past the parser, chunked and close-delimited bodies through it, end of stream
 // through finish(). See fuzz/README.md.
@@ -26,7 +26,7 @@ enum class RequestKind { get, head, upgrade, post };
 
 enum class BodyMode { none, length, parser };
 
-// Mirrors ProxyExchange::on_head, start_final_response and on_message_end.
+// Mirrors UpstreamExchange::on_response_head, start_final_response and Http1ClientSession::on_message_end.
 class Exchange : public MessageParser::Handler {
  public:
   Exchange(RequestKind request, std::string& log) : request_(request), log_(log) {}
@@ -148,7 +148,7 @@ class Exchange : public MessageParser::Handler {
   std::string body_;
 };
 
-// Feeds `stream` in pieces (all at once without a plan) as ProxyExchange does; after a complete
+// Feeds `stream` in pieces (all at once without a plan) as Http1ClientSession does; after a complete
 // response, what follows is parsed as the response of a new exchange on a reset parser. Returns
 // the log of what happened.
 std::string parse_stream(std::string_view stream, SplitPlan* plan, RequestKind request,
@@ -209,7 +209,7 @@ std::string parse_stream(std::string_view stream, SplitPlan* plan, RequestKind r
       }
     }
   }
-  // The upstream closed the connection: ProxyExchange::conclude_at_eof.
+  // The upstream closed the connection: Http1ClientSession::conclude_at_end_of_stream.
   exchange.flush_body();
   if (exchange.final_ended()) {
     return log + "eof in a Content-Length body, " + std::to_string(exchange.length_remaining()) +

@@ -1,44 +1,32 @@
 #include "relay7/process/listener_set.h"
 
-#include "relay7/net/listen_socket.h"
-
 namespace relay7 {
 
-std::optional<std::vector<SharedListenSocket>> ListenerSet::acquire(
-    const std::vector<ListenerRoutes>& listeners, std::string& error) {
-  std::vector<SharedListenSocket> sockets;
-  std::vector<std::pair<std::string, SharedListenSocket>> opened;
+std::optional<GenerationSockets> ListenerSet::acquire(const std::vector<ListenerRoutes>& listeners,
+                                                      size_t workers, std::string& error) {
+  std::vector<GenerationSockets::Listener> acquired;
+  std::vector<std::pair<std::string, std::shared_ptr<ReuseportGroup>>> opened;
   for (const ListenerRoutes& listener : listeners) {
     const std::string key = listener.address.to_string();
-    if (SharedListenSocket open = by_address_[key].lock()) {
-      sockets.push_back(std::move(open));
-      continue;
+    std::shared_ptr<ReuseportGroup> group = by_address_[key].lock();
+    if (!group) {
+      group = ReuseportGroup::open(listener.address, error);
+      if (!group) {
+        return std::nullopt;
+      }
+      opened.emplace_back(key, group);
     }
-    UniqueFd fd = open_listen_socket(listener.address, error);
-    if (!fd.valid()) {
+    std::optional<UnlistenedSockets> added = group->bind_more(workers, error);
+    if (!added) {
       return std::nullopt;
     }
-    auto socket = std::make_shared<const UniqueFd>(std::move(fd));
-    opened.emplace_back(key, socket);
-    sockets.push_back(std::move(socket));
+    acquired.push_back({std::move(group), std::move(*added)});
   }
-  for (auto& [key, socket] : opened) {
-    by_address_[key] = socket;
+  for (auto& [key, group] : opened) {
+    by_address_[key] = group;
   }
-  return sockets;
-}
-
-std::vector<int> ListenerSet::open_descriptors() {
-  std::vector<int> fds;
-  for (auto it = by_address_.begin(); it != by_address_.end();) {
-    if (SharedListenSocket socket = it->second.lock()) {
-      fds.push_back(socket->get());
-      ++it;
-    } else {
-      it = by_address_.erase(it);
-    }
-  }
-  return fds;
+  std::erase_if(by_address_, [](const auto& entry) { return entry.second.expired(); });
+  return GenerationSockets(std::move(acquired), workers);
 }
 
 }  // namespace relay7

@@ -230,7 +230,8 @@ std::unique_ptr<Master::Generation> Master::prepare_generation(std::shared_ptr<c
     return nullptr;
   }
   const RouteTable routes(*config);
-  auto sockets = listeners_.acquire(routes.listeners(), error);
+  const unsigned workers = worker_count(*config);
+  auto sockets = listeners_.acquire(routes.listeners(), workers, error);
   if (!sockets) {
     return nullptr;
   }
@@ -249,7 +250,7 @@ std::unique_ptr<Master::Generation> Master::prepare_generation(std::shared_ptr<c
   generation->server_slots = std::move(*server_slots);
   generation->state = GenerationState::starting;
   generation->deadline = Clock::now() + kStartTimeout;
-  generation->slots.resize(worker_count(*generation->config));
+  generation->slots.resize(workers);
   for (WorkerSlot& slot : generation->slots) {
     if (!spawn_into(*generation, slot)) {
       generation->failure = "cannot start worker processes";
@@ -262,11 +263,10 @@ std::unique_ptr<Master::Generation> Master::prepare_generation(std::shared_ptr<c
 bool Master::spawn_into(Generation& generation, WorkerSlot& slot) {
   WorkerLaunch launch;
   launch.config = generation.config;
-  for (const SharedListenSocket& socket : generation.sockets) {
-    launch.listen_fds.push_back(socket->get());
-  }
+  launch.sockets =
+      generation.sockets.for_worker(static_cast<size_t>(&slot - generation.slots.data()));
   launch.credentials = generation.credentials;
-  launch.foreign_fds = foreign_descriptors(generation);
+  launch.foreign_fds = foreign_descriptors(generation, launch.sockets);
   launch.master_signals = &signals_;
   slot.ledger_column = shared_state_->acquire_column();
   // One worker per instance probes: the first of the newest generation.
@@ -283,6 +283,7 @@ bool Master::spawn_into(Generation& generation, WorkerSlot& slot) {
   slot.reports = std::move(spawned->reports);
   slot.partial_report.clear();
   slot.ready_reported = false;
+  slot.served_reported = false;
   slot.drain_reported = false;
   slot.started = Clock::now();
   slot.respawn_at.reset();
@@ -290,14 +291,21 @@ bool Master::spawn_into(Generation& generation, WorkerSlot& slot) {
   return true;
 }
 
-std::vector<int> Master::foreign_descriptors(const Generation& generation) {
-  std::vector<int> own;
-  for (const SharedListenSocket& socket : generation.sockets) {
-    own.push_back(socket->get());
+std::vector<int> Master::foreign_descriptors(const Generation& generation,
+                                             const std::vector<AcceptSocket>& own) {
+  // Every listening socket the master holds: each generation's, and those of the generation
+  // being started (which is not in generations_ yet).
+  std::vector<int> listening;
+  generation.sockets.append_descriptors(listening);
+  for (const auto& other : generations_) {
+    other->sockets.append_descriptors(listening);
   }
+  std::sort(listening.begin(), listening.end());
+  listening.erase(std::unique(listening.begin(), listening.end()), listening.end());
   std::vector<int> foreign;
-  for (int fd : listeners_.open_descriptors()) {
-    if (std::find(own.begin(), own.end(), fd) == own.end()) {
+  for (int fd : listening) {
+    if (std::none_of(own.begin(), own.end(),
+                     [fd](const AcceptSocket& socket) { return socket.fd == fd; })) {
       foreign.push_back(fd);
     }
   }
@@ -331,12 +339,12 @@ void Master::read_reports(const std::vector<pollfd>& fds) {
   }
 }
 
-void Master::read_report_pipe(Generation& generation, WorkerSlot& slot) {
+bool Master::read_report_pipe(Generation& generation, WorkerSlot& slot) {
   constexpr size_t kMaxReportLine = 4096;
   char buffer[512];
   const ssize_t n = ::read(slot.reports.get(), buffer, sizeof buffer);
   if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-    return;
+    return false;
   }
   if (n <= 0) {
     slot.reports.reset();
@@ -345,7 +353,7 @@ void Master::read_report_pipe(Generation& generation, WorkerSlot& slot) {
       generation.failure =
           "worker process " + std::to_string(slot.pid) + " exited before it was ready";
     }
-    return;
+    return false;
   }
   slot.partial_report.append(buffer, static_cast<size_t>(n));
   size_t newline;
@@ -357,15 +365,20 @@ void Master::read_report_pipe(Generation& generation, WorkerSlot& slot) {
   if (slot.partial_report.size() > kMaxReportLine) {
     slot.partial_report.clear();
   }
+  return true;
 }
 
 void Master::handle_report(Generation& generation, WorkerSlot& slot, std::string_view line) {
   if (line == kWorkerReady) {
     slot.ready_reported = true;
-    // A replacement for a crashed worker joins a generation that already serves.
-    if (generation.state == GenerationState::serving && phase_ == Phase::running) {
+    // A replacement for a crashed worker joins a generation that already serves. (A report
+    // read after its worker was reaped has no process to signal: its pid may be reused.)
+    if (slot.pid > 0 && generation.state == GenerationState::serving && phase_ == Phase::running) {
       ::kill(slot.pid, SIGUSR2);
+      steer_connections(generation);
     }
+  } else if (line == kWorkerServing) {
+    slot.served_reported = true;
   } else if (line == kWorkerDraining) {
     slot.drain_reported = true;
   } else if (line.starts_with(kWorkerFailed) && generation.state == GenerationState::starting &&
@@ -395,12 +408,19 @@ void Master::settle_starting_generation(Clock::time_point now) {
 }
 
 void Master::promote(Generation& generation) {
+  std::string error;
+  if (!generation.sockets.activate(error)) {
+    generation.failure = error;
+    fail_starting(generation);
+    return;
+  }
   const auto now = Clock::now();
   Generation* old = serving();
   // The new generation starts accepting before the old one stops, so the listeners are never
   // without an acceptor for longer than a signal takes.
   generation.state = GenerationState::serving;
   config_ = generation.config;
+  steer_connections(generation);
   signal_generation(generation, SIGUSR2);
   spdlog::info("generation {} serving with {} worker(s)", generation.number,
                generation.slots.size());
@@ -444,6 +464,7 @@ void Master::settle_switch(Clock::time_point now) {
 void Master::fail_starting(Generation& generation) {
   // Workers that already reported ready may have accepted connections: let them finish.
   generation.state = GenerationState::draining;
+  generation.sockets.discard_added();
   generation.deadline = Clock::now() + generation.config->shutdown_timeout + kDrainGrace;
   signal_generation(generation, SIGQUIT);
   std::string error;
@@ -551,12 +572,21 @@ void Master::on_worker_exit(Generation& generation, WorkerSlot& slot, int status
     }
     return;
   }
-  const auto lifetime = std::chrono::duration_cast<std::chrono::milliseconds>(now - slot.started);
-  const auto delay = slot.backoff.next_delay(lifetime);
+  // Whether it had served is in what it reported before it died.
+  while (slot.reports.valid() && read_report_pipe(generation, slot)) {
+  }
+  const WorkerLife life{slot.served_reported,
+                        std::chrono::duration_cast<std::chrono::milliseconds>(now - slot.started)};
+  const auto delay = slot.backoff.next_delay(life);
   slot.respawn_at = now + delay;
   slot.reports.reset();
-  spdlog::error("worker process {} (generation {}) {}; replacing it{}", pid, generation.number, how,
-                delay.count() > 0 ? " in " + std::to_string(delay.count()) + "ms" : std::string());
+  const char* stage = slot.served_reported  ? "; it had served connections"
+                      : slot.ready_reported ? " before it served a connection"
+                                            : " before it was ready";
+  spdlog::error("worker process {} (generation {}) {}{}; replacing it {}", pid, generation.number,
+                how, stage,
+                delay.count() > 0 ? "in " + std::to_string(delay.count()) + "ms" : "at once");
+  steer_connections(generation);
 }
 
 void Master::respawn_due_workers(Clock::time_point now) {
@@ -566,7 +596,7 @@ void Master::respawn_due_workers(Clock::time_point now) {
   }
   for (WorkerSlot& slot : generation->slots) {
     if (slot.respawn_at && *slot.respawn_at <= now && !spawn_into(*generation, slot)) {
-      slot.respawn_at = now + slot.backoff.next_delay(std::chrono::milliseconds(0));
+      slot.respawn_at = now + slot.backoff.next_delay(WorkerLife{});
     }
   }
 }
@@ -633,6 +663,23 @@ void Master::release_unused_server_slots() {
     live.push_back(&generation->server_slots);
   }
   shared_state_->release_unused(live);
+}
+
+// New connections go to the sockets of the slots whose worker accepts, so that a slot waiting for
+// its worker's replacement does not collect connections meanwhile.
+void Master::steer_connections(Generation& generation) {
+  if (generation.state != GenerationState::serving || phase_ != Phase::running) {
+    return;
+  }
+  std::vector<size_t> accepting;
+  for (size_t slot = 0; slot < generation.slots.size(); ++slot) {
+    if (generation.slots[slot].pid > 0 && generation.slots[slot].ready_reported) {
+      accepting.push_back(slot);
+    }
+  }
+  for (const std::string& error : generation.sockets.steer(accepting)) {
+    spdlog::warn("{}; the kernel spreads new connections over all of the address's sockets", error);
+  }
 }
 
 void Master::signal_generation(Generation& generation, int signal_number) {

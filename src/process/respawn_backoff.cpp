@@ -4,9 +4,12 @@
 
 namespace relay7 {
 
-std::chrono::milliseconds RespawnBackoff::next_delay(std::chrono::milliseconds lifetime) {
-  if (lifetime >= kStableLifetime) {
+std::chrono::milliseconds RespawnBackoff::next_delay(const WorkerLife& life) {
+  if (life.served || life.lifetime >= kStableLifetime) {
     quick_deaths_ = 0;
+  }
+  if (life.served) {
+    return std::chrono::milliseconds(0);
   }
   // The first death after a stable run is replaced at once: one crash is not a loop.
   const unsigned doublings = std::min(quick_deaths_, 16u);

@@ -20,7 +20,7 @@ constexpr Duration kTick{std::chrono::milliseconds(100)};
 }  // namespace
 
 Worker::Worker(std::shared_ptr<const Config> config, std::shared_ptr<AccessLog> access_log,
-               std::vector<int> listen_fds, const SharedStateHandle& shared)
+               const std::vector<AcceptSocket>& sockets, const SharedStateHandle& shared)
     : base_(event_base_new()) {
   context_ =
       std::make_unique<ProxyContext>(base_.get(), std::move(config), std::move(access_log), shared);
@@ -28,11 +28,14 @@ Worker::Worker(std::shared_ptr<const Config> config, std::shared_ptr<AccessLog> 
     health_checker_ = std::make_unique<HealthChecker>(base_.get(), context_->config(),
                                                       *shared.table, shared.slots);
   }
-  for (size_t i = 0; i < listen_fds.size(); ++i) {
-    auto slot = std::make_unique<ListenerSlot>(ListenerSlot{this, i, nullptr});
+  for (const AcceptSocket& socket : sockets) {
+    auto slot = std::make_unique<ListenerSlot>(ListenerSlot{this, socket.listener, nullptr});
+    // Backlog 0: libevent must not call listen() itself. A socket of a new generation joins its
+    // SO_REUSEPORT group, and starts getting connections, when the master promotes the
+    // generation, not when a worker that may never be promoted starts.
     slot->listener.reset(evconnlistener_new(base_.get(), &Worker::on_accept, slot.get(),
-                                            LEV_OPT_CLOSE_ON_EXEC | LEV_OPT_DISABLED, -1,
-                                            listen_fds[i]));
+                                            LEV_OPT_CLOSE_ON_EXEC | LEV_OPT_DISABLED, 0,
+                                            socket.fd));
     evconnlistener_set_error_cb(slot->listener.get(), &Worker::on_accept_error);
     listeners_.push_back(std::move(slot));
   }
@@ -131,6 +134,12 @@ void Worker::accept_connection(size_t listener_index, evutil_socket_t fd, const 
                                int length) {
   const int one = 1;
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  if (!served_) {
+    served_ = true;
+    if (on_first_connection_) {
+      on_first_connection_();
+    }
+  }
   try {
     UniqueFd accepted(fd);
     auto transport = std::make_unique<Transport>(base_.get(), std::move(accepted));
@@ -141,8 +150,8 @@ void Worker::accept_connection(size_t listener_index, evutil_socket_t fd, const 
                              socket_address_from(address, static_cast<socklen_t>(length)),
                              listener_index);
     if (context_->connections().live_count() >= context_->config().worker_connections) {
-      // At the limit: leave further connections in the kernel's backlog (where another worker
-      // may take them) rather than accept what cannot be served; on_tick resumes.
+      // At the limit: leave further connections in this worker's socket backlog (its share of
+      // new connections waits there) rather than accept what cannot be served; on_tick resumes.
       pause_accepting();
     }
   } catch (const std::bad_alloc&) {

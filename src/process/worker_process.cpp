@@ -62,10 +62,13 @@ int serve(const WorkerLaunch& launch, int ready_fd) {
   if (!drop_privileges(launch.credentials, error)) {
     return fail_start(ready_fd, error);
   }
-  Worker worker(launch.config, std::move(access_log), launch.listen_fds, launch.shared);
+  Worker worker(launch.config, std::move(access_log), launch.sockets, launch.shared);
   // The master counts a reload as done only once every old worker has stopped accepting, so
   // that no connection made after that lands on the old table.
   worker.on_drain_started([ready_fd] { report_line(ready_fd, kWorkerDraining); });
+  // A worker that dies after it served is replaced at once (see RespawnBackoff). Three short
+  // lines in a worker's life never fill the pipe, so these writes never block the event loop.
+  worker.on_first_connection([ready_fd] { report_line(ready_fd, kWorkerServing); });
   report_line(ready_fd, kWorkerReady);
   // Signals that came during start-up were held back; the worker's own handlers take them now.
   launch.master_signals->unblock();

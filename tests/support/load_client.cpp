@@ -69,12 +69,12 @@ void LoadClient::run_client(size_t index) {
       continue;
     }
     const auto response = connection.read_response();
+    sample.answered = Clock::now();
     if (!response) {
       record_failure("response: " + connection.last_error());
       connection.close();
       continue;
     }
-    sample.received = Clock::now();
     sample.status = response->status;
     if (sample.status != 200) {
       record_failure("status " + std::to_string(sample.status));

@@ -14,7 +14,7 @@ namespace relay7::testing {
 struct LoadSample {
   std::chrono::steady_clock::time_point connected;  // when its TCP connection was opened
   std::chrono::steady_clock::time_point sent;
-  std::chrono::steady_clock::time_point received;  // when its response was complete
+  std::chrono::steady_clock::time_point answered;  // when its response was complete
   size_t connection = 0;                           // which client thread
   uint64_t connection_serial = 0;                  // which TCP connection of that thread
   int status = 0;

@@ -22,4 +22,10 @@ nlohmann::json single_upstream_config(const std::vector<uint16_t>& ports) {
   return config;
 }
 
+nlohmann::json single_upstream_config(const std::vector<uint16_t>& ports, unsigned workers) {
+  nlohmann::json config = single_upstream_config(ports);
+  config["workers"] = workers;
+  return config;
+}
+
 }  // namespace relay7::testing

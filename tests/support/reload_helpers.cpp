@@ -68,4 +68,9 @@ bool wait_for_worker_count(const Relay7Process& relay, size_t count,
   return eventually([&] { return relay.descendant_pids().size() == count; }, timeout);
 }
 
+bool wait_until_serving(const Relay7Process& relay, size_t workers,
+                        std::chrono::milliseconds timeout) {
+  return wait_for_reloads(relay, 0, timeout) && wait_for_worker_count(relay, workers, timeout);
+}
+
 }  // namespace relay7::testing

@@ -25,6 +25,11 @@ std::optional<ReloadStatus> wait_for_reloads(const Relay7Process& relay, uint64_
 bool wait_for_worker_count(const Relay7Process& relay, size_t count,
                            std::chrono::milliseconds timeout);
 
+// Polls until relay7's first generation serves (see wait_for_reloads) and relay7 has exactly
+// `workers` worker processes; false on timeout.
+bool wait_until_serving(const Relay7Process& relay, size_t workers,
+                        std::chrono::milliseconds timeout);
+
 // A connection through relay7 upgraded to a tunnel to the demo backend, which echoes bytes.
 // Returns a disconnected HttpConnection (last_error set) when the upgrade fails.
 HttpConnection open_echo_tunnel(uint16_t port);

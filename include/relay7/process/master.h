@@ -12,6 +12,7 @@
 #include "relay7/config/config.h"
 #include "relay7/net/unique_fd.h"
 #include "relay7/process/credentials.h"
+#include "relay7/process/generation_sockets.h"
 #include "relay7/process/listener_set.h"
 #include "relay7/process/pid_file.h"
 #include "relay7/process/reload_status.h"
@@ -63,6 +64,7 @@ class Master {
     UniqueFd reports;  // see SpawnedWorker::reports
     std::string partial_report;
     bool ready_reported = false;
+    bool served_reported = false;  // accepted a connection: replaced at once if it dies
     bool drain_reported = false;
     Clock::time_point started;
     std::optional<Clock::time_point> respawn_at;
@@ -74,7 +76,7 @@ class Master {
     uint64_t number = 0;
     std::shared_ptr<const Config> config;
     Credentials credentials;
-    std::vector<SharedListenSocket> sockets;
+    GenerationSockets sockets;
     std::vector<WorkerSlot> slots;
     SlotMap server_slots;  // each upstream server's slot in the shared state
     GenerationState state = GenerationState::starting;
@@ -94,10 +96,12 @@ class Master {
   std::unique_ptr<Generation> prepare_generation(std::shared_ptr<const Config> config,
                                                  std::string& error);
   bool spawn_into(Generation& generation, WorkerSlot& slot);
-  std::vector<int> foreign_descriptors(const Generation& generation);
+  std::vector<int> foreign_descriptors(const Generation& generation,
+                                       const std::vector<AcceptSocket>& own);
+  void steer_connections(Generation& generation);
 
   void read_reports(const std::vector<pollfd>& fds);
-  void read_report_pipe(Generation& generation, WorkerSlot& slot);
+  bool read_report_pipe(Generation& generation, WorkerSlot& slot);
   void handle_report(Generation& generation, WorkerSlot& slot, std::string_view line);
   void settle_starting_generation(Clock::time_point now);
   void settle_switch(Clock::time_point now);

@@ -8,6 +8,7 @@
 #include "relay7/event/handles.h"
 #include "relay7/log/access_log.h"
 #include "relay7/pipeline/proxy_context.h"
+#include "relay7/process/accept_socket.h"
 #include "relay7/upstream/health_checker.h"
 #include "relay7/upstream/shared_state.h"
 
@@ -25,10 +26,11 @@ namespace relay7 {
 // files.
 class Worker {
  public:
-  // `listen_fds[i]` serves RouteTable::listeners()[i] of `config`. The worker whose handle says
-  // so also runs the instance's health checks, from start_accepting() until drain().
+  // Accepts on `sockets`, which listen already (the master called listen(), or will before
+  // start_accepting()). The worker whose handle says so also runs the instance's health checks,
+  // from start_accepting() until drain().
   Worker(std::shared_ptr<const Config> config, std::shared_ptr<AccessLog> access_log,
-         std::vector<int> listen_fds, const SharedStateHandle& shared);
+         const std::vector<AcceptSocket>& sockets, const SharedStateHandle& shared);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
@@ -41,6 +43,10 @@ class Worker {
   void reopen_logs();
   // Called once drain() has stopped accepting.
   void on_drain_started(std::function<void()> callback) { on_drain_started_ = std::move(callback); }
+  // Called when the worker accepts its first connection.
+  void on_first_connection(std::function<void()> callback) {
+    on_first_connection_ = std::move(callback);
+  }
 
  private:
   struct ListenerSlot {
@@ -70,7 +76,9 @@ class Worker {
   EventPtr tick_;
   EventPtr shutdown_deadline_;
   std::function<void()> on_drain_started_;
+  std::function<void()> on_first_connection_;
   bool accepting_ = false;
+  bool served_ = false;
   bool draining_ = false;
   bool accept_paused_ = false;
 };

@@ -9,6 +9,7 @@
 
 #include "relay7/config/config.h"
 #include "relay7/net/unique_fd.h"
+#include "relay7/process/accept_socket.h"
 #include "relay7/process/credentials.h"
 #include "relay7/process/signal_waiter.h"
 #include "relay7/upstream/shared_state.h"
@@ -18,7 +19,7 @@ namespace relay7 {
 // Everything a forked worker needs from its master.
 struct WorkerLaunch {
   std::shared_ptr<const Config> config;
-  std::vector<int> listen_fds;  // parallel to RouteTable(*config).listeners()
+  std::vector<AcceptSocket> sockets;
   Credentials credentials;
   // The master's descriptors that are not this worker's business (listeners of other
   // generations, other workers' ready pipes): a worker holding a dropped listener open would keep
@@ -30,8 +31,9 @@ struct WorkerLaunch {
 
 struct SpawnedWorker {
   pid_t pid = -1;
-  // The worker's reports, one line each: "ok" once it accepts, or "error: why" before it exits;
-  // later "draining" once it has stopped accepting. End of file means it is gone.
+  // The worker's reports, one line each: "ok" once it is ready, or "error: why" before it exits;
+  // "serving" when it accepts its first connection; "draining" once it has stopped accepting.
+  // End of file means it is gone.
   UniqueFd reports;
 };
 
@@ -40,6 +42,7 @@ std::optional<SpawnedWorker> spawn_worker(const WorkerLaunch& launch, std::strin
 
 inline constexpr std::string_view kWorkerReady = "ok";
 inline constexpr std::string_view kWorkerFailed = "error: ";
+inline constexpr std::string_view kWorkerServing = "serving";
 inline constexpr std::string_view kWorkerDraining = "draining";
 
 }  // namespace relay7

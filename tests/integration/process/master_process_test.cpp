@@ -1,5 +1,5 @@
-// The master's own duties: shutdown, crash recovery, pid file, titles, privileges, log reopening,
-// and staying the same size however often it reloads.
+// The master's own duties: shutdown, pid file, titles, privileges, log reopening, and staying the
+// same size however often it reloads. Crash recovery is in crash_recovery_test.cpp.
 #include <gtest/gtest.h>
 #include <pwd.h>
 #include <signal.h>
@@ -101,31 +101,6 @@ TEST(MasterProcessTest, TermStopsAtOnce) {
   ASSERT_TRUE(status);
   EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
   EXPECT_TRUE(slow.is_closed_by_peer(1s));
-}
-
-TEST(MasterProcessTest, ReplacesAKilledWorkerAndBacksOffACrashLoop) {
-  DemoBackend backend;
-  Relay7Process relay(config_for(backend, 2));
-  // Before the first generation is up, a dead worker is a failed start, not a crash.
-  ASSERT_TRUE(wait_for_reloads(relay, 0, 10s));
-  ASSERT_TRUE(wait_for_worker_count(relay, 2, 10s));
-  // Three deaths in a row, each soon after the previous replacement started.
-  for (int death = 1; death <= 3; ++death) {
-    const std::vector<pid_t> before = relay.descendant_pids();
-    ASSERT_EQ(::kill(before.front(), SIGKILL), 0);
-    ASSERT_TRUE(eventually(
-        [&] {
-          const auto now = relay.descendant_pids();
-          return now.size() == 2 && std::find(now.begin(), now.end(), before.front()) == now.end();
-        },
-        10s))
-        << relay.stderr_text();
-  }
-  const std::string log = relay.stderr_text();
-  EXPECT_NE(log.find("killed by signal 9"), std::string::npos) << log;
-  EXPECT_NE(log.find("replacing it in 250ms"), std::string::npos) << log;
-  EXPECT_NE(log.find("replacing it in 500ms"), std::string::npos) << log;
-  EXPECT_EQ(http_get(relay.port(), "/after").status, 200);
 }
 
 TEST(MasterProcessTest, HundredReloadsLeakNothing) {

@@ -154,6 +154,51 @@ TEST_F(ReloadTest, KeepsAListenerSocketAcrossReloads) {
   EXPECT_EQ(response->status, 200);
 }
 
+// Each worker accepts from its own socket; after a reload to fewer workers, the sockets of the
+// slots that went keep what was queued on them, and the new workers must take it. Stopped old
+// workers make that deterministic: every connection made meanwhile waits in a backlog.
+TEST(ReloadToFewerWorkersTest, TheNewWorkersServeWhatWasQueuedForTheWorkersThatWent) {
+  DemoBackend backend;
+  Relay7Process relay(single_upstream_config({backend.port()}, 4));
+  ASSERT_TRUE(wait_until_serving(relay, 4, 10s)) << relay.stderr_text();
+  // Resumed however the test ends, so that they can drain and exit.
+  struct StoppedWorkers {
+    std::vector<pid_t> pids;
+    void resume() {
+      for (pid_t worker : std::exchange(pids, {})) {
+        ::kill(worker, SIGCONT);
+      }
+    }
+    ~StoppedWorkers() { resume(); }
+  } old_workers{relay.descendant_pids()};
+  for (pid_t worker : old_workers.pids) {
+    ASSERT_EQ(::kill(worker, SIGSTOP), 0);
+  }
+  std::vector<HttpConnection> queued(40);
+  for (HttpConnection& connection : queued) {
+    ASSERT_TRUE(connection.connect(relay.port())) << connection.last_error();
+    ASSERT_TRUE(connection.send_request("GET", "/queued", {{"Connection", "close"}}));
+  }
+
+  nlohmann::json one_worker = relay.config();
+  one_worker["workers"] = 1;
+  relay.reload_with(one_worker);
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  size_t answered = 0;
+  for (HttpConnection& connection : queued) {
+    connection.set_timeout(std::max(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                        deadline - std::chrono::steady_clock::now()),
+                                    1ms));
+    const auto response = connection.read_response();
+    answered += response && response->status == 200;
+  }
+  EXPECT_EQ(answered, queued.size()) << relay.stderr_text();
+  old_workers.resume();
+  const auto status = wait_for_reloads(relay, 1, 15s);
+  ASSERT_TRUE(status && status->ok) << relay.stderr_text();
+  EXPECT_TRUE(wait_for_worker_count(relay, 1, 10s));
+}
+
 class DrainTimeoutTest : public ::testing::Test {
  protected:
   DrainTimeoutTest() : relay_(config()) {}
