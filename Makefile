@@ -120,8 +120,11 @@ run:
 	@$(MAKE) --no-print-directory -j$(NPROC) $(RELAY7) $(DEMO_BACKEND)
 	@etc/demo/run-demo.sh $(RELAY7) $(DEMO_BACKEND)
 
+# nginx is for the tests only: the differential test of `relay7 import-nginx` runs Debian's nginx
+# with the tutorial's configs beside relay7 with their translation (on its own high ports, in the
+# foreground; a system nginx the package may start is never used).
 DEB_PACKAGES := g++ make pkg-config libevent-dev nlohmann-json3-dev libspdlog-dev libfmt-dev \
-                libgtest-dev node-llhttp scdoc man-db
+                libgtest-dev node-llhttp scdoc man-db nginx
 
 # $(call apt_install_missing,PACKAGES,WHAT): installs those of PACKAGES that are missing and
 # nothing else, so a second run changes nothing; leaves their names in $$missing for a caller
