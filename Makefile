@@ -40,7 +40,8 @@ LDFLAGS  += $(SAN_FLAGS)
 
 LIB_SRCS   := $(shell find src -name '*.cpp' -not -path 'src/cli/main.cpp' -not -path 'src/demo/*' | sort)
 DEMO_SRCS  := $(sort $(wildcard src/demo/*.cpp))
-UNIT_SRCS  := $(shell find tests/unit -name '*.cpp' | sort)
+# Unit tests that read files (the nginx importer's) make them in a TempDir of tests/support.
+UNIT_SRCS  := $(shell find tests/unit -name '*.cpp' | sort) tests/support/temp_dir.cpp
 INTEG_SRCS := $(shell find tests/integration tests/support -name '*.cpp' 2>/dev/null | sort)
 LLHTTP_SRCS := $(LLHTTP_SRC_DIR)/api.c $(LLHTTP_SRC_DIR)/http.c $(LLHTTP_SRC_DIR)/llhttp.c
 

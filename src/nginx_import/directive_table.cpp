@@ -92,6 +92,13 @@ constexpr auto kRules = std::to_array<DirectiveRule>({
     {"least_conn", kUpstream, 0, 0, false, Handling::translated, "balance: least_conn"},
     {"hash", kUpstream, 1, 2, false, Handling::translated, "balance: hash, hash_key"},
     {"keepalive", kUpstream, 1, 1, false, Handling::translated, "upstreams.NAME.keepalive"},
+    {"keepalive_timeout", kUpstream, 1, 1, false, Handling::not_translated,
+     "relay7 keeps up to keepalive idle backend connections until the backend closes them, and "
+     "those beyond it for 1 second"},
+    {"keepalive_requests", kUpstream, 1, 1, false, Handling::not_translated,
+     "relay7 does not limit the requests of one backend connection"},
+    {"keepalive_time", kUpstream, 1, 1, false, Handling::not_translated,
+     "relay7 does not limit the lifetime of a backend connection"},
     {"zone", kUpstream, 1, 2, false, Handling::no_effect,
      "relay7 always shares upstream state (health, least_conn counts) between its workers"},
 });

@@ -36,7 +36,7 @@ class Parser {
       }
       const TokenKind end = tokens_[next_++].kind;
       if (end == TokenKind::block_start) {
-        if (depth + 1 >= kMaxBlockDepth) {
+        if (depth + 1 > kMaxBlockDepth) {
           return fail(directive.where.line,
                       "blocks are nested more than " + std::to_string(kMaxBlockDepth) + " deep");
         }

@@ -191,7 +191,10 @@ void translate_upstream(Translation& t, const Directive& directive) {
                        "relay7 counts the requests in flight across all its workers; nginx "
                        "counts them per worker, as this upstream has no zone");
   }
-  t.model.upstreams.push_back(std::move(upstream));
+  // An upstream left without servers is reported above; relay7 would only refuse it again.
+  if (!upstream.servers.empty()) {
+    t.model.upstreams.push_back(std::move(upstream));
+  }
 }
 
 }  // namespace relay7::nginx_import
