@@ -3,13 +3,15 @@
 #include <algorithm>
 #include <vector>
 
+#include "relay7/http/ascii.h"
+
 namespace relay7::nginx_import {
 namespace {
 
 bool sets_header(const InheritedSettings& settings, std::string_view name) {
   return settings.proxy_headers &&
-         std::find(settings.proxy_headers->value.begin(), settings.proxy_headers->value.end(),
-                   name) != settings.proxy_headers->value.end();
+         std::any_of(settings.proxy_headers->value.begin(), settings.proxy_headers->value.end(),
+                     [name](const std::string& set) { return iequals(set, name); });
 }
 
 // The host nginx would send as Host: the proxy_pass host, port included when it has one.

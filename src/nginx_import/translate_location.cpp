@@ -2,6 +2,7 @@
 
 #include "nginx_import/translation.h"
 #include "nginx_import/values.h"
+#include "relay7/http/ascii.h"
 
 namespace relay7::nginx_import {
 namespace {
@@ -74,9 +75,7 @@ std::optional<UrlParts> split_url(std::string_view url) {
     return std::nullopt;
   }
   UrlParts parts;
-  for (const char c : url.substr(0, separator)) {
-    parts.scheme += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  }
+  parts.scheme = std::string(url.substr(0, separator));
   const std::string_view rest = url.substr(separator + 3);
   const size_t slash = rest.find('/');
   parts.authority = std::string(rest.substr(0, slash));
@@ -84,11 +83,6 @@ std::optional<UrlParts> split_url(std::string_view url) {
     parts.uri = std::string(rest.substr(slash));
   }
   return parts;
-}
-
-bool has_port(std::string_view authority) {
-  return authority.starts_with('[') ? authority.find("]:") != std::string_view::npos
-                                    : authority.find(':') != std::string_view::npos;
 }
 
 // Where relay7's upstream URI differs from nginx's for this location, as a warning.
@@ -123,26 +117,20 @@ void translate_proxy_pass(Translation& t, const Directive& d, LocationModel& loc
     t.not_translated(d, "relay7 proxies to http://UPSTREAM or http://HOST:PORT only");
     return;
   }
-  if (parts->scheme == "https") {
+  // The scheme is case-insensitive: nginx takes "HTTP://" too.
+  if (iequals(parts->scheme, "https")) {
     t.not_translated(d, "relay7 has no TLS yet: it cannot talk https to backends");
     return;
   }
-  if (parts->scheme != "http") {
+  if (!iequals(parts->scheme, "http")) {
     t.not_translated(d, "relay7 proxies to HTTP backends only");
     return;
   }
   ProxyPassModel proxy;
   proxy.where = d.where;
-  if (t.is_upstream(parts->authority)) {
-    proxy.url = "http://" + parts->authority;
-  } else if (has_port(parts->authority)) {
-    proxy.url = "http://" + parts->authority;
-    proxy.implicit_upstream = true;
-  } else {
-    // nginx's port for a host without an upstream block of that name.
-    proxy.url = "http://" + parts->authority + ":80";
-    proxy.implicit_upstream = true;
-  }
+  proxy.implicit_upstream = !t.is_upstream(parts->authority);
+  proxy.url =
+      "http://" + (proxy.implicit_upstream ? with_port(parts->authority) : parts->authority);
   proxy.url += parts->uri.value_or("");
   warn_about_rewrite(t, d, location, parts->uri);
   location.proxy_pass = std::move(proxy);
@@ -164,10 +152,6 @@ void translate_location_directive(Translation& t, const Directive& d, ServerMode
     server.locations[index].return_action = read_return(t, d);
   } else if (d.name == "location") {
     translate_location(t, d, server, index);
-  } else if (d.name == "error_log") {
-    t.not_translated(d,
-                     "relay7 writes one error log for the whole instance: set it in the "
-                     "main block");
   } else {
     translate_setting(t, d, server.locations[index].settings);
   }

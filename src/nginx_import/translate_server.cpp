@@ -8,20 +8,11 @@
 namespace relay7::nginx_import {
 namespace {
 
-// nginx's port when an address has none; also what a server without listen gets (as root).
-constexpr std::string_view kDefaultPort = "80";
-
 // nginx's listen address in relay7's syntax: "8080", "*:80", "127.0.0.1:80", "[::1]:80".
 std::string listen_text(const std::string& address) {
-  const bool all_digits = std::all_of(address.begin(), address.end(),
-                                      [](unsigned char c) { return std::isdigit(c) != 0; });
-  if (all_digits) {
-    return address;
-  }
-  const bool bracketed = address.starts_with('[');
-  const bool with_port =
-      bracketed ? address.find("]:") != std::string::npos : address.find(':') != std::string::npos;
-  return with_port ? address : address + ":" + std::string(kDefaultPort);
+  const bool port_only = std::all_of(address.begin(), address.end(),
+                                     [](unsigned char c) { return std::isdigit(c) != 0; });
+  return port_only ? address : with_port(address);
 }
 
 bool names_a_host(const std::string& text) {
@@ -132,10 +123,6 @@ void translate_server_directive(Translation& t, const Directive& d, ServerModel&
     translate_location(t, d, server, std::nullopt);
   } else if (d.name == "return") {
     server_return = read_return(t, d);
-  } else if (d.name == "error_log") {
-    t.not_translated(d,
-                     "relay7 writes one error log for the whole instance: set it in the "
-                     "main block");
   } else {
     translate_setting(t, d, server.settings);
   }

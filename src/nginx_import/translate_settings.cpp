@@ -3,6 +3,7 @@
 
 #include "nginx_import/translation.h"
 #include "nginx_import/values.h"
+#include "relay7/http/ascii.h"
 
 namespace relay7::nginx_import {
 namespace {
@@ -108,26 +109,11 @@ void translate_access_log(Translation& t, const Directive& d, InheritedSettings&
   if (!check_log_options(t, d)) {
     return;
   }
-  std::string target = path;
-  if (path != "/dev/stdout" && path != "/dev/stderr" && path.front() != '/') {
-    target = resolve_config_path(t.config.base_dir, path);
-    t.messages.warning(d.where, quote_text(path) + " is relative: it becomes " +
-                                    quote_text(target) + ", from the folder of " +
-                                    t.config.main_file +
-                                    " (nginx would take it from its prefix, -p)");
-  }
-  settings.access_log = Sourced<std::string>{target, d.where};
-}
-
-std::string lower(std::string_view text) {
-  std::string result(text);
-  std::transform(result.begin(), result.end(), result.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return result;
+  settings.access_log = Sourced<std::string>{t.config_path(d, path), d.where};
 }
 
 struct SentHeader {
-  std::string_view name;  // lower case
+  std::string_view name;  // compared ignoring case
   std::string_view value;
   std::string_view what_relay7_sends;
 };
@@ -153,13 +139,12 @@ constexpr SentHeader kSentHeaders[] = {
 };
 
 void translate_proxy_set_header(Translation& t, const Directive& d, InheritedSettings& settings) {
-  const std::string name = lower(d.args[0]);
   if (!settings.proxy_headers) {
     settings.proxy_headers = Sourced<std::vector<std::string>>{{}, d.where};
   }
-  settings.proxy_headers->value.push_back(name);
+  settings.proxy_headers->value.push_back(d.args[0]);
   for (const SentHeader& sent : kSentHeaders) {
-    if (sent.name == name && sent.value == d.args[1]) {
+    if (iequals(sent.name, d.args[0]) && sent.value == d.args[1]) {
       t.dropped(d, sent.what_relay7_sends);
       return;
     }
@@ -186,6 +171,10 @@ bool translate_setting(Translation& t, const Directive& d, InheritedSettings& se
     translate_log_format(t, d);
   } else if (d.name == "proxy_set_header") {
     translate_proxy_set_header(t, d, settings);
+  } else if (d.name == "error_log") {
+    t.not_translated(d,
+                     "relay7 writes one error log for the whole instance: set it in the "
+                     "main block");
   } else {
     return false;
   }

@@ -6,16 +6,6 @@
 namespace relay7::nginx_import {
 namespace {
 
-// nginx's port when an address has none.
-constexpr std::string_view kDefaultPort = ":80";
-
-bool has_port(std::string_view address) {
-  if (address.starts_with('[')) {
-    return address.find("]:") != std::string_view::npos;
-  }
-  return address.find(':') != std::string_view::npos;
-}
-
 // Reads one "key=value" or flag parameter of an upstream server; false when it cannot be kept.
 bool read_server_parameter(Translation& t, const Directive& d, std::string_view parameter,
                            UpstreamServerModel& server) {
@@ -68,7 +58,7 @@ void translate_upstream_server(Translation& t, const Directive& d, UpstreamModel
     return;
   }
   UpstreamServerModel server;
-  server.address = has_port(address) ? address : address + std::string(kDefaultPort);
+  server.address = with_port(address);
   server.where = d.where;
   bool usable = true;
   for (size_t i = 1; i < d.args.size(); ++i) {

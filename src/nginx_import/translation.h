@@ -22,6 +22,9 @@ struct Translation {
 
   bool is_upstream(std::string_view name) const;
 
+  // A path of the config: a relative one is taken from the main file's folder (nginx takes it
+  // from its prefix, -p, which the import cannot know), with a warning.
+  std::string config_path(const Directive& directive, const std::string& path);
   // "not translated: DIRECTIVE (REASON)", an error.
   void not_translated(const Directive& directive, std::string_view reason);
   // `invalid value "X" in "NAME" directive (EXPECTED)`, an error.
@@ -46,8 +49,8 @@ void translate_location(Translation& translation, const Directive& location, Ser
 // answer the same way.
 std::optional<ReturnModel> read_return(Translation& translation, const Directive& directive);
 // Reads a directive nginx inherits from http to server to location (client_max_body_size,
-// timeouts, access_log, proxy_set_header, ...) into `settings`; false when `directive` is not
-// one of them.
+// timeouts, access_log, proxy_set_header, ...) into `settings`, and refuses an error_log there;
+// false when `directive` is not one of them.
 bool translate_setting(Translation& translation, const Directive& directive,
                        InheritedSettings& settings);
 

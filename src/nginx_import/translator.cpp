@@ -89,27 +89,7 @@ std::optional<std::string> log_level(Translation& t, const Directive& d, std::st
   return std::nullopt;
 }
 
-// A relative path of the config is taken from the main file's folder; nginx takes it from its
-// prefix (-p), which the import cannot know.
-std::string config_path(Translation& t, const Directive& d, const std::string& path) {
-  if (!path.empty() && path.front() == '/') {
-    return path;
-  }
-  std::string resolved = resolve_config_path(t.config.base_dir, path);
-  t.messages.warning(d.where, quote_text(path) + " is relative: it becomes " +
-                                  quote_text(resolved) + ", from the folder of " +
-                                  t.config.main_file +
-                                  " (nginx would take it from its prefix, -p)");
-  return resolved;
-}
-
-void translate_error_log(Translation& t, const Directive& d, Context context) {
-  if (context != kMain) {
-    t.not_translated(d,
-                     "relay7 writes one error log for the whole instance: set it in the "
-                     "main block");
-    return;
-  }
+void translate_error_log(Translation& t, const Directive& d) {
   if (t.model.error_log) {
     t.not_translated(d, "relay7 writes one error log; the first error_log, line " +
                             std::to_string(t.model.error_log->where.line) + ", is translated");
@@ -124,7 +104,7 @@ void translate_error_log(Translation& t, const Directive& d, Context context) {
   if (!level) {
     return;
   }
-  const std::string path = target == "stderr" ? target : config_path(t, d, target);
+  const std::string path = target == "stderr" ? target : t.config_path(d, target);
   t.model.error_log = Sourced<ErrorLogModel>{ErrorLogModel{path, *level}, d.where};
 }
 
@@ -169,8 +149,6 @@ void translate_http(Translation& t, const Directive& http) {
       translate_upstream(t, d);
     } else if (d.name == "server") {
       translate_server(t, d);
-    } else if (d.name == "error_log") {
-      translate_error_log(t, d, kHttp);
     } else {
       translate_setting(t, d, t.model.http_settings);
     }
@@ -183,9 +161,9 @@ void translate_main_directive(Translation& t, const Directive& d) {
   } else if (d.name == "worker_processes") {
     translate_worker_processes(t, d);
   } else if (d.name == "pid") {
-    t.model.pid_file = Sourced<std::string>{config_path(t, d, d.args[0]), d.where};
+    t.model.pid_file = Sourced<std::string>{t.config_path(d, d.args[0]), d.where};
   } else if (d.name == "error_log") {
-    translate_error_log(t, d, kMain);
+    translate_error_log(t, d);
   } else if (d.name == "worker_shutdown_timeout") {
     if (const auto time = parse_nginx_time(d.args[0])) {
       t.model.shutdown_timeout = Sourced<Duration>{*time, d.where};
@@ -203,6 +181,18 @@ void translate_main_directive(Translation& t, const Directive& d) {
 
 bool Translation::is_upstream(std::string_view name) const {
   return std::find(upstream_names.begin(), upstream_names.end(), name) != upstream_names.end();
+}
+
+std::string Translation::config_path(const Directive& directive, const std::string& path) {
+  if (!path.empty() && path.front() == '/') {
+    return path;
+  }
+  std::string resolved = resolve_config_path(config.base_dir, path);
+  messages.warning(directive.where, quote_text(path) + " is relative: it becomes " +
+                                        quote_text(resolved) + ", from the folder of " +
+                                        config.main_file +
+                                        " (nginx would take it from its prefix, -p)");
+  return resolved;
 }
 
 void Translation::not_translated(const Directive& directive, std::string_view reason) {

@@ -104,6 +104,21 @@ std::optional<uint64_t> parse_count(std::string_view text) {
   return value;
 }
 
+bool has_port(std::string_view address) {
+  if (address.starts_with('[')) {
+    return address.find("]:") != std::string_view::npos;
+  }
+  return address.find(':') != std::string_view::npos;
+}
+
+std::string with_port(std::string_view address) {
+  std::string result(address);
+  if (!has_port(address)) {
+    result.append(":").append(kDefaultPort);
+  }
+  return result;
+}
+
 bool has_variable(std::string_view text) {
   return text.find('$') != std::string_view::npos;
 }

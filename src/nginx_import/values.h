@@ -18,6 +18,14 @@ std::optional<Duration> parse_nginx_time(std::string_view text);
 // An nginx size ("1024", "8k", "1M", "2g"): relay7 reads the same syntax.
 std::optional<uint64_t> parse_nginx_size(std::string_view text);
 
+// nginx's port when an address has none.
+inline constexpr std::string_view kDefaultPort = "80";
+
+// Whether "HOST:PORT", "[IPv6]:PORT" (not "HOST", "[IPv6]") names its port.
+bool has_port(std::string_view address);
+// The address with nginx's default port when it names none.
+std::string with_port(std::string_view address);
+
 // A positive whole number without sign or unit ("weight=3"); nullopt otherwise.
 std::optional<uint64_t> parse_count(std::string_view text);
 

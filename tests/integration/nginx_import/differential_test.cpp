@@ -31,6 +31,7 @@
 #include "support/example_backends.h"
 #include "support/http_connection.h"
 #include "support/nginx_process.h"
+#include "support/nginx_tutorial.h"
 #include "support/paths.h"
 #include "support/relay7_process.h"
 #include "support/temp_dir.h"
@@ -179,18 +180,15 @@ std::string difference(const Outcome& nginx, const Outcome& relay7, bool sticky)
 // the demo ones, one worker (nginx's default, and relay7's round robin is per worker).
 std::string scenario_config(const std::string& name, uint16_t port,
                             const ExampleBackends& backends) {
-  std::string text = read_file(source_dir() + "/tests/data/nginx-tutorial/" + name + ".conf");
-  const auto replace = [&text](const std::string& from, const std::string& to) {
-    for (size_t at = text.find(from); at != std::string::npos;
-         at = text.find(from, at + to.size())) {
-      text.replace(at, from.size(), to);
-    }
-  };
-  replace("listen: 80;", "listen 127.0.0.1:" + std::to_string(port) + ";");
-  replace("retirn 403;", "return 403;");
+  std::string text =
+      fix_tutorial_typos(nginx_tutorial_config(name), "127.0.0.1:" + std::to_string(port));
   const auto ports = backends.ports();
   for (size_t i = 0; i < ports.size(); ++i) {
-    replace(ExampleBackends::example_addresses()[i], "127.0.0.1:" + std::to_string(ports[i]));
+    const std::string& example = ExampleBackends::example_addresses()[i];
+    const std::string real = "127.0.0.1:" + std::to_string(ports[i]);
+    for (size_t at = text.find(example); at != std::string::npos; at = text.find(example, at)) {
+      text.replace(at, example.size(), real);
+    }
   }
   return "worker_processes 1;\n" + text;
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "support/child_process.h"
+#include "support/nginx_tutorial.h"
 #include "support/paths.h"
 #include "support/temp_dir.h"
 
@@ -25,20 +26,8 @@ struct CommandResult {
 
 class ImportCommandTest : public ::testing::Test {
  protected:
-  std::string seed(const std::string& name) {
-    return read_file(source_dir() + "/tests/data/nginx-tutorial/" + name + ".conf");
-  }
-
-  static std::string fixed(std::string text) {
-    for (const auto& [typo, fix] :
-         {std::pair<std::string, std::string>{"listen: 80;", "listen 80;"},
-          {"retirn 403;", "return 403;"}}) {
-      if (const size_t at = text.find(typo); at != std::string::npos) {
-        text.replace(at, typo.size(), fix);
-      }
-    }
-    return text;
-  }
+  static std::string seed(const std::string& name) { return nginx_tutorial_config(name); }
+  static std::string fixed(const std::string& text) { return fix_tutorial_typos(text); }
 
   // Runs relay7 with `args` from the test's directory, so that relative names stay as a user
   // would type them ("nginx.conf", not a temporary path).

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "import_test_util.h"
+#include "support/nginx_tutorial.h"
 
 namespace relay7::nginx_import::testing {
 namespace {
@@ -17,14 +18,7 @@ std::string source_file(const std::string& relative) {
 
 // The tutorial's config with its two typos fixed, as a reader of the tutorial would.
 std::string fixed_tutorial(const std::string& name) {
-  std::string text = source_file("tests/data/nginx-tutorial/" + name + ".conf");
-  for (const auto& [typo, fix] : {std::pair<std::string, std::string>{"listen: 80;", "listen 80;"},
-                                  {"retirn 403;", "return 403;"}}) {
-    if (const size_t at = text.find(typo); at != std::string::npos) {
-      text.replace(at, typo.size(), fix);
-    }
-  }
-  return text;
+  return relay7::testing::fix_tutorial_typos(relay7::testing::nginx_tutorial_config(name));
 }
 
 // The tutorial's scenarios translate to the hand-written examples of etc/examples/, byte for byte.

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "import_test_util.h"
-#include "support/temp_dir.h"
+#include "support/nginx_tutorial.h"
 
 namespace relay7::nginx_import::testing {
 namespace {
@@ -11,15 +11,13 @@ namespace {
 using Json = nlohmann::ordered_json;
 using Lines = std::vector<std::string>;
 
-const std::string kSeedDir = std::string(RELAY7_SOURCE_DIR) + "/tests/data/nginx-tutorial/";
-
 // The tutorial's own typos are reported as nginx reports them, with the line, and a suggestion.
 TEST(NginxImportMainTest, ReportsTheTutorialsTyposWithTheirLines) {
-  const ImportRun round_robin(relay7::testing::read_file(kSeedDir + "round-robin.conf"));
+  const ImportRun round_robin(relay7::testing::nginx_tutorial_config("round-robin"));
   EXPECT_EQ(round_robin.errors(),
             Lines{"nginx.conf:12: unknown directive \"listen:\" (did you mean \"listen\"?)"});
   EXPECT_FALSE(round_robin.result().translated);
-  const ImportRun block_admin(relay7::testing::read_file(kSeedDir + "block-admin.conf"));
+  const ImportRun block_admin(relay7::testing::nginx_tutorial_config("block-admin"));
   EXPECT_EQ(block_admin.errors(),
             (Lines{"nginx.conf:22: unknown directive \"listen:\" (did you mean \"listen\"?)",
                    "nginx.conf:37: unknown directive \"retirn\" (did you mean \"return\"?)"}));
