@@ -140,8 +140,23 @@ if [ -n "$$missing" ]; then \
 else echo "all $(2) are installed"; fi
 endef
 
+# $(call stop_services_installed,SERVICES): after apt_install_missing, stops each of SERVICES
+# whose package it has just installed. Debian starts a service on install; the tests and the
+# benchmarks run their own instances on high ports and never use it, and a system nginx would
+# hold port 80, which the package test's relay7.service wants.
+define stop_services_installed
+for s in $(1); do \
+  case "$$missing" in *"$$s"*) \
+    if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet $$s 2>/dev/null; then \
+      systemctl stop $$s || true; \
+    elif command -v service >/dev/null 2>&1; then service $$s stop >/dev/null 2>&1 || true; fi;; \
+  esac; \
+done
+endef
+
 deps:
-	@$(call apt_install_missing,$(DEB_PACKAGES),build and test dependencies)
+	@$(call apt_install_missing,$(DEB_PACKAGES),build and test dependencies); \
+	$(call stop_services_installed,nginx)
 
 FORMAT_FILES = $(shell find include src tests fuzz -name '*.h' -o -name '*.cpp' | sort)
 

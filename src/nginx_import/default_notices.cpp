@@ -50,15 +50,27 @@ void process_notices(const ConfigModel& model, const SourceRef& file, MessageLis
   }
 }
 
-void body_size_notices(const ConfigModel& model, MessageList& messages) {
+// At the first server block concerned, counting the others: a config of many virtual hosts
+// would otherwise repeat it for each.
+void body_size_notice(const ConfigModel& model, MessageList& messages) {
+  const ServerModel* first = nullptr;
+  size_t others = 0;
   for (const ServerModel& server : model.servers) {
     if (!server.settings.max_body_size) {
-      messages.notice(server.where,
-                      "client_max_body_size is not set: nginx refuses request bodies over 1m "
-                      "(413), relay7 over 64m (its default, kept; add \"client_max_body_size "
-                      "1m;\" for nginx's limit)");
+      others += first != nullptr ? 1 : 0;
+      first = first != nullptr ? first : &server;
     }
   }
+  if (first == nullptr) {
+    return;
+  }
+  const std::string where = others == 0 ? ""
+                                        : " here nor in " + std::to_string(others) +
+                                              " other server block" + (others == 1 ? "" : "s");
+  messages.notice(first->where, "client_max_body_size is not set" + where +
+                                    ": nginx refuses request bodies over 1m (413), relay7 over "
+                                    "64m (its default, kept; add \"client_max_body_size 1m;\" "
+                                    "for nginx's limit)");
 }
 
 std::string names_list(const std::vector<std::string>& names) {
@@ -154,7 +166,7 @@ void instance_notices(const ConfigModel& model, const InstanceSettings& instance
 void add_default_notices(const ConfigModel& model, const InstanceSettings& instance,
                          const std::string& main_file, MessageList& messages) {
   process_notices(model, SourceRef{main_file, 0, 0}, messages);
-  body_size_notices(model, messages);
+  body_size_notice(model, messages);
   keepalive_notices(model, messages);
   upstream_request_notice(model, messages);
   instance_notices(model, instance, messages);

@@ -112,14 +112,17 @@ struct ModuleReason {
 constexpr std::string_view kNoTls =
     "relay7 has no TLS yet: terminate TLS in front of it, or keep nginx for TLS";
 constexpr std::string_view kNoFiles = "relay7 serves no files: serve them from a backend";
-constexpr std::string_view kHttpOnly = "relay7 proxies to HTTP/1.1 backends only";
+constexpr std::string_view kHttpOnly =
+    "relay7 proxies to HTTP/1.1 backends only: keep nginx in front of these";
 constexpr std::string_view kNoVariables =
     "relay7 has no variables: express it with locations, or in the backends";
-constexpr std::string_view kNoHeaderRules = "relay7 has no header rules yet";
+constexpr std::string_view kNoHeaderRules =
+    "relay7 has no header rules yet: set the header in the backends";
 constexpr std::string_view kNoAddressRules =
     "relay7 has no address rules: block a location with return 403 instead";
 constexpr std::string_view kNoRealIp =
-    "relay7 takes the client address from the connection (no trusted proxies yet)";
+    "relay7 takes the client address from the connection (no trusted proxies yet): keep the "
+    "proxy in front from rewriting it, or leave this to the backends";
 
 // Why the directives of nginx modules relay7 lacks are not translated; the first entry that
 // matches wins, so a prefix comes after the names it must not cover.
@@ -127,21 +130,21 @@ constexpr auto kModuleReasons = std::to_array<ModuleReason>({
     {"proxy_ssl_", "relay7 has no TLS yet: it cannot talk https to backends"},
     {"ssl", kNoTls},
     {"ssl_", kNoTls},
-    {"http2", "relay7 speaks HTTP/1.1 only, for now"},
-    {"http2_", "relay7 speaks HTTP/1.1 only, for now"},
-    {"http3", "relay7 speaks HTTP/1.1 only"},
-    {"http3_", "relay7 speaks HTTP/1.1 only"},
-    {"quic_", "relay7 speaks HTTP/1.1 only"},
+    {"http2", "relay7 speaks HTTP/1.1 only, for now: keep nginx in front for HTTP/2"},
+    {"http2_", "relay7 speaks HTTP/1.1 only, for now: keep nginx in front for HTTP/2"},
+    {"http3", "relay7 speaks HTTP/1.1 only: keep nginx in front for HTTP/3"},
+    {"http3_", "relay7 speaks HTTP/1.1 only: keep nginx in front for HTTP/3"},
+    {"quic_", "relay7 speaks HTTP/1.1 only: keep nginx in front for HTTP/3"},
     {"gzip", "relay7 does not compress responses: let the backends compress"},
     {"gzip_", "relay7 does not compress responses: let the backends compress"},
-    {"gunzip", "relay7 does not decompress responses"},
+    {"gunzip", "relay7 does not decompress responses: let the backends send what clients accept"},
     {"fastcgi_", kHttpOnly},
     {"uwsgi_", kHttpOnly},
     {"scgi_", kHttpOnly},
     {"grpc_", kHttpOnly},
     {"memcached_", kHttpOnly},
-    {"proxy_cache", "relay7 has no response cache"},
-    {"proxy_cache_", "relay7 has no response cache"},
+    {"proxy_cache", "relay7 has no response cache: cache in the backends or in front"},
+    {"proxy_cache_", "relay7 has no response cache: cache in the backends or in front"},
     {"proxy_next_upstream",
      "relay7 sets retries per upstream: next_upstream_tries, "
      "next_upstream_timeout and fail_on_status in relay7.json(5)"},
@@ -150,14 +153,16 @@ constexpr auto kModuleReasons = std::to_array<ModuleReason>({
      "next_upstream_timeout and fail_on_status in relay7.json(5)"},
     {"proxy_hide_header", kNoHeaderRules},
     {"proxy_pass_header", kNoHeaderRules},
-    {"proxy_", "relay7 has no such proxy setting (relay7.json(5) lists those it has)"},
-    {"limit_req", "relay7 has no per-client rate limits"},
-    {"limit_req_", "relay7 has no per-client rate limits"},
-    {"limit_conn", "relay7 has no per-client connection limits"},
-    {"limit_conn_", "relay7 has no per-client connection limits"},
+    {"proxy_", "relay7 has no such proxy setting: relay7.json(5) lists those it has"},
+    {"limit_req", "relay7 has no per-client rate limits: limit in front of it or in the backends"},
+    {"limit_req_", "relay7 has no per-client rate limits: limit in front of it or in the backends"},
+    {"limit_conn",
+     "relay7 has no per-client connection limits: limit in front of it or in the backends"},
+    {"limit_conn_",
+     "relay7 has no per-client connection limits: limit in front of it or in the backends"},
     {"limit_except", "relay7 has no method rules: the backends answer every method"},
-    {"limit_rate", "relay7 does not throttle responses"},
-    {"limit_rate_", "relay7 does not throttle responses"},
+    {"limit_rate", "relay7 does not throttle responses: drop it, or throttle in the backends"},
+    {"limit_rate_", "relay7 does not throttle responses: drop it, or throttle in the backends"},
     {"auth_", "relay7 has no authentication: authenticate in the backends"},
     {"allow", kNoAddressRules},
     {"deny", kNoAddressRules},
@@ -172,8 +177,10 @@ constexpr auto kModuleReasons = std::to_array<ModuleReason>({
     {"map", kNoVariables},
     {"geo", kNoVariables},
     {"split_clients", kNoVariables},
-    {"rewrite", "relay7 rewrites paths only through a location's proxy_pass prefix"},
-    {"break", "relay7 has no rewrite phase"},
+    {"rewrite",
+     "relay7 rewrites paths only through a location's proxy_pass prefix: write the rewrite as a "
+     "location whose proxy_pass ends in the new prefix"},
+    {"break", "relay7 has no rewrite phase: drop it with the rewrites it ends"},
     {"add_header", kNoHeaderRules},
     {"add_trailer", kNoHeaderRules},
     {"expires", kNoHeaderRules},
@@ -181,11 +188,15 @@ constexpr auto kModuleReasons = std::to_array<ModuleReason>({
     {"real_ip_header", kNoRealIp},
     {"real_ip_recursive", kNoRealIp},
     {"set_real_ip_from", kNoRealIp},
-    {"resolver", "relay7 resolves backend names once, when the config is loaded"},
-    {"resolver_", "relay7 resolves backend names once, when the config is loaded"},
-    {"stream", "relay7 proxies HTTP only"},
-    {"mail", "relay7 proxies HTTP only"},
-    {"load_module", "relay7 has no dynamic modules"},
+    {"resolver",
+     "relay7 resolves backend names once, when the config is loaded: drop it, and reload "
+     "relay7 when a name changes"},
+    {"resolver_",
+     "relay7 resolves backend names once, when the config is loaded: drop it, and reload "
+     "relay7 when a name changes"},
+    {"stream", "relay7 proxies HTTP only: keep nginx or use a TCP proxy for streams"},
+    {"mail", "relay7 proxies HTTP only: keep nginx for mail"},
+    {"load_module", "relay7 has no dynamic modules: drop it, with the directives of that module"},
 });
 
 bool matches(std::string_view entry, std::string_view name) {

@@ -37,10 +37,14 @@ bool read_listen_parameter(Translation& t, const Directive& d, const std::string
                      "for this address");
     return false;
   } else if (parameter == "http2" || parameter == "quic") {
-    t.not_translated(d, "relay7 speaks HTTP/1.1 only, for now");
+    t.not_translated(d, std::string("relay7 speaks HTTP/1.1 only, for now: keep nginx in front "
+                                    "for ") +
+                            (parameter == "quic" ? "HTTP/3" : "HTTP/2"));
     return false;
   } else if (parameter == "proxy_protocol") {
-    t.not_translated(d, "relay7 does not read the PROXY protocol yet");
+    t.not_translated(d,
+                     "relay7 does not read the PROXY protocol yet: keep the proxy in front "
+                     "from sending it");
     return false;
   } else if (parameter == "bind") {
     t.messages.warning(d.where, "\"bind\" dropped: relay7 binds every listen address by itself");

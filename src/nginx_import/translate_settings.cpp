@@ -1,5 +1,4 @@
 #include <algorithm>
-#include <cctype>
 
 #include "nginx_import/translation.h"
 #include "nginx_import/values.h"

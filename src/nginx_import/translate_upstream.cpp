@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cctype>
 
 #include "nginx_import/translation.h"
 #include "nginx_import/values.h"

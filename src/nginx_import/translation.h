@@ -19,6 +19,7 @@ struct Translation {
   ConfigModel model;
   std::vector<std::string> upstream_names;  // every upstream block of http, read up front
   std::vector<Sourced<std::string>> log_formats;
+  size_t unknown_directives = 0;
 
   bool is_upstream(std::string_view name) const;
 

@@ -7,6 +7,11 @@
 namespace relay7::nginx_import {
 namespace {
 
+// Suggesting a name compares it with every nginx directive; past this many unknown names (a file
+// that is not an nginx config at all) they are reported without a suggestion, so that the import
+// stays fast whatever it is given.
+constexpr size_t kMaxSuggestions = 100;
+
 bool arity_fits(const DirectiveRule& rule, size_t count) {
   const auto n = static_cast<int>(count);
   return n >= rule.min_args && (rule.max_args == kNoLimit || n <= rule.max_args);
@@ -20,9 +25,12 @@ void report_without_rule(Translation& t, const Directive& directive, Context con
   } else if (is_nginx_directive(directive.name)) {
     t.not_translated(directive, reason_without_rule(directive.name));
   } else {
-    t.messages.error(directive.where,
-                     "unknown directive " + quote_text(directive.name) +
-                         config::did_you_mean(directive.name, suggestion_candidates(context)));
+    const bool suggest = ++t.unknown_directives <= kMaxSuggestions;
+    t.messages.error(
+        directive.where,
+        "unknown directive " + quote_text(directive.name) +
+            (suggest ? config::did_you_mean(directive.name, suggestion_candidates(context))
+                     : std::string()));
   }
 }
 
@@ -109,8 +117,13 @@ void translate_error_log(Translation& t, const Directive& d) {
 }
 
 void translate_events(Translation& t, const Directive& events) {
+  if (t.model.events) {
+    t.messages.error(events.where, "\"events\" directive is duplicate");
+    return;
+  }
   t.model.events = events.where;
   for (const Directive& d : events.block) {
+    // worker_connections is the one directive of events that the table translates.
     if (!accept_directive(t, d, kEvents)) {
       continue;
     }
@@ -243,7 +256,7 @@ const DirectiveRule* accept_directive(Translation& t, const Directive& directive
 }
 
 ConfigModel translate(const LoadedConfig& config, MessageList& messages) {
-  Translation t{config, messages, {}, {}, {}};
+  Translation t{config, messages, {}, {}, {}, 0};
   for (const Directive& d : config.directives) {
     if (accept_directive(t, d, kMain)) {
       translate_main_directive(t, d);

@@ -61,9 +61,14 @@ class ImportRun {
   ImportResult result_;
 };
 
+// An http block around `http_body`, for a test that writes its own main and events blocks.
+inline std::string http_block(std::string_view http_body) {
+  return "http {\n" + std::string(http_body) + "}\n";
+}
+
 // A config nginx accepts around `http_body`: an empty events block and an http block.
 inline std::string http_config(std::string_view http_body) {
-  return "events {}\nhttp {\n" + std::string(http_body) + "}\n";
+  return "events {}\n" + http_block(http_body);
 }
 
 // One upstream "app" on 127.0.0.1:2222 and one server on port 8080 around `server_body`.

@@ -34,7 +34,7 @@ TEST(NginxImportMainTest, TranslatesTheMainBlock) {
       "user root root;\nworker_processes 3;\npid /run/x.pid;\n"
       "error_log /var/log/x.log warn;\nworker_shutdown_timeout 1m;\n"
       "events { worker_connections 2048; }\n" +
-      http_config("server { listen 8080; location / { return 204; } }\n"));
+      http_block("server { listen 8080; location / { return 204; } }\n"));
   EXPECT_EQ(run.errors(), Lines{});
   const Json json = run.json();
   EXPECT_EQ(json["workers"], 3);
@@ -49,9 +49,8 @@ TEST(NginxImportMainTest, TranslatesTheMainBlock) {
 
 // nginx's group defaults to the group named like the user, so the translation says so.
 TEST(NginxImportMainTest, GivesTheUserItsNamesakeGroupAsNginxDoes) {
-  const ImportRun run(
-      "user root;\nevents {}\n" +
-      http_config("server { listen 8080; location / { return 204; } }\n").substr(10));
+  const ImportRun run("user root;\nevents {}\n" +
+                      http_block("server { listen 8080; location / { return 204; } }\n"));
   EXPECT_EQ(run.json()["group"], "root");
 }
 
@@ -122,12 +121,11 @@ TEST(NginxImportMainTest, RefusesADirectiveOutsideItsBlock) {
 
 TEST(NginxImportMainTest, NamesWhatIsNotTranslatedAndWhy) {
   const ImportRun run("load_module modules/x.so;\nevents { multi_accept on; }\n" +
-                      http_config("gzip on;\nssl_protocols TLSv1.2;\nserver { listen 8080; "
-                                  "location / { return 204; } }\n")
-                          .substr(10));
+                      http_block("gzip on;\nssl_protocols TLSv1.2;\nserver { listen 8080; "
+                                 "location / { return 204; } }\n"));
   EXPECT_EQ(run.errors(),
             (Lines{"nginx.conf:1: not translated: load_module modules/x.so (relay7 has no dynamic "
-                   "modules)",
+                   "modules: drop it, with the directives of that module)",
                    "nginx.conf:2: not translated: multi_accept on (relay7 has no equivalent: keep "
                    "this part on nginx, or drop it)",
                    "nginx.conf:4: not translated: gzip on (relay7 does not compress responses: "
@@ -138,11 +136,10 @@ TEST(NginxImportMainTest, NamesWhatIsNotTranslatedAndWhy) {
 
 TEST(NginxImportMainTest, DropsWhatHasNoEffectInRelay7WithAWarning) {
   const ImportRun run("daemon off;\nmaster_process on;\nevents { use epoll; }\n" +
-                      http_config("sendfile on;\ntcp_nopush on;\ntcp_nodelay on;\n"
-                                  "types { text/html html; }\ndefault_type text/plain;\n"
-                                  "server_tokens off;\nserver { listen 8080; location / { return "
-                                  "204; } }\n")
-                          .substr(10));
+                      http_block("sendfile on;\ntcp_nopush on;\ntcp_nodelay on;\n"
+                                 "types { text/html html; }\ndefault_type text/plain;\n"
+                                 "server_tokens off;\nserver { listen 8080; location / { return "
+                                 "204; } }\n"));
   EXPECT_EQ(run.errors(), Lines{});
   EXPECT_EQ(run.warnings(),
             (Lines{"nginx.conf:1: warning: daemon off: dropped, relay7 never detaches from its "
@@ -173,6 +170,10 @@ TEST(NginxImportMainTest, NeedsTheBlocksNginxNeeds) {
   const ImportRun run("http { server { listen 8080; location / { return 204; } } }\nhttp { }\n");
   EXPECT_EQ(run.errors(), (Lines{"nginx.conf: no \"events\" section in configuration",
                                  "nginx.conf:2: \"http\" directive is duplicate"}));
+  const ImportRun twice("events {}\n" +
+                        http_config("server { listen 8080; location / { return 204; } }\n"));
+  // http_config() brings the second events block.
+  EXPECT_EQ(twice.errors(), Lines{"nginx.conf:2: \"events\" directive is duplicate"});
   const ImportRun empty("events {}\n");
   EXPECT_TRUE(any_contains(empty.errors(), "nginx.conf: no \"http\" block"));
 }
@@ -197,9 +198,8 @@ TEST(NginxImportMainTest, NamesTheDefaultsThatDifferFromNginxs) {
   const ImportRun set(
       "worker_processes auto;\nuser root;\nerror_log stderr;\n"
       "events { worker_connections 10; }\n" +
-      http_config("access_log off;\nclient_max_body_size 64m;\nserver { listen "
-                  "8080; location / { return 204; } }\n")
-          .substr(10));
+      http_block("access_log off;\nclient_max_body_size 64m;\nserver { listen "
+                 "8080; location / { return 204; } }\n"));
   EXPECT_EQ(set.notices(), Lines{});
 }
 

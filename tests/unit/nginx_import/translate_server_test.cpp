@@ -32,9 +32,9 @@ TEST(NginxImportServerTest, RefusesListenersRelay7CannotOpen) {
             (Lines{"nginx.conf:4: not translated: listen 443 ssl (relay7 has no TLS yet: "
                    "terminate TLS in front of it, or keep nginx for this address)",
                    "nginx.conf:5: not translated: listen 8443 http2 (relay7 speaks HTTP/1.1 only, "
-                   "for now)",
+                   "for now: keep nginx in front for HTTP/2)",
                    "nginx.conf:6: not translated: listen 8080 proxy_protocol (relay7 does not read "
-                   "the PROXY protocol yet)",
+                   "the PROXY protocol yet: keep the proxy in front from sending it)",
                    "nginx.conf:7: not translated: listen localhost:8081 (relay7 listens on numeric "
                    "addresses only, so that a bind never depends on DNS: write the address the "
                    "name stands for)",
@@ -49,6 +49,24 @@ TEST(NginxImportServerTest, RefusesListenersRelay7CannotOpen) {
                    "nginx.conf:11: warning: \"ipv6only=on\" dropped: relay7 always sets "
                    "IPV6_V6ONLY"}));
   EXPECT_EQ(run.json()["servers"][0]["listen"], Json::parse(R"(["8084"])"));
+}
+
+// Until relay7 has TLS, a block listening plain and with ssl keeps its plain part only.
+TEST(NginxImportServerTest, KeepsThePlainListenerOfABlockThatAlsoListensWithTls) {
+  const ImportRun run = servers_run(
+      "server {\nlisten 8080;\nlisten 8443 ssl;\nssl_certificate /etc/ssl/a.pem;\n"
+      "ssl_certificate_key /etc/ssl/a.key;\nssl_protocols TLSv1.3;\n"
+      "location / { return 204; }\n}\n");
+  EXPECT_EQ(run.errors(),
+            (Lines{"nginx.conf:5: not translated: listen 8443 ssl (relay7 has no TLS yet: "
+                   "terminate TLS in front of it, or keep nginx for this address)",
+                   "nginx.conf:6: not translated: ssl_certificate /etc/ssl/a.pem (relay7 has no "
+                   "TLS yet: terminate TLS in front of it, or keep nginx for TLS)",
+                   "nginx.conf:7: not translated: ssl_certificate_key /etc/ssl/a.key (relay7 has "
+                   "no TLS yet: terminate TLS in front of it, or keep nginx for TLS)",
+                   "nginx.conf:8: not translated: ssl_protocols TLSv1.3 (relay7 has no TLS yet: "
+                   "terminate TLS in front of it, or keep nginx for TLS)"}));
+  EXPECT_EQ(run.json()["servers"][0]["listen"], Json::parse(R"(["8080"])"));
 }
 
 TEST(NginxImportServerTest, ListensOnPort80WithoutListenAsNginxDoes) {

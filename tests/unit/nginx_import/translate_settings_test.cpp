@@ -30,6 +30,16 @@ TEST(NginxImportSettingsTest, TranslatesTheBodyLimitPerServerAndLocation) {
                                 "directive (expected a size such as 10m)"});
 }
 
+TEST(NginxImportSettingsTest, NamesServersWithoutABodyLimitInOneNotice) {
+  const ImportRun run(
+      http_config("server { listen 8080; location / { return 204; } }\n"
+                  "server { listen 8081; location / { return 204; } }\n"
+                  "server { listen 8082; location / { return 204; } }\n"));
+  EXPECT_TRUE(any_contains(run.notices(),
+                           "nginx.conf:3: notice: client_max_body_size is not set "
+                           "here nor in 2 other server blocks: nginx refuses"));
+}
+
 TEST(NginxImportSettingsTest, TranslatesTimeoutsThatApplyToEveryRequest) {
   const ImportRun run(
       http_config("proxy_connect_timeout 3s;\nproxy_read_timeout 2m;\nproxy_send_timeout 30;\n"
