@@ -69,6 +69,17 @@ TEST(NginxImportServerTest, KeepsThePlainListenerOfABlockThatAlsoListensWithTls)
   EXPECT_EQ(run.json()["servers"][0]["listen"], Json::parse(R"(["8080"])"));
 }
 
+// nginx 1.25 moved HTTP/2 from a listen parameter to a directive of its own.
+TEST(NginxImportServerTest, NamesLaterNginxDirectivesAsNotTranslatedNotUnknown) {
+  const ImportRun run = servers_run(
+      "server {\nlisten 8080;\nhttp2 on;\nquic_retry on;\nlocation / { return 204; }\n}\n");
+  EXPECT_EQ(run.errors(),
+            (Lines{"nginx.conf:5: not translated: http2 on (relay7 speaks HTTP/1.1 only, for now: "
+                   "keep nginx in front for HTTP/2)",
+                   "nginx.conf:6: not translated: quic_retry on (relay7 speaks HTTP/1.1 only: keep "
+                   "nginx in front for HTTP/3)"}));
+}
+
 TEST(NginxImportServerTest, ListensOnPort80WithoutListenAsNginxDoes) {
   const ImportRun run = servers_run("server { location / { return 204; } }\n");
   EXPECT_EQ(run.json()["servers"][0]["listen"], Json::parse(R"(["80"])"));
