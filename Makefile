@@ -40,7 +40,8 @@ LDFLAGS  += $(SAN_FLAGS)
 
 LIB_SRCS   := $(shell find src -name '*.cpp' -not -path 'src/cli/main.cpp' -not -path 'src/demo/*' | sort)
 DEMO_SRCS  := $(sort $(wildcard src/demo/*.cpp))
-UNIT_SRCS  := $(shell find tests/unit -name '*.cpp' | sort)
+# Unit tests that read files (the nginx importer's) make them in a TempDir of tests/support.
+UNIT_SRCS  := $(shell find tests/unit -name '*.cpp' | sort) tests/support/temp_dir.cpp
 INTEG_SRCS := $(shell find tests/integration tests/support -name '*.cpp' 2>/dev/null | sort)
 LLHTTP_SRCS := $(LLHTTP_SRC_DIR)/api.c $(LLHTTP_SRC_DIR)/http.c $(LLHTTP_SRC_DIR)/llhttp.c
 
@@ -123,8 +124,11 @@ run:
 	@$(MAKE) --no-print-directory -j$(NPROC) $(RELAY7) $(DEMO_BACKEND)
 	@etc/demo/run-demo.sh $(RELAY7) $(DEMO_BACKEND)
 
+# nginx is for the tests only: the differential test of `relay7 import-nginx` runs Debian's nginx
+# with the tutorial's configs beside relay7 with their translation (on its own high ports, in the
+# foreground; a system nginx the package may start is never used).
 DEB_PACKAGES := g++ make pkg-config libevent-dev nlohmann-json3-dev libspdlog-dev libfmt-dev \
-                libgtest-dev node-llhttp scdoc man-db
+                libgtest-dev node-llhttp scdoc man-db nginx
 
 # $(call apt_install_missing,PACKAGES,WHAT): installs those of PACKAGES that are missing and
 # nothing else, so a second run changes nothing; leaves their names in $$missing for a caller
@@ -139,8 +143,23 @@ if [ -n "$$missing" ]; then \
 else echo "all $(2) are installed"; fi
 endef
 
+# $(call stop_services_installed,SERVICES): after apt_install_missing, stops each of SERVICES
+# whose package it has just installed. Debian starts a service on install; the tests and the
+# benchmarks run their own instances on high ports and never use it, and a system nginx would
+# hold port 80, which the package test's relay7.service wants.
+define stop_services_installed
+for s in $(1); do \
+  case "$$missing" in *"$$s"*) \
+    if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet $$s 2>/dev/null; then \
+      systemctl stop $$s || true; \
+    elif command -v service >/dev/null 2>&1; then service $$s stop >/dev/null 2>&1 || true; fi;; \
+  esac; \
+done
+endef
+
 deps:
-	@$(call apt_install_missing,$(DEB_PACKAGES),build and test dependencies)
+	@$(call apt_install_missing,$(DEB_PACKAGES),build and test dependencies); \
+	$(call stop_services_installed,nginx)
 
 FORMAT_FILES = $(shell find include src tests fuzz -name '*.h' -o -name '*.cpp' | sort)
 

@@ -38,10 +38,4 @@ run-bench:
 # again when this target installed them.
 deps-bench:
 	@$(call apt_install_missing,$(BENCH_DEB_PACKAGES),benchmark dependencies); \
-	for s in nginx haproxy; do \
-	  case "$$missing" in *"$$s"*) \
-	    if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet $$s 2>/dev/null; then \
-	      systemctl stop $$s || true; \
-	    elif command -v service >/dev/null 2>&1; then service $$s stop >/dev/null 2>&1 || true; fi;; \
-	  esac; \
-	done
+	$(call stop_services_installed,nginx haproxy)

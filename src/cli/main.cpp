@@ -3,6 +3,7 @@
 #include <memory>
 #include <vector>
 
+#include "relay7/cli/import_nginx_command.h"
 #include "relay7/cli/options.h"
 #include "relay7/cli/signal_command.h"
 #include "relay7/config/dump.h"
@@ -59,6 +60,10 @@ int run_master(const Options& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A subcommand, not an option: it has options of its own and never starts a master.
+  if (argc > 1 && std::string(argv[1]) == kImportNginxCommand) {
+    return run_import_nginx(std::vector<std::string>(argv + 2, argv + argc));
+  }
   ProcessTitle::init(argc, argv);
   std::string error;
   const std::optional<Options> options =

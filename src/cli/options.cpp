@@ -83,6 +83,7 @@ std::optional<Options> parse_options(const std::vector<std::string>& args, std::
 
 std::string usage_text() {
   return "Usage: relay7 [-c FILE] [-t] [-T] [-s SIGNAL] [-V] [-h]\n"
+         "       relay7 import-nginx FILE ...\n"
          "\n"
          "Starts the relay7 master process in the foreground, or acts on a running one.\n"
          "\n"
@@ -93,6 +94,9 @@ std::string usage_text() {
          "                       for the outcome (the master is found through pid_file)\n"
          "  -V, --version        print the version and the library versions and exit\n"
          "  -h, --help           print this help and exit\n"
+         "\n"
+         "import-nginx translates an nginx config into a relay7 one; \"relay7 import-nginx -h\"\n"
+         "lists its options.\n"
          "\n"
          "Exit status: 0 success, 1 configuration error or failed operation, 2 usage error.\n"
          "See relay7(8) and relay7.json(5).\n";
