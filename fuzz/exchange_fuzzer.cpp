@@ -87,8 +87,9 @@ const Fixture& fixture() {
       std::string error;
       const std::optional<SocketAddress> any = parse_numeric_address("127.0.0.1:0");
       FUZZ_CHECK(any.has_value());
-      made->backend_sockets[i] = open_listen_socket(*any, error);
+      made->backend_sockets[i] = bind_reuseport_socket(*any, error);
       FUZZ_CHECK(made->backend_sockets[i].valid(), error);
+      FUZZ_CHECK(start_listening(made->backend_sockets[i].get(), *any, error), error);
       SocketAddress bound;
       bound.length = sizeof bound.storage;
       ::getsockname(made->backend_sockets[i].get(), reinterpret_cast<sockaddr*>(&bound.storage),

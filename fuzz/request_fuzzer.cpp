@@ -1,8 +1,8 @@
 // libFuzzer harness: the client side of relay7. Bytes go through the request parser in pieces,
-// as a socket delivers them; every request head then goes through what the HTTP/1 server session and the exchange do
-// with it: the request checks, request-target normalisation, Host normalisation, server and
-// location lookup, and the upstream path. The raw bytes of each accepted head and body are checked
-// against what the parser reported. See fuzz/README.md.
+// as a socket delivers them; every request head then goes through what the HTTP/1 server session
+// and the exchange do with it: the request checks, request-target normalisation, Host
+// normalisation, server and location lookup, and the upstream path. The raw bytes of each accepted
+// head and body are checked against what the parser reported. See fuzz/README.md.
 //
 // Input: byte 0 selects the mode, bytes 1..7 the piece sizes (fuzz_support.h), the rest is the
 // stream.

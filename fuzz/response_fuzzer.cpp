@@ -1,8 +1,8 @@
 // libFuzzer harness: the upstream side of relay7. Bytes a backend might send go through the
-// response parser in pieces, handled as Http1ClientSession and UpstreamExchange handle them: interim 1xx responses, 101
-// only after an upgrade request, no body for HEAD, 204 and 304, Content-Length bodies moved by
-// the owner past the parser, chunked and close-delimited bodies through it, end of stream
-// through finish(). See fuzz/README.md.
+// response parser in pieces, handled as Http1ClientSession and UpstreamExchange handle them:
+// interim 1xx responses, 101 only after an upgrade request, no body for HEAD, 204 and 304,
+// Content-Length bodies moved by the owner past the parser, chunked and close-delimited bodies
+// through it, end of stream through finish(). See fuzz/README.md.
 //
 // Input: byte 0 selects the request this is the answer to, bytes 1..7 the piece sizes
 // (fuzz_support.h), the rest is the stream.
@@ -26,7 +26,8 @@ enum class RequestKind { get, head, upgrade, post };
 
 enum class BodyMode { none, length, parser };
 
-// Mirrors UpstreamExchange::on_response_head, start_final_response and Http1ClientSession::on_message_end.
+// Mirrors UpstreamExchange::on_response_head, start_final_response and
+// Http1ClientSession::on_message_end.
 class Exchange : public MessageParser::Handler {
  public:
   Exchange(RequestKind request, std::string& log) : request_(request), log_(log) {}
@@ -148,9 +149,9 @@ class Exchange : public MessageParser::Handler {
   std::string body_;
 };
 
-// Feeds `stream` in pieces (all at once without a plan) as Http1ClientSession does; after a complete
-// response, what follows is parsed as the response of a new exchange on a reset parser. Returns
-// the log of what happened.
+// Feeds `stream` in pieces (all at once without a plan) as Http1ClientSession does; after a
+// complete response, what follows is parsed as the response of a new exchange on a reset parser.
+// Returns the log of what happened.
 std::string parse_stream(std::string_view stream, SplitPlan* plan, RequestKind request,
                          ParserLimits limits) {
   std::string log;

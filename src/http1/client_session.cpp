@@ -52,13 +52,13 @@ void Http1ClientSession::begin(ClientSessionHandler& handler, const UpstreamTime
   }
   stage_ = Stage::sending;
   apply_read_timeout();
-  flush();
+  flush(false);
 }
 
 void Http1ClientSession::send(std::string_view bytes) {
   output_.append(bytes);
   if (stage_ != Stage::connecting) {
-    flush();
+    flush(false);
   }
 }
 
@@ -139,7 +139,7 @@ void Http1ClientSession::on_transport_event(Transport&, TransportEvent event) {
       if (stage_ == Stage::connecting) {
         on_connected();
       } else {
-        flush();
+        flush(true);
       }
       return;
     case TransportEvent::read_timeout:
@@ -172,28 +172,31 @@ void Http1ClientSession::on_connected() {
   stage_ = request_complete_ ? Stage::awaiting : Stage::sending;
   transport_->watch_write(false);
   apply_read_timeout();
-  flush();
+  flush(true);
 }
 
-void Http1ClientSession::flush() {
+// Writes what the socket takes now. Called by the exchange (begin, send), a failure is left to
+// the write event, which sees it again: reporting it from inside the exchange's own call would
+// pull the connection (and maybe the request) from under it. From the write event (`in_event`)
+// a failure is reported, and so is room for more request body.
+void Http1ClientSession::flush(bool in_event) {
   if (output_.empty()) {
-    if (transport_->watching_write()) {
-      transport_->watch_write(false);
-    }
+    transport_->watch_write(false);
     return;
   }
   const bool was_backlogged = output_backlogged();
   const WriteResult result = transport_->write(output_);
   if (result.status == WriteResult::Status::error) {
-    fail(UpstreamFailureKind::reset, std::strerror(result.error));
+    if (in_event) {
+      fail(UpstreamFailureKind::reset, std::strerror(result.error));  // last
+    } else {
+      transport_->watch_write(true, timeouts_.send);
+    }
     return;
   }
-  if (!output_.empty()) {
-    transport_->watch_write(true, timeouts_.send);
-  } else if (transport_->watching_write()) {
-    transport_->watch_write(false);
-  }
-  if (was_backlogged && !output_backlogged() && !request_complete_ && handler_ != nullptr) {
+  transport_->watch_write(!output_.empty(), timeouts_.send);
+  if (in_event && was_backlogged && !output_backlogged() && !request_complete_ &&
+      handler_ != nullptr) {
     handler_->on_request_body_drained();
   }
 }
@@ -225,10 +228,19 @@ void Http1ClientSession::on_readable() {
   }
 }
 
+bool Http1ClientSession::receiving() const {
+  return stage_ == Stage::sending || stage_ == Stage::awaiting || stage_ == Stage::relaying ||
+         stage_ == Stage::length_body;
+}
+
 void Http1ClientSession::process_input() {
-  // One attempt per connection: an outcome (complete, failed, switched) ends the loop.
-  while (stage_ == Stage::sending || stage_ == Stage::awaiting || stage_ == Stage::relaying ||
-         stage_ == Stage::length_body) {
+  if (!receiving()) {
+    return;
+  }
+  // An outcome (complete, failed, switched, abandoned) is reported last and ends the loop: the
+  // handler may have given this connection back or destroyed it, so nothing here is touched
+  // after one.
+  while (true) {
     if (handler_->response_backlogged()) {
       reading_suspended_ = true;
       transport_->watch_read(false);
@@ -241,24 +253,27 @@ void Http1ClientSession::process_input() {
       return;
     }
     response_byte_seen_ = true;
-    if (stage_ == Stage::length_body) {
-      move_length_body();
-    } else {
-      feed_parser();
+    const bool go_on = stage_ == Stage::length_body ? move_length_body() : feed_parser();
+    if (!go_on) {
+      return;
     }
   }
 }
 
-void Http1ClientSession::move_length_body() {
+// True while the response goes on (no outcome was reported).
+bool Http1ClientSession::move_length_body() {
   const size_t count = static_cast<size_t>(std::min<uint64_t>(body_remaining_, input_.size()));
   body_remaining_ -= count;
   handler_->on_response_body(input_, count);
   if (body_remaining_ == 0) {
     complete();
+    return false;
   }
+  return true;
 }
 
-void Http1ClientSession::feed_parser() {
+// True while the response goes on (no outcome was reported).
+bool Http1ClientSession::feed_parser() {
   const std::string_view bytes = input_.front();
   const size_t length = std::min(bytes.size(), kMaxParseSlice);
   if (stage_ != Stage::relaying) {
@@ -268,26 +283,29 @@ void Http1ClientSession::feed_parser() {
   input_.consume(result.consumed);
   switch (result.status) {
     case MessageParser::Status::need_more:
-      return;
+      return true;
     case MessageParser::Status::paused:
       if (stage_ == Stage::abandoned) {
         transport_->watch_read(false);
         std::exchange(handler_, nullptr)->on_response_abandoned();  // last: it drops this
-      } else if (body_remaining_ > 0) {
-        stage_ = Stage::length_body;
-      } else {
-        complete();
+        return false;
       }
-      return;
+      if (body_remaining_ > 0) {
+        stage_ = Stage::length_body;
+        return true;
+      }
+      complete();
+      return false;
     case MessageParser::Status::upgrade:
       stage_ = Stage::switched;
       transport_->watch_read(false);
       handler_->on_switched_protocols();  // last: the tunnel takes this connection's transport
-      return;
+      return false;
     case MessageParser::Status::error:
       fail(UpstreamFailureKind::invalid_response, parser_.error_reason());
-      return;
+      return false;
   }
+  return false;
 }
 
 void Http1ClientSession::conclude_at_end_of_stream() {

@@ -215,12 +215,15 @@ void UpstreamExchange::on_request_body_drained() {
 void UpstreamExchange::on_response_complete(const HeaderList& trailers) {
   state_ = State::finished;
   end_attempt();
-  if (session_->reusable()) {
-    pool_->release(std::move(session_));
-  } else {
-    drop_session();
+  // The trailers belong to the connection's parser: the client side takes them before the
+  // connection goes back to its pool or closes. The owner ends the request, but neither it nor
+  // this exchange is destroyed before the current event returns (ConnectionSet::retire_later),
+  // and the session takes the next request up only from a later event.
+  std::unique_ptr<Http1ClientSession> session = std::move(session_);
+  owner_.on_upstream_complete(trailers);
+  if (session->reusable()) {
+    pool_->release(std::move(session));
   }
-  owner_.on_upstream_complete(trailers);  // last: the owner may end the request
 }
 
 void UpstreamExchange::on_switched_protocols() {

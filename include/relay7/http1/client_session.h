@@ -135,10 +135,11 @@ class Http1ClientSession final : private TransportOwner, private MessageParser::
   void on_connected();
   void on_readable();
   void on_idle_event(TransportEvent event);
-  void flush();
+  void flush(bool in_event);
+  bool receiving() const;
   void process_input();
-  void move_length_body();
-  void feed_parser();
+  bool move_length_body();
+  bool feed_parser();
   void conclude_at_end_of_stream();
   void fail(UpstreamFailureKind kind, std::string_view detail);
   void complete();

@@ -90,6 +90,20 @@ TEST_F(TrailersTest, ResponseTrailersReachAnHttp11Client) {
   EXPECT_EQ(parse_echo(*next)["uri"], "/next");
 }
 
+// The backend's connection is not kept: its trailers must still reach the client intact (they
+// belong to that connection's parser, which goes with it).
+TEST_F(TrailersTest, ResponseTrailersOfAConnectionThatCloses) {
+  HttpConnection connection;
+  ASSERT_TRUE(connection.connect(relay_.port()));
+  ASSERT_TRUE(connection.send_request(
+      "GET", "/r?chunked=1&trailer=X-Checksum:abc&header=Connection:close"));
+  const std::optional<HttpResponse> response = connection.read_final_response();
+  ASSERT_TRUE(response) << connection.last_error();
+  EXPECT_EQ(response->status, 200);
+  const Headers expected = {{"X-Checksum", "abc"}};
+  EXPECT_EQ(response->trailers, expected);
+}
+
 // An HTTP/1.0 client's body ends with the connection, which has no place for trailers.
 TEST_F(TrailersTest, ResponseTrailersAreDroppedForAnHttp10Client) {
   HttpConnection connection;
