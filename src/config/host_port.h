@@ -3,18 +3,35 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "config/host_lookups.h"
 #include "relay7/net/socket_address.h"
 
 namespace relay7::config {
 
-struct ResolvedAddress {
-  std::optional<SocketAddress> address;
-  std::string error;  // why there is no address, naming the text; empty on success
+// An upstream "HOST:PORT" or "[IPv6]:PORT", checked but not resolved.
+struct HostPort {
+  std::optional<SocketAddress> literal;  // set when HOST is an IP address
+  std::string name;                      // otherwise HOST, lower-cased
+  uint16_t port = 0;
 };
 
-// Turns an upstream "HOST:PORT" or "[IPv6]:PORT" into an address. Names are resolved once, here,
-// with getaddrinfo (first result), so that nothing is looked up while serving.
-ResolvedAddress resolve_host_port(std::string_view text);
+struct HostPortResult {
+  std::optional<HostPort> host_port;
+  std::string error;  // why the text is unusable, naming it; empty on success
+};
+
+HostPortResult parse_host_port(std::string_view text);
+
+struct ResolvedAddresses {
+  std::vector<SocketAddress> addresses;  // with the port; sorted; at most kMaxAddressesPerName
+  std::string error;                     // why there is none, naming `text`; empty on success
+};
+
+// The address of a literal, or every address the name resolves to (the lowest
+// kMaxAddressesPerName of them), each with the port. `text` is what the error quotes.
+ResolvedAddresses resolve_addresses(const HostPort& host_port, std::string_view text,
+                                    HostLookups& lookups);
 
 }  // namespace relay7::config

@@ -38,16 +38,27 @@ std::optional<std::string> UpstreamCatalog::direct(const std::string& host_port,
     diagnostics.error(path, failed->second);
     return std::nullopt;
   }
-  const auto resolved = resolve_host_port(host_port);
-  if (!resolved.address) {
+  const HostPortResult parsed = parse_host_port(host_port);
+  ResolvedAddresses resolved;
+  if (parsed.host_port) {
+    resolved = resolve_addresses(*parsed.host_port, host_port, lookups_);
+  } else {
+    resolved.error = parsed.error;
+  }
+  if (!resolved.error.empty()) {
     failures_.emplace(host_port, resolved.error);
     diagnostics.error(path, resolved.error);
     return std::nullopt;
   }
+  UpstreamServerConfig server;
+  server.address_text = host_port;
+  server.name = parsed.host_port->name;
+  server.port = parsed.host_port->port;
+  server.addresses = std::move(resolved.addresses);
   UpstreamConfig upstream;
   upstream.name = host_port;
   upstream.implicit = true;
-  upstream.servers.push_back(UpstreamServerConfig{host_port, *resolved.address, 1});
+  upstream.servers.push_back(std::move(server));
   implicit_.push_back(std::move(upstream));
   return host_port;
 }

@@ -8,10 +8,22 @@
 
 namespace relay7 {
 
+UpstreamConnection::UpstreamConnection(BufferEventPtr bev, ConnectionPool& pool, bool reused)
+    : bev_(std::move(bev)), reader_(bev_.get(), kIdleReadLimit), pool_(pool), reused_(reused) {
+  ++pool_.live_connections_;
+}
+
+UpstreamConnection::~UpstreamConnection() {
+  --pool_.live_connections_;
+}
+
 ConnectionPool::ConnectionPool(event_base* base, SocketAddress address, size_t max_idle)
     : base_(base), address_(address), address_text_(address.to_string()), max_idle_(max_idle) {}
 
-ConnectionPool::~ConnectionPool() = default;
+// The idle connections go first, while the counter they update still exists.
+ConnectionPool::~ConnectionPool() {
+  idle_.clear();
+}
 
 std::unique_ptr<UpstreamConnection> ConnectionPool::acquire() {
   if (idle_.empty()) {
@@ -50,7 +62,8 @@ std::unique_ptr<UpstreamConnection> ConnectionPool::connect_new() {
 }
 
 void ConnectionPool::release(std::unique_ptr<UpstreamConnection> connection) {
-  if (max_idle_ == 0 || evbuffer_get_length(bufferevent_get_input(connection->bev())) != 0) {
+  if (retired_ || max_idle_ == 0 ||
+      evbuffer_get_length(bufferevent_get_input(connection->bev())) != 0) {
     return;  // unique_ptr closes it
   }
   connection->mark_reused();
@@ -75,6 +88,11 @@ void ConnectionPool::trim_excess(int64_t now_ms) {
 }
 
 void ConnectionPool::close_idle() {
+  idle_.clear();
+}
+
+void ConnectionPool::retire() {
+  retired_ = true;
   idle_.clear();
 }
 

@@ -26,8 +26,10 @@ class UpstreamConnection {
   // A reader limit for idle connections; an exchange sets its own.
   static constexpr size_t kIdleReadLimit = 4096;
 
-  UpstreamConnection(BufferEventPtr bev, ConnectionPool& pool, bool reused)
-      : bev_(std::move(bev)), reader_(bev_.get(), kIdleReadLimit), pool_(pool), reused_(reused) {}
+  UpstreamConnection(BufferEventPtr bev, ConnectionPool& pool, bool reused);
+  ~UpstreamConnection();
+  UpstreamConnection(const UpstreamConnection&) = delete;
+  UpstreamConnection& operator=(const UpstreamConnection&) = delete;
 
   bufferevent* bev() const { return bev_.get(); }
   SocketReader& reader() { return reader_; }
@@ -80,12 +82,19 @@ class ConnectionPool {
   void trim_excess(int64_t now_ms);
   // Closes every idle connection (draining, shutdown).
   void close_idle();
+  // The server left its upstream (an address its name no longer has): idle connections close
+  // now, the ones in use when they are released.
+  void retire();
 
   const SocketAddress& address() const { return address_; }
   const std::string& address_text() const { return address_text_; }
   size_t idle_count() const { return idle_.size(); }
+  // Connections of this pool that exist, idle or in use (by an exchange or a tunnel). The pool
+  // must outlive them: they refer to it.
+  size_t live_connections() const { return live_connections_; }
 
  private:
+  friend class UpstreamConnection;
   static void on_idle_read(bufferevent* bev, void* context);
   static void on_idle_event(bufferevent* bev, short events, void* context);
   void discard_idle(UpstreamConnection* connection);
@@ -94,6 +103,8 @@ class ConnectionPool {
   SocketAddress address_;
   std::string address_text_;
   size_t max_idle_;
+  bool retired_ = false;
+  size_t live_connections_ = 0;
   std::list<std::unique_ptr<UpstreamConnection>> idle_;
 };
 

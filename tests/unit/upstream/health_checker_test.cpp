@@ -273,17 +273,26 @@ class HealthCheckerTest : public ::testing::Test {
 
   void point_at(const SocketAddress& address) {
     UpstreamServerConfig server;
-    server.address = address;
+    server.addresses = {address};
     server.address_text = address.to_string();
     config_.upstreams[0].servers = {server};
   }
 
   HealthCheckConfig& check() { return *config_.upstreams[0].health_check; }
-  ServerSlot& slot() { return table_->slots[kSlot]; }
+  ServerSlot& slot() { return registry_->table().slot(kSlot); }
   bool down() { return slot().probe_down.load(); }
 
   void start_checker() {
-    checker_ = std::make_unique<HealthChecker>(base_.get(), config_, *table_, slots_);
+    std::string error;
+    const std::optional<SlotMap> slots = registry_->assign(config_, error);
+    ASSERT_TRUE(slots) << error;
+    ASSERT_EQ((*slots)[0][0][0], kSlot) << "the first slot handed out is the lowest";
+    runtime_ = std::make_unique<UpstreamRuntime>(base_.get(), config_.upstreams[0],
+                                                 registry_->table(), (*slots)[0], -1);
+    const ParserLimits limits{ParserLimits{}.max_target_bytes, config_.limits.response_head,
+                              config_.limits.response_headers};
+    checker_ = std::make_unique<HealthChecker>(base_.get(), limits,
+                                               std::vector<UpstreamRuntime*>{runtime_.get()});
     checker_->start();
   }
 
@@ -337,12 +346,19 @@ class HealthCheckerTest : public ::testing::Test {
     return event_base_get_num_events(base_.get(), EVENT_BASE_COUNT_ADDED);
   }
 
-  static constexpr uint32_t kSlot = 7;
+  static std::unique_ptr<SharedStateRegistry> make_registry() {
+    std::string error;
+    auto registry = SharedStateRegistry::create(SharedTableSize{8, 1}, error);
+    EXPECT_NE(registry, nullptr) << error;
+    return registry;
+  }
+
+  static constexpr uint32_t kSlot = 0;
   EventBasePtr base_{event_base_new()};
-  std::unique_ptr<SharedServerTable> table_ = std::make_unique<SharedServerTable>();
-  TestBackend backend_{base_.get(), table_->slots[kSlot]};
+  std::unique_ptr<SharedStateRegistry> registry_ = make_registry();
+  TestBackend backend_{base_.get(), registry_->table().slot(kSlot)};
   Config config_;
-  SlotMap slots_{{kSlot}};
+  std::unique_ptr<UpstreamRuntime> runtime_;
   std::unique_ptr<HealthChecker> checker_;
 };
 
