@@ -39,7 +39,7 @@ void NameRefresher::configure(const ResolverConfig& settings) {
   for (auto& [key, schedule] : schedule_) {
     if (schedule.asking) {
       schedule.asking = false;
-      schedule.due = Clock::now();
+      schedule.due = now_;
     }
   }
 }
@@ -81,6 +81,7 @@ void NameRefresher::run(const std::vector<pollfd>& fds, Clock::time_point now) {
   if (!channel_) {
     return;
   }
+  now_ = now;
   channel_->process(fds);
   follow_registry(now);
   ask_due_names(now);
@@ -128,7 +129,7 @@ void NameRefresher::on_answer(const std::string& key, LookupResult result) {
   Schedule& schedule = scheduled->second;
   const SharedStateRegistry::ResolvedName& name = found->second;
   schedule.asking = false;
-  schedule.due = Clock::now() + next_delay(name.interval, result);
+  schedule.due = now_ + next_delay(name.interval, result);
   if (!result.ok()) {
     report_failure(name, schedule, result.error);
     return;

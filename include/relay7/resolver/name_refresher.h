@@ -65,6 +65,7 @@ class NameRefresher {
   std::optional<ResolverConfig> settings_;
   std::unique_ptr<DnsChannel> channel_;
   std::map<std::string, Schedule> schedule_;  // by the registry's name key
+  Clock::time_point now_;                     // of the run() under way, or the last one
 };
 
 }  // namespace relay7

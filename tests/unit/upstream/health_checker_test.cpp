@@ -348,7 +348,7 @@ class HealthCheckerTest : public ::testing::Test {
 
   static std::unique_ptr<SharedStateRegistry> make_registry() {
     std::string error;
-    auto registry = SharedStateRegistry::create(SharedTableSize{8, 1}, error);
+    auto registry = SharedStateRegistry::create(SharedTableSize{32, 1}, error);
     EXPECT_NE(registry, nullptr) << error;
     return registry;
   }
@@ -469,6 +469,35 @@ TEST_F(HealthCheckerTest, ServerMarkedDownIsNotProbed) {
   const int before = added_events();
   start_checker();
   EXPECT_EQ(added_events(), before);
+}
+
+// A name's addresses come and go while the checker runs: it probes the ones there are, with the
+// name as the Host.
+TEST_F(HealthCheckerTest, FollowsTheMembersOfANameAsTheyComeAndGo) {
+  UpstreamServerConfig& server = config_.upstreams[0].servers[0];
+  server.name = "probe.test";
+  server.port = backend_.address().port();
+  server.address_text = "probe.test:" + std::to_string(server.port);
+  backend_.answer(response_with_status(200));
+  start_checker();
+  ASSERT_TRUE(run_until_requests(1));
+  ASSERT_NE(backend_.requests()[0].head.headers.find("host"), nullptr);
+  EXPECT_EQ(backend_.requests()[0].head.headers.find("host")->value, server.address_text);
+
+  const std::string key = registry_->names().begin()->first;
+  registry_->publish(key, {});
+  ASSERT_TRUE(runtime_->refresh_members());
+  checker_->sync();
+  // Once the probe under way (if any) is over, no new one starts: several intervals pass.
+  run_until([] { return false; }, 60ms);
+  const size_t asked = backend_.requests().size();
+  run_until([] { return false; }, 200ms);
+  EXPECT_EQ(backend_.requests().size(), asked);
+
+  registry_->publish(key, {backend_.address()});
+  ASSERT_TRUE(runtime_->refresh_members());
+  checker_->sync();
+  EXPECT_TRUE(run_until_requests(asked + 2));
 }
 
 }  // namespace
