@@ -127,15 +127,17 @@ HostPortResult parse_host_port(std::string_view text) {
 ResolvedAddresses resolve_addresses(const HostPort& host_port, std::string_view text,
                                     HostLookups& lookups) {
   if (host_port.literal) {
-    return {{*host_port.literal}, {}};
+    return {{*host_port.literal}, std::nullopt, {}};
   }
   const LookupResult& found = lookups.resolve(host_port.name);
   if (!found.ok()) {
-    return {
-        {},
-        quote_json(text) + ": cannot resolve " + quote_json(host_port.name) + ": " + found.error};
+    ResolvedAddresses failed;
+    failed.error =
+        quote_json(text) + ": cannot resolve " + quote_json(host_port.name) + ": " + found.error;
+    return failed;
   }
   ResolvedAddresses resolved;
+  resolved.ttl = found.ttl;
   const size_t count = std::min(found.addresses.size(), kMaxAddressesPerName);
   for (size_t i = 0; i < count; ++i) {
     resolved.addresses.push_back(with_port(found.addresses[i], host_port.port));

@@ -25,8 +25,9 @@ struct HostPortResult {
 HostPortResult parse_host_port(std::string_view text);
 
 struct ResolvedAddresses {
-  std::vector<SocketAddress> addresses;  // with the port; sorted; at most kMaxAddressesPerName
-  std::string error;                     // why there is none, naming `text`; empty on success
+  std::vector<SocketAddress> addresses;     // with the port; sorted; at most kMaxAddressesPerName
+  std::optional<std::chrono::seconds> ttl;  // of a name's answer, when it had one
+  std::string error;                        // why there is none, naming `text`; empty on success
 };
 
 // The address of a literal, or every address the name resolves to (the lowest

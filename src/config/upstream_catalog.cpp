@@ -55,6 +55,7 @@ std::optional<std::string> UpstreamCatalog::direct(const std::string& host_port,
   server.name = parsed.host_port->name;
   server.port = parsed.host_port->port;
   server.addresses = std::move(resolved.addresses);
+  server.ttl = resolved.ttl;
   UpstreamConfig upstream;
   upstream.name = host_port;
   upstream.implicit = true;

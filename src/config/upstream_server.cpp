@@ -24,6 +24,7 @@ bool assign_address(const Node& node, const std::string& text, UpstreamServerCon
   server.name = parsed.host_port->name;
   server.port = parsed.host_port->port;
   server.addresses = std::move(resolved.addresses);
+  server.ttl = resolved.ttl;
   return true;
 }
 

@@ -69,7 +69,7 @@ std::optional<std::chrono::milliseconds> NameRefresher::time_to_next(Clock::time
     }
     const auto scheduled = schedule_.find(key);
     if (scheduled == schedule_.end()) {
-      consider(name.interval);  // new: just resolved when its config was loaded
+      consider(next_delay(name.interval, name.ttl));  // new: resolved when its config loaded
     } else if (!scheduled->second.asking) {
       consider(std::chrono::ceil<std::chrono::milliseconds>(scheduled->second.due - now));
     }
@@ -98,7 +98,7 @@ void NameRefresher::follow_registry(Clock::time_point now) {
   std::erase_if(schedule_, [&](const auto& entry) { return !names.contains(entry.first); });
   for (const auto& [key, name] : names) {
     if (!schedule_.contains(key)) {
-      schedule_.emplace(key, Schedule{now + name.interval});
+      schedule_.emplace(key, Schedule{now + next_delay(name.interval, name.ttl)});
     }
   }
 }
@@ -129,7 +129,7 @@ void NameRefresher::on_answer(const std::string& key, LookupResult result) {
   Schedule& schedule = scheduled->second;
   const SharedStateRegistry::ResolvedName& name = found->second;
   schedule.asking = false;
-  schedule.due = now_ + next_delay(name.interval, result);
+  schedule.due = now_ + next_delay(name.interval, result.ttl);
   if (!result.ok()) {
     report_failure(name, schedule, result.error);
     return;
@@ -170,12 +170,11 @@ void NameRefresher::report_failure(const SharedStateRegistry::ResolvedName& name
 }
 
 // A TTL shorter than the interval brings the next lookup forward, to no less than kMinTtl.
-Duration NameRefresher::next_delay(Duration interval, const LookupResult& result) {
-  if (!result.ttl) {
+Duration NameRefresher::next_delay(Duration interval, std::optional<std::chrono::seconds> ttl) {
+  if (!ttl) {
     return interval;
   }
-  const Duration ttl = std::max<Duration>(*result.ttl, kMinTtl);
-  return std::min(interval, ttl);
+  return std::min(interval, std::max<Duration>(*ttl, kMinTtl));
 }
 
 }  // namespace relay7

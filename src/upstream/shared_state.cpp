@@ -10,6 +10,8 @@
 #include <new>
 #include <set>
 
+#include "relay7/resolver/lookup_result.h"
+
 namespace relay7 {
 namespace {
 
@@ -166,6 +168,7 @@ std::optional<SlotMap> SharedStateRegistry::assign(const Config& config, std::st
         }
       }
       name.interval = upstream.resolve;
+      name.ttl = server.ttl;
       // A load resolves the name afresh: the newest answer wins, for every generation.
       std::vector<SocketAddress> loaded;
       for (const SocketAddress& address : server.addresses) {
@@ -215,6 +218,7 @@ std::optional<NameUpdate> SharedStateRegistry::place(ResolvedName& name,
       update.addresses.push_back(*position);
     }
   }
+  std::sort(update.addresses.begin(), update.addresses.end(), address_less);
   return update;
 }
 

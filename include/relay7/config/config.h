@@ -51,6 +51,9 @@ struct UpstreamServerConfig {
   // The IP address, or every address the name had when the config was loaded (sorted, at most
   // kMaxAddressesPerName). While running, a name's current addresses are in the shared state.
   std::vector<SocketAddress> addresses;
+  // The TTL of the name's answer at load, when it had one: the first lookup while running is
+  // due then at the latest.
+  std::optional<std::chrono::seconds> ttl;
   uint32_t weight = 1;
   // Passive health: max_fails failures within fail_timeout take the server out for fail_timeout;
   // 0 turns passive checks off for this server.

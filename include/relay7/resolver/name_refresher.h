@@ -59,7 +59,7 @@ class NameRefresher {
   void on_answer(const std::string& key, LookupResult result);
   void report_failure(const SharedStateRegistry::ResolvedName& name, Schedule& schedule,
                       const std::string& error);
-  static Duration next_delay(Duration interval, const LookupResult& result);
+  static Duration next_delay(Duration interval, std::optional<std::chrono::seconds> ttl);
 
   SharedStateRegistry& registry_;
   std::optional<ResolverConfig> settings_;

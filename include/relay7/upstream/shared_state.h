@@ -97,7 +97,7 @@ struct SharedStateHandle {
 struct NameUpdate {
   std::string upstream;
   std::string server;                    // "NAME:PORT"
-  std::vector<SocketAddress> addresses;  // all it has now, in position order
+  std::vector<SocketAddress> addresses;  // all it has now, in address order
   PositionChange change;
 };
 
@@ -113,8 +113,9 @@ class SharedStateRegistry {
     std::string upstream;
     std::string name;  // lower-case
     uint16_t port = 0;
-    Duration interval{0};         // the resolve interval of the newest config that has it
-    std::vector<uint32_t> slots;  // one per position
+    Duration interval{0};  // the resolve interval of the newest config that has it
+    std::optional<std::chrono::seconds> ttl;  // of the answer that config was loaded with
+    std::vector<uint32_t> slots;              // one per position
     NamePositions positions;
   };
 
