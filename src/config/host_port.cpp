@@ -1,11 +1,12 @@
 #include "config/host_port.h"
 
-#include <netinet/in.h>
-
 #include <algorithm>
 #include <cctype>
+#include <optional>
+#include <vector>
 
 #include "config/json_path.h"
+#include "relay7/resolver/lookup_result.h"
 
 namespace relay7::config {
 namespace {
@@ -87,16 +88,17 @@ std::string lower_case(std::string text) {
   return text;
 }
 
-SocketAddress with_port(SocketAddress address, uint16_t port) {
-  if (address.family() == AF_INET) {
-    reinterpret_cast<sockaddr_in*>(&address.storage)->sin_port = htons(port);
-  } else if (address.family() == AF_INET6) {
-    reinterpret_cast<sockaddr_in6*>(&address.storage)->sin6_port = htons(port);
-  }
-  return address;
-}
+// An upstream "HOST:PORT", checked but not resolved.
+struct HostPort {
+  std::optional<SocketAddress> literal;  // set when HOST is an IP address
+  std::string name;                      // otherwise HOST, lower-cased
+  uint16_t port = 0;
+};
 
-}  // namespace
+struct HostPortResult {
+  std::optional<HostPort> host_port;
+  std::string error;  // why the text is unusable, naming it; empty on success
+};
 
 HostPortResult parse_host_port(std::string_view text) {
   const auto split = split_host_port(text);
@@ -124,25 +126,37 @@ HostPortResult parse_host_port(std::string_view text) {
   return {host_port, {}};
 }
 
-ResolvedAddresses resolve_addresses(const HostPort& host_port, std::string_view text,
-                                    HostLookups& lookups) {
+}  // namespace
+
+std::string assign_host_port(std::string_view text, UpstreamServerConfig& server,
+                             HostLookups& lookups) {
+  const HostPortResult parsed = parse_host_port(text);
+  if (!parsed.host_port) {
+    return parsed.error;
+  }
+  const HostPort& host_port = *parsed.host_port;
+  std::vector<SocketAddress> addresses;
+  std::optional<std::chrono::seconds> ttl;
   if (host_port.literal) {
-    return {{*host_port.literal}, std::nullopt, {}};
+    addresses.push_back(*host_port.literal);
+  } else {
+    const LookupResult& found = lookups.resolve(host_port.name);
+    if (!found.ok()) {
+      return quote_json(text) + ": cannot resolve " + quote_json(host_port.name) + ": " +
+             found.error;
+    }
+    const size_t count = std::min(found.addresses.size(), kMaxAddressesPerName);
+    for (size_t i = 0; i < count; ++i) {
+      addresses.push_back(with_port(found.addresses[i], host_port.port));
+    }
+    ttl = found.ttl;
   }
-  const LookupResult& found = lookups.resolve(host_port.name);
-  if (!found.ok()) {
-    ResolvedAddresses failed;
-    failed.error =
-        quote_json(text) + ": cannot resolve " + quote_json(host_port.name) + ": " + found.error;
-    return failed;
-  }
-  ResolvedAddresses resolved;
-  resolved.ttl = found.ttl;
-  const size_t count = std::min(found.addresses.size(), kMaxAddressesPerName);
-  for (size_t i = 0; i < count; ++i) {
-    resolved.addresses.push_back(with_port(found.addresses[i], host_port.port));
-  }
-  return resolved;
+  server.address_text = text;
+  server.name = host_port.name;
+  server.port = host_port.port;
+  server.addresses = std::move(addresses);
+  server.ttl = ttl;
+  return {};
 }
 
 }  // namespace relay7::config

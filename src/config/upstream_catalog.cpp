@@ -38,24 +38,13 @@ std::optional<std::string> UpstreamCatalog::direct(const std::string& host_port,
     diagnostics.error(path, failed->second);
     return std::nullopt;
   }
-  const HostPortResult parsed = parse_host_port(host_port);
-  ResolvedAddresses resolved;
-  if (parsed.host_port) {
-    resolved = resolve_addresses(*parsed.host_port, host_port, lookups_);
-  } else {
-    resolved.error = parsed.error;
-  }
-  if (!resolved.error.empty()) {
-    failures_.emplace(host_port, resolved.error);
-    diagnostics.error(path, resolved.error);
+  UpstreamServerConfig server;
+  const std::string error = assign_host_port(host_port, server, lookups_);
+  if (!error.empty()) {
+    failures_.emplace(host_port, error);
+    diagnostics.error(path, error);
     return std::nullopt;
   }
-  UpstreamServerConfig server;
-  server.address_text = host_port;
-  server.name = parsed.host_port->name;
-  server.port = parsed.host_port->port;
-  server.addresses = std::move(resolved.addresses);
-  server.ttl = resolved.ttl;
   UpstreamConfig upstream;
   upstream.name = host_port;
   upstream.implicit = true;

@@ -10,21 +10,11 @@ constexpr int64_t kMaxFails = 1000;
 
 bool assign_address(const Node& node, const std::string& text, UpstreamServerConfig& server,
                     HostLookups& lookups, Diagnostics& diagnostics) {
-  const HostPortResult parsed = parse_host_port(text);
-  if (!parsed.host_port) {
-    diagnostics.error(node.path, parsed.error);
+  const std::string error = assign_host_port(text, server, lookups);
+  if (!error.empty()) {
+    diagnostics.error(node.path, error);
     return false;
   }
-  ResolvedAddresses resolved = resolve_addresses(*parsed.host_port, text, lookups);
-  if (!resolved.error.empty()) {
-    diagnostics.error(node.path, resolved.error);
-    return false;
-  }
-  server.address_text = text;
-  server.name = parsed.host_port->name;
-  server.port = parsed.host_port->port;
-  server.addresses = std::move(resolved.addresses);
-  server.ttl = resolved.ttl;
   return true;
 }
 

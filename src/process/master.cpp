@@ -252,11 +252,11 @@ std::unique_ptr<Master::Generation> Master::prepare_generation(std::shared_ptr<c
   if (!server_slots) {
     return nullptr;
   }
-  names_->configure(config->resolver);
   if (!same_error_log(config->error_log, config_->error_log) &&
       !configure_error_log(config->error_log, error)) {
     return nullptr;
   }
+  names_->configure(config->resolver);
   generation->number = ++last_generation_;
   generation->config = std::move(config);
   generation->credentials = *credentials;
@@ -489,6 +489,7 @@ void Master::fail_starting(Generation& generation) {
   if (config_ != generation.config && !configure_error_log(config_->error_log, error)) {
     spdlog::error("{}", error);
   }
+  names_->configure(config_->resolver);
   if (serving() == nullptr) {
     // The first generation: nothing serves, so there is nothing to keep running.
     spdlog::critical("{}", generation.failure);

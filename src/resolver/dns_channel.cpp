@@ -153,14 +153,8 @@ LookupResult DnsChannel::result_of(int status, const ares_addrinfo* answer) cons
     if (node->ai_family != AF_INET && node->ai_family != AF_INET6) {
       continue;
     }
-    SocketAddress address = socket_address_from(node->ai_addr, node->ai_addrlen);
     // The port is the config's; the answer's is whatever the service lookup left there.
-    if (address.family() == AF_INET) {
-      reinterpret_cast<sockaddr_in*>(&address.storage)->sin_port = 0;
-    } else {
-      reinterpret_cast<sockaddr_in6*>(&address.storage)->sin6_port = 0;
-    }
-    result.addresses.push_back(address);
+    result.addresses.push_back(with_port(socket_address_from(node->ai_addr, node->ai_addrlen), 0));
     lowest_ttl = std::min(lowest_ttl, node->ai_ttl);
   }
   if (result.addresses.empty()) {

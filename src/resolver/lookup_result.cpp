@@ -1,5 +1,7 @@
 #include "relay7/resolver/lookup_result.h"
 
+#include <netinet/in.h>
+
 #include <algorithm>
 
 namespace relay7 {
@@ -18,6 +20,15 @@ std::vector<SocketAddress> sorted_unique(std::vector<SocketAddress> addresses) {
   std::sort(addresses.begin(), addresses.end(), address_less);
   addresses.erase(std::unique(addresses.begin(), addresses.end()), addresses.end());
   return addresses;
+}
+
+SocketAddress with_port(SocketAddress address, uint16_t port) {
+  if (address.family() == AF_INET) {
+    reinterpret_cast<sockaddr_in*>(&address.storage)->sin_port = htons(port);
+  } else if (address.family() == AF_INET6) {
+    reinterpret_cast<sockaddr_in6*>(&address.storage)->sin6_port = htons(port);
+  }
+  return address;
 }
 
 std::string join_hosts(std::span<const SocketAddress> addresses) {

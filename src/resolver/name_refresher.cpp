@@ -50,7 +50,8 @@ void NameRefresher::add_poll_fds(std::vector<pollfd>& fds) const {
   }
 }
 
-std::optional<std::chrono::milliseconds> NameRefresher::time_to_next(Clock::time_point now) const {
+std::optional<std::chrono::milliseconds> NameRefresher::time_to_next(Clock::time_point now) {
+  follow_registry(now);
   std::optional<std::chrono::milliseconds> next;
   const auto consider = [&next](std::chrono::milliseconds wait) {
     wait = std::max(wait, std::chrono::milliseconds(0));
@@ -63,15 +64,9 @@ std::optional<std::chrono::milliseconds> NameRefresher::time_to_next(Clock::time
       consider(*timeout);
     }
   }
-  for (const auto& [key, name] : registry_.names()) {
-    if (name.interval == Duration(0)) {
-      continue;
-    }
-    const auto scheduled = schedule_.find(key);
-    if (scheduled == schedule_.end()) {
-      consider(next_delay(name.interval, name.ttl));  // new: resolved when its config loaded
-    } else if (!scheduled->second.asking) {
-      consider(std::chrono::ceil<std::chrono::milliseconds>(scheduled->second.due - now));
+  for (const auto& [key, schedule] : schedule_) {
+    if (!schedule.asking && registry_.names().at(key).interval != Duration(0)) {
+      consider(std::chrono::ceil<std::chrono::milliseconds>(schedule.due - now));
     }
   }
   return next;

@@ -1,6 +1,5 @@
 #include "relay7/upstream/shared_state.h"
 
-#include <netinet/in.h>
 #include <sys/mman.h>
 
 #include <algorithm>
@@ -16,15 +15,6 @@ namespace relay7 {
 namespace {
 
 constexpr size_t kHeaderBytes = 64;  // the membership version, alone in its cache line
-
-SocketAddress with_port(SocketAddress address, uint16_t port) {
-  if (address.family() == AF_INET) {
-    reinterpret_cast<sockaddr_in*>(&address.storage)->sin_port = htons(port);
-  } else if (address.family() == AF_INET6) {
-    reinterpret_cast<sockaddr_in6*>(&address.storage)->sin6_port = htons(port);
-  }
-  return address;
-}
 
 }  // namespace
 

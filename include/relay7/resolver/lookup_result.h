@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -27,6 +28,9 @@ bool address_less(const SocketAddress& a, const SocketAddress& b);
 
 // `addresses` sorted by address_less, without repeats.
 std::vector<SocketAddress> sorted_unique(std::vector<SocketAddress> addresses);
+
+// `address` with its port replaced: lookups give addresses, configs give ports.
+SocketAddress with_port(SocketAddress address, uint16_t port);
 
 // "127.0.0.2, 127.0.0.3" (addresses without their ports), for log lines.
 std::string join_hosts(std::span<const SocketAddress> addresses);

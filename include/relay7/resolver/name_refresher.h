@@ -39,8 +39,9 @@ class NameRefresher {
 
   // The resolver's sockets, appended to the master's poll set.
   void add_poll_fds(std::vector<pollfd>& fds) const;
-  // How long the master may wait before run() has something to do; nullopt: no limit.
-  std::optional<std::chrono::milliseconds> time_to_next(Clock::time_point now) const;
+  // How long the master may wait before run() has something to do; nullopt: no limit. Names a
+  // config brought since the last call are scheduled from `now`.
+  std::optional<std::chrono::milliseconds> time_to_next(Clock::time_point now);
   // After each wait: reads answers, handles timeouts, asks for the names whose time has come.
   void run(const std::vector<pollfd>& fds, Clock::time_point now);
   // Descriptors a forked worker must close.

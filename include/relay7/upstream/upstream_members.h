@@ -16,17 +16,19 @@
 
 namespace relay7 {
 
-// One member of an upstream in a worker: an IP address server, or one address of a name.
+// One member of an upstream in a worker: an IP address server, or one address of a name. What
+// every pick reads comes first, in one cache line; the identity and the address are for
+// rebuilding balancers and for logs.
 struct UpstreamMember {
-  size_t server = 0;     // its entry: index into UpstreamConfig::servers
-  std::string identity;  // see member_identity.h
-  SocketAddress address;
+  size_t server = 0;  // its entry: index into UpstreamConfig::servers
   ServerSlot* slot = nullptr;
   std::atomic<int32_t>* ledger = nullptr;  // nullptr: the worker has no ledger column
   std::unique_ptr<ConnectionPool> pool;
   // False once its address left the name. A member that left is never chosen again, but keeps
   // its index (requests in flight refer to it) until none of its connections is left.
   bool live = true;
+  std::string identity;  // see member_identity.h
+  SocketAddress address;
 };
 
 // The members of one upstream, as one worker knows them. Indices are stable: a member that
