@@ -30,7 +30,7 @@ LLHTTP_INC_DIR := /usr/share/include/llhttp
 LLHTTP_DEFS    := -DLLHTTP_STRICT_MODE=1
 
 SPDLOG_CFLAGS := -DSPDLOG_SHARED_LIB -DSPDLOG_COMPILED_LIB -DSPDLOG_FMT_EXTERNAL
-DEP_LIBS      := -lspdlog -lfmt -levent -pthread
+DEP_LIBS      := -lspdlog -lfmt -levent -lcares -pthread
 
 WARNINGS := -Wall -Wextra -Werror
 CPPFLAGS := -Iinclude -Isrc -I$(LLHTTP_INC_DIR) $(SPDLOG_CFLAGS) -MMD -MP
@@ -124,11 +124,14 @@ run:
 	@$(MAKE) --no-print-directory -j$(NPROC) $(RELAY7) $(DEMO_BACKEND)
 	@etc/demo/run-demo.sh $(RELAY7) $(DEMO_BACKEND)
 
-# nginx is for the tests only: the differential test of `relay7 import-nginx` runs Debian's nginx
-# with the tutorial's configs beside relay7 with their translation (on its own high ports, in the
-# foreground; a system nginx the package may start is never used).
+# libc-ares-dev: upstream host names are resolved with c-ares (asynchronous, so the master can
+# resolve them again while running without blocking its loop). dnsmasq-base: a real DNS server
+# the resolver tests start on loopback. nginx is for the tests only: the differential test of
+# `relay7 import-nginx` runs Debian's nginx with the tutorial's configs beside relay7 with their
+# translation (on its own high ports, in the foreground; a system nginx the package may start is
+# never used).
 DEB_PACKAGES := g++ make pkg-config libevent-dev nlohmann-json3-dev libspdlog-dev libfmt-dev \
-                libgtest-dev node-llhttp scdoc man-db nginx
+                libgtest-dev node-llhttp scdoc man-db libc-ares-dev dnsmasq-base nginx
 
 # $(call apt_install_missing,PACKAGES,WHAT): installs those of PACKAGES that are missing and
 # nothing else, so a second run changes nothing; leaves their names in $$missing for a caller

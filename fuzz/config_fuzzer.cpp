@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "fake_resolver.h"
 #include "fuzz_support.h"
 #include "relay7/config/dump.h"
 #include "relay7/config/loader.h"
@@ -17,7 +18,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace relay7;
   using namespace relay7::fuzz;
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  const ConfigLoadResult first = parse_config_text(text, "fuzz.json");
+  const HostResolverFactory resolvers = fake_resolvers();
+  const ConfigLoadResult first = parse_config_text(text, "fuzz.json", resolvers);
   if (!first.ok()) {
     FUZZ_CHECK(!first.errors.empty(), "a failed load must say why");
     for (const std::string& error : first.errors) {
@@ -35,7 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // `relay7 -T` prints dump_config(...).dump(2); loading that output must give the same dump.
   const nlohmann::ordered_json dumped = dump_config(config);
   const std::string dumped_text = dumped.dump(2);
-  const ConfigLoadResult second = parse_config_text(dumped_text, "dump.json");
+  const ConfigLoadResult second = parse_config_text(dumped_text, "dump.json", resolvers);
   FUZZ_CHECK(second.ok(), "the dump does not load: " +
                               escaped(second.errors.empty() ? "" : second.errors.front()) +
                               "\n--- dump:\n" + escaped(dumped_text, true));

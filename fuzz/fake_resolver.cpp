@@ -1,45 +1,50 @@
-// Linked into every harness with -Wl,--wrap=getaddrinfo (mk/fuzz.mk): relay7's own calls to
-// getaddrinfo (config/host_port.cpp resolves upstream names at load time) land here instead of
-// in the system resolver, so fuzzing sends no DNS queries and each input always gives the same
-// result.
+// The config harness loads configs with these resolvers instead of c-ares (parse_config_text's
+// factory argument), so fuzzing sends no DNS queries and each input always gives the same result:
 //
 //   "localhost"               127.0.0.1
-//   NAME.test (RFC 6761)      10.0.X.Y, X.Y derived from NAME: distinct names, distinct addresses
-//   anything else             EAI_NONAME, as for a name that does not exist
-//
-// The result comes from the real getaddrinfo on a numeric host, so relay7's freeaddrinfo frees it.
-
-#include <netdb.h>
+//   NAME.test (RFC 6761)      10.0.X.Y and 10.1.X.Y, X.Y derived from NAME: distinct names,
+//                             distinct addresses, and a name of several addresses
+//   anything else             not found, as a name that does not exist
+#include "fake_resolver.h"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
-extern "C" int __real_getaddrinfo(const char* node, const char* service, const addrinfo* hints,
-                                  addrinfo** result);
+namespace relay7::fuzz {
+namespace {
 
-extern "C" int __wrap_getaddrinfo(const char* node, const char* service, const addrinfo* hints,
-                                  addrinfo** result) {
-  if (node == nullptr) {
-    return EAI_NONAME;
-  }
-  const std::string_view name(node);
-  std::string numeric;
-  if (name == "localhost") {
-    numeric = "127.0.0.1";
-  } else if (name.size() > 5 && name.ends_with(".test")) {
-    uint32_t hash = 2166136261u;  // FNV-1a
-    for (const char c : name) {
-      hash = (hash ^ static_cast<unsigned char>(c)) * 16777619u;
-    }
-    numeric = "10.0." + std::to_string((hash >> 8) & 0xFF) + "." + std::to_string(hash & 0xFF);
-  } else {
-    return EAI_NONAME;
-  }
-  addrinfo numeric_hints{};
-  if (hints != nullptr) {
-    numeric_hints = *hints;
-  }
-  numeric_hints.ai_flags |= AI_NUMERICHOST;
-  return __real_getaddrinfo(numeric.c_str(), service, &numeric_hints, result);
+SocketAddress ipv4(const std::string& text) {
+  return *parse_numeric_address(text + ":0");
 }
+
+class FakeResolver final : public HostResolver {
+ public:
+  LookupResult resolve(const std::string& host) override {
+    const std::string_view name(host);
+    if (name == "localhost") {
+      return LookupResult{{ipv4("127.0.0.1")}, std::nullopt, {}};
+    }
+    if (name.size() > 5 && name.ends_with(".test")) {
+      uint32_t hash = 2166136261u;  // FNV-1a
+      for (const char c : name) {
+        hash = (hash ^ static_cast<unsigned char>(c)) * 16777619u;
+      }
+      const std::string low =
+          std::to_string((hash >> 8) & 0xFF) + "." + std::to_string(hash & 0xFF);
+      return LookupResult{{ipv4("10.0." + low), ipv4("10.1." + low)}, std::nullopt, {}};
+    }
+    return LookupResult{{}, std::nullopt, "Domain name not found"};
+  }
+};
+
+}  // namespace
+
+HostResolverFactory fake_resolvers() {
+  return [](const ResolverConfig&, std::string&) -> std::unique_ptr<HostResolver> {
+    return std::make_unique<FakeResolver>();
+  };
+}
+
+}  // namespace relay7::fuzz

@@ -29,9 +29,9 @@ FUZZ_CPPFLAGS := -Iinclude -Isrc -I$(LLHTTP_INC_DIR) $(SPDLOG_CFLAGS) -MMD -MP
 FUZZ_CXXFLAGS := -std=c++20 -g -O1 $(WARNINGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
                  $(FUZZ_EXTRA_CFLAGS)
 FUZZ_CFLAGS   := -g -O1 -w $(LLHTTP_DEFS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link $(FUZZ_EXTRA_CFLAGS)
-# The config harness answers host-name lookups itself (fuzz/fake_resolver.cpp): no DNS traffic,
-# and the same input always gives the same result.
-FUZZ_LDFLAGS  := $(FUZZ_SAN) -fsanitize=fuzzer -Wl,--wrap=getaddrinfo
+# The config harness answers host-name lookups itself (fuzz/fake_resolver.cpp, handed to the
+# loader): no DNS traffic, and the same input always gives the same result.
+FUZZ_LDFLAGS  := $(FUZZ_SAN) -fsanitize=fuzzer
 
 FUZZ_LIB_OBJS    := $(LIB_SRCS:%.cpp=$(FUZZ_BUILD)/obj/%.o)
 FUZZ_LLHTTP_OBJS := $(patsubst $(LLHTTP_SRC_DIR)/%.c,$(FUZZ_BUILD)/obj/llhttp/%.o,$(LLHTTP_SRCS))

@@ -28,12 +28,13 @@ std::vector<ServerBlock> read_servers(const Node& node, UpstreamCatalog& upstrea
 
 }  // namespace
 
-Config build_config(const Json& root, Diagnostics& diagnostics) {
+Config build_config(const Json& root, const HostResolverFactory& resolvers,
+                    Diagnostics& diagnostics) {
   Config config;
   const auto object = ObjectReader::open(
       Node{root, ""},
       {"workers", "worker_connections", "pid_file", "shutdown_timeout", "user", "group",
-       "error_log", "access_log", "timeouts", "limits", "upstreams", "servers"},
+       "error_log", "access_log", "timeouts", "limits", "resolver", "upstreams", "servers"},
       diagnostics);
   if (!object) {
     return config;
@@ -51,13 +52,18 @@ Config build_config(const Json& root, Diagnostics& diagnostics) {
   if (const auto node = object->find("limits")) {
     read_limits(*node, config.limits, diagnostics);
   }
+  // The resolver before any name is looked up, wherever it is in the file.
+  if (const auto node = object->find("resolver")) {
+    read_resolver(*node, config.resolver, diagnostics);
+  }
+  HostLookups lookups(config.resolver, resolvers);
   // Upstreams first: proxy_pass checks its target against them, wherever they are in the file.
   UpstreamsSection upstreams;
   if (const auto node = object->find("upstreams")) {
-    upstreams = read_upstreams(*node, diagnostics);
+    upstreams = read_upstreams(*node, lookups, diagnostics);
   }
   config.upstreams = std::move(upstreams.upstreams);
-  UpstreamCatalog catalog(std::move(upstreams.names));
+  UpstreamCatalog catalog(std::move(upstreams.names), lookups);
   if (const auto node = object->require("servers", diagnostics)) {
     auto blocks = read_servers(*node, catalog, diagnostics);
     check_listen_conflicts(blocks, diagnostics);
@@ -68,6 +74,7 @@ Config build_config(const Json& root, Diagnostics& diagnostics) {
   for (auto& implicit : catalog.take_implicit()) {
     config.upstreams.push_back(std::move(implicit));
   }
+  check_server_slots(config, diagnostics);
   return config;
 }
 

@@ -3,11 +3,14 @@
 #include "config/diagnostics.h"
 #include "config/json_values.h"
 #include "relay7/config/config.h"
+#include "relay7/resolver/host_resolver.h"
 
 namespace relay7::config {
 
-// Validates a parsed document and builds the model from it. The result is only meaningful when
+// Validates a parsed document and builds the model from it, resolving host names with a resolver
+// `resolvers` makes for the document's "resolver" settings. The result is only meaningful when
 // no error was added to `diagnostics`.
-Config build_config(const Json& root, Diagnostics& diagnostics);
+Config build_config(const Json& root, const HostResolverFactory& resolvers,
+                    Diagnostics& diagnostics);
 
 }  // namespace relay7::config

@@ -65,6 +65,7 @@ Json dump_upstream(const UpstreamConfig& upstream) {
     out["hash_key"] = upstream.hash_key.text;
   }
   out["keepalive"] = upstream.keepalive;
+  out["resolve"] = format_duration(upstream.resolve);
   Json servers = Json::array();
   for (const UpstreamServerConfig& server : upstream.servers) {
     servers.push_back(dump_upstream_server(server));
@@ -78,6 +79,20 @@ Json dump_upstream(const UpstreamConfig& upstream) {
   }
   if (upstream.sticky) {
     out["sticky"] = dump_sticky(*upstream.sticky);
+  }
+  return out;
+}
+
+// Without "nameservers" the system's are used, which the dump cannot name: they are read from
+// /etc/resolv.conf when names are looked up.
+Json dump_resolver(const ResolverConfig& resolver) {
+  Json out{{"hosts_file", resolver.hosts_file}};
+  if (resolver.nameservers) {
+    Json nameservers = Json::array();
+    for (const SocketAddress& nameserver : *resolver.nameservers) {
+      nameservers.push_back(nameserver.to_string());
+    }
+    out["nameservers"] = std::move(nameservers);
   }
   return out;
 }
@@ -167,6 +182,7 @@ nlohmann::ordered_json dump_config(const Config& config) {
   out["access_log"] = {{"path", config.access_log.path}, {"format", config.access_log.format}};
   out["timeouts"] = dump_timeouts(config.timeouts);
   out["limits"] = dump_limits(config.limits);
+  out["resolver"] = dump_resolver(config.resolver);
   Json upstreams = Json::object();
   for (const UpstreamConfig& upstream : config.upstreams) {
     // Upstreams made for a `proxy_pass http://HOST:PORT` are written as that proxy_pass.

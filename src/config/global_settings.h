@@ -13,6 +13,8 @@ void read_error_log(const Node& node, ErrorLogConfig& log, Diagnostics& diagnost
 void read_access_log(const Node& node, AccessLogConfig& log, Diagnostics& diagnostics);
 void read_timeouts(const Node& node, TimeoutsConfig& timeouts, Diagnostics& diagnostics);
 void read_limits(const Node& node, LimitsConfig& limits, Diagnostics& diagnostics);
+// {"hosts_file": ..., "nameservers": [...]} (resolver_settings.cpp).
+void read_resolver(const Node& node, ResolverConfig& resolver, Diagnostics& diagnostics);
 
 // Longest accepted timeout; anything longer is almost certainly a unit mistake.
 inline constexpr Duration kMaxTimeout = std::chrono::hours(24);

@@ -1,26 +1,28 @@
 #include "config/host_port.h"
 
-#include <netdb.h>
-
 #include <algorithm>
 #include <cctype>
-#include <memory>
+#include <optional>
+#include <vector>
 
 #include "config/json_path.h"
+#include "relay7/resolver/lookup_result.h"
 
 namespace relay7::config {
 namespace {
 
 constexpr std::string_view kExpected = " (expected HOST:PORT or [IPv6]:PORT)";
+// A DNS name is at most 253 characters; anything longer is not worth a lookup.
+constexpr size_t kMaxNameLength = 253;
 
-struct HostPort {
+struct SplitText {
   std::string host;
   std::string port;
   bool bracketed = false;
 };
 
 struct SplitResult {
-  std::optional<HostPort> parts;
+  std::optional<SplitText> parts;
   std::string error;
 };
 
@@ -33,7 +35,7 @@ SplitResult split_host_port(std::string_view text) {
   if (text.empty()) {
     return fail(shown + " is not an address" + std::string(kExpected));
   }
-  HostPort parts;
+  SplitText parts;
   std::string_view rest;
   if (text.front() == '[') {
     const auto close = text.find(']');
@@ -75,39 +77,43 @@ std::string port_problem(const std::string& port) {
 
 // Keeps obvious garbage away from the resolver, which could otherwise spend a DNS round trip.
 bool plausible_host_name(const std::string& host) {
-  return std::all_of(host.begin(), host.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_';
-  });
+  return host.size() <= kMaxNameLength && std::all_of(host.begin(), host.end(), [](char c) {
+           return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_';
+         });
 }
 
-ResolvedAddress resolve_name(const HostPort& parts, std::string_view text) {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_STREAM;
-  hints.ai_flags = AI_NUMERICSERV;
-  addrinfo* found = nullptr;
-  const int status = getaddrinfo(parts.host.c_str(), parts.port.c_str(), &hints, &found);
-  const std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> owner(found, &freeaddrinfo);
-  if (status != 0 || found == nullptr) {
-    return {std::nullopt, quote_json(text) + ": cannot resolve " + quote_json(parts.host) + ": " +
-                              (status != 0 ? gai_strerror(status) : "no address")};
-  }
-  return {socket_address_from(found->ai_addr, found->ai_addrlen), {}};
+std::string lower_case(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
 }
 
-}  // namespace
+// An upstream "HOST:PORT", checked but not resolved.
+struct HostPort {
+  std::optional<SocketAddress> literal;  // set when HOST is an IP address
+  std::string name;                      // otherwise HOST, lower-cased
+  uint16_t port = 0;
+};
 
-ResolvedAddress resolve_host_port(std::string_view text) {
+struct HostPortResult {
+  std::optional<HostPort> host_port;
+  std::string error;  // why the text is unusable, naming it; empty on success
+};
+
+HostPortResult parse_host_port(std::string_view text) {
   const auto split = split_host_port(text);
   if (!split.parts) {
     return {std::nullopt, split.error};
   }
-  const HostPort& parts = *split.parts;
+  const SplitText& parts = *split.parts;
   if (const std::string problem = port_problem(parts.port); !problem.empty()) {
     return {std::nullopt, quote_json(text) + ": " + problem};
   }
+  HostPort host_port;
+  host_port.port = static_cast<uint16_t>(std::stoi(parts.port));
   if (const auto numeric = parse_numeric_address(text)) {
-    return {numeric, {}};
+    host_port.literal = numeric;
+    return {host_port, {}};
   }
   if (parts.bracketed) {
     return {std::nullopt,
@@ -116,7 +122,41 @@ ResolvedAddress resolve_host_port(std::string_view text) {
   if (!plausible_host_name(parts.host)) {
     return {std::nullopt, quote_json(text) + " is not an address" + std::string(kExpected)};
   }
-  return resolve_name(parts, text);
+  host_port.name = lower_case(parts.host);
+  return {host_port, {}};
+}
+
+}  // namespace
+
+std::string assign_host_port(std::string_view text, UpstreamServerConfig& server,
+                             HostLookups& lookups) {
+  const HostPortResult parsed = parse_host_port(text);
+  if (!parsed.host_port) {
+    return parsed.error;
+  }
+  const HostPort& host_port = *parsed.host_port;
+  std::vector<SocketAddress> addresses;
+  std::optional<std::chrono::seconds> ttl;
+  if (host_port.literal) {
+    addresses.push_back(*host_port.literal);
+  } else {
+    const LookupResult& found = lookups.resolve(host_port.name);
+    if (!found.ok()) {
+      return quote_json(text) + ": cannot resolve " + quote_json(host_port.name) + ": " +
+             found.error;
+    }
+    const size_t count = std::min(found.addresses.size(), kMaxAddressesPerName);
+    for (size_t i = 0; i < count; ++i) {
+      addresses.push_back(with_port(found.addresses[i], host_port.port));
+    }
+    ttl = found.ttl;
+  }
+  server.address_text = text;
+  server.name = host_port.name;
+  server.port = host_port.port;
+  server.addresses = std::move(addresses);
+  server.ttl = ttl;
+  return {};
 }
 
 }  // namespace relay7::config

@@ -60,6 +60,11 @@ ConfigLoadResult load_config_file(const std::string& path) {
 }
 
 ConfigLoadResult parse_config_text(std::string_view text, const std::string& source_name) {
+  return parse_config_text(text, source_name, make_dns_resolver);
+}
+
+ConfigLoadResult parse_config_text(std::string_view text, const std::string& source_name,
+                                   const HostResolverFactory& resolvers) {
   if (is_blank(text)) {
     return failure({source_name + ": the file is empty (expected a JSON object)"});
   }
@@ -74,7 +79,7 @@ ConfigLoadResult parse_config_text(std::string_view text, const std::string& sou
   }
   Config config;
   if (errors.empty()) {
-    config = config::build_config(document.root, diagnostics);
+    config = config::build_config(document.root, resolvers, diagnostics);
   }
   for (const auto& message : diagnostics.messages()) {
     errors.push_back(source_name + ": " + message);

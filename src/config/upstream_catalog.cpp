@@ -38,16 +38,17 @@ std::optional<std::string> UpstreamCatalog::direct(const std::string& host_port,
     diagnostics.error(path, failed->second);
     return std::nullopt;
   }
-  const auto resolved = resolve_host_port(host_port);
-  if (!resolved.address) {
-    failures_.emplace(host_port, resolved.error);
-    diagnostics.error(path, resolved.error);
+  UpstreamServerConfig server;
+  const std::string error = assign_host_port(host_port, server, lookups_);
+  if (!error.empty()) {
+    failures_.emplace(host_port, error);
+    diagnostics.error(path, error);
     return std::nullopt;
   }
   UpstreamConfig upstream;
   upstream.name = host_port;
   upstream.implicit = true;
-  upstream.servers.push_back(UpstreamServerConfig{host_port, *resolved.address, 1});
+  upstream.servers.push_back(std::move(server));
   implicit_.push_back(std::move(upstream));
   return host_port;
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "config/diagnostics.h"
+#include "config/host_lookups.h"
 #include "config/proxy_pass_url.h"
 #include "relay7/config/config.h"
 
@@ -15,8 +16,9 @@ namespace relay7::config {
 // created on demand for direct "http://HOST:PORT" targets.
 class UpstreamCatalog {
  public:
-  explicit UpstreamCatalog(std::vector<std::string> defined_names)
-      : defined_names_(std::move(defined_names)) {}
+  // Direct targets' host names are resolved through `lookups`.
+  UpstreamCatalog(std::vector<std::string> defined_names, HostLookups& lookups)
+      : defined_names_(std::move(defined_names)), lookups_(lookups) {}
 
   // The name ProxyPassConfig::upstream should hold, or nullopt after reporting at `path`.
   std::optional<std::string> upstream_for(const ProxyPassUrl& url, const std::string& path,
@@ -32,9 +34,9 @@ class UpstreamCatalog {
                                     Diagnostics& diagnostics);
 
   std::vector<std::string> defined_names_;
+  HostLookups& lookups_;
   std::vector<UpstreamConfig> implicit_;
-  // Each distinct HOST:PORT is resolved once; failures are remembered to be reported again
-  // without another (possibly slow) lookup.
+  // Each distinct HOST:PORT is checked once; failures are remembered to be reported again.
   std::map<std::string, std::string> failures_;
 };
 

@@ -9,20 +9,19 @@ constexpr int64_t kMaxWeight = 1000;
 constexpr int64_t kMaxFails = 1000;
 
 bool assign_address(const Node& node, const std::string& text, UpstreamServerConfig& server,
-                    Diagnostics& diagnostics) {
-  const auto resolved = resolve_host_port(text);
-  if (!resolved.address) {
-    diagnostics.error(node.path, resolved.error);
+                    HostLookups& lookups, Diagnostics& diagnostics) {
+  const std::string error = assign_host_port(text, server, lookups);
+  if (!error.empty()) {
+    diagnostics.error(node.path, error);
     return false;
   }
-  server.address_text = text;
-  server.address = *resolved.address;
   return true;
 }
 
 // Reads every key even after a bad one, so that one run reports all of the object's mistakes.
 std::optional<UpstreamServerConfig> read_server_object(const Node& node,
                                                        const UpstreamServerConfig& defaults,
+                                                       HostLookups& lookups,
                                                        Diagnostics& diagnostics) {
   const auto object = ObjectReader::open(
       node, {"address", "weight", "max_fails", "fail_timeout", "backup", "down"}, diagnostics);
@@ -33,7 +32,7 @@ std::optional<UpstreamServerConfig> read_server_object(const Node& node,
   UpstreamServerConfig server = defaults;
   if (const auto address = object->require("address", diagnostics)) {
     if (const auto text = read_string(*address, diagnostics)) {
-      assign_address(*address, *text, server, diagnostics);
+      assign_address(*address, *text, server, lookups, diagnostics);
     }
   }
   if (const auto weight = object->find("weight")) {
@@ -68,16 +67,17 @@ void read_failure_limits(const ObjectReader& object, UpstreamServerConfig& serve
 
 std::optional<UpstreamServerConfig> read_upstream_server(const Node& node,
                                                          const UpstreamServerConfig& defaults,
+                                                         HostLookups& lookups,
                                                          Diagnostics& diagnostics) {
   if (node.value.is_string()) {
     UpstreamServerConfig server = defaults;
-    if (!assign_address(node, node.value.get<std::string>(), server, diagnostics)) {
+    if (!assign_address(node, node.value.get<std::string>(), server, lookups, diagnostics)) {
       return std::nullopt;
     }
     return server;
   }
   if (node.value.is_object()) {
-    return read_server_object(node, defaults, diagnostics);
+    return read_server_object(node, defaults, lookups, diagnostics);
   }
   diagnostics.error(node.path, "expected \"HOST:PORT\" or an object with \"address\", got " +
                                    type_name(node.value));

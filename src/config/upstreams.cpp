@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "config/global_settings.h"
 #include "config/json_path.h"
 #include "config/upstream_options.h"
 
@@ -10,6 +11,7 @@ namespace relay7::config {
 namespace {
 
 constexpr int64_t kMaxKeepalive = 10000;
+constexpr Duration kMinResolveInterval{std::chrono::seconds(1)};
 
 // No ':' so that "http://HOST:PORT" in proxy_pass can never be mistaken for an upstream name.
 bool is_valid_upstream_name(const std::string& name) {
@@ -34,9 +36,23 @@ void check_has_primary(const std::string& upstream_path, const UpstreamConfig& u
   }
 }
 
+// Two entries are the same server when both are the same IP address and port, or both the same
+// name and port. A name may share an address with another entry: its addresses are not the
+// config's to choose, and each entry is a member of its own.
+bool same_server(const UpstreamServerConfig& a, const UpstreamServerConfig& b) {
+  if (a.is_name() || b.is_name()) {
+    return a.name == b.name && a.port == b.port;
+  }
+  return a.addresses == b.addresses;
+}
+
+std::string same_what(const UpstreamServerConfig& server) {
+  return server.is_name() ? "same name and port" : "same address";
+}
+
 void read_servers(const Node& node, const std::string& upstream_path,
                   const UpstreamServerConfig& defaults, UpstreamConfig& upstream,
-                  Diagnostics& diagnostics) {
+                  HostLookups& lookups, Diagnostics& diagnostics) {
   const auto entries = read_array(node, "\"HOST:PORT\" strings or objects", diagnostics);
   if (!entries) {
     return;
@@ -47,17 +63,17 @@ void read_servers(const Node& node, const std::string& upstream_path,
   }
   std::vector<size_t> indices;  // JSON index of each entry in upstream.servers
   for (size_t i = 0; i < entries->size(); ++i) {
-    auto server = read_upstream_server((*entries)[i], defaults, diagnostics);
+    auto server = read_upstream_server((*entries)[i], defaults, lookups, diagnostics);
     if (!server) {
       continue;
     }
     const auto earlier =
         std::find_if(upstream.servers.begin(), upstream.servers.end(),
-                     [&](const UpstreamServerConfig& s) { return s.address == server->address; });
+                     [&](const UpstreamServerConfig& s) { return same_server(s, *server); });
     if (earlier != upstream.servers.end()) {
       diagnostics.error((*entries)[i].path,
-                        quote_json(server->address_text) +
-                            " is listed twice (same address as servers[" +
+                        quote_json(server->address_text) + " is listed twice (" +
+                            same_what(*server) + " as servers[" +
                             std::to_string(indices[earlier - upstream.servers.begin()]) + "])");
       continue;
     }
@@ -100,11 +116,24 @@ void read_balance(const ObjectReader& object, UpstreamConfig& upstream, Diagnost
   assign_if(upstream.hash_key, read_hash_key(*hash_key, diagnostics));
 }
 
+// "0s", or at least a second: a name asked for more often than that is a load on its DNS servers
+// that buys nothing, as workers take up new addresses on a 100 ms tick anyway.
+std::optional<Duration> read_resolve_interval(const Node& node, Diagnostics& diagnostics) {
+  const auto interval = read_duration(node, Duration(0), kMaxTimeout, diagnostics);
+  if (interval && *interval != Duration(0) && *interval < kMinResolveInterval) {
+    diagnostics.error(node.path,
+                      "must be at least \"1s\" (or \"0s\": resolve names only when "
+                      "the config is loaded)");
+    return std::nullopt;
+  }
+  return interval;
+}
+
 std::optional<UpstreamConfig> read_upstream(const Node& node, const std::string& name,
-                                            Diagnostics& diagnostics) {
+                                            HostLookups& lookups, Diagnostics& diagnostics) {
   const auto object = ObjectReader::open(
       node,
-      {"balance", "hash_key", "keepalive", "max_fails", "fail_timeout", "servers",
+      {"balance", "hash_key", "keepalive", "max_fails", "fail_timeout", "servers", "resolve",
        "next_upstream_tries", "next_upstream_timeout", "fail_on_status", "health_check", "sticky"},
       diagnostics);
   if (!object) {
@@ -119,7 +148,10 @@ std::optional<UpstreamConfig> read_upstream(const Node& node, const std::string&
   UpstreamServerConfig defaults;
   read_failure_limits(*object, defaults, diagnostics);
   if (const auto servers = object->require("servers", diagnostics)) {
-    read_servers(*servers, node.path, defaults, upstream, diagnostics);
+    read_servers(*servers, node.path, defaults, upstream, lookups, diagnostics);
+  }
+  if (const auto resolve = object->find("resolve")) {
+    assign_if(upstream.resolve, read_resolve_interval(*resolve, diagnostics));
   }
   read_retry_policy(*object, upstream, diagnostics);
   if (const auto health_check = object->find("health_check")) {
@@ -133,7 +165,7 @@ std::optional<UpstreamConfig> read_upstream(const Node& node, const std::string&
 
 }  // namespace
 
-UpstreamsSection read_upstreams(const Node& node, Diagnostics& diagnostics) {
+UpstreamsSection read_upstreams(const Node& node, HostLookups& lookups, Diagnostics& diagnostics) {
   UpstreamsSection section;
   if (!node.value.is_object()) {
     diagnostics.error(node.path,
@@ -150,11 +182,29 @@ UpstreamsSection read_upstreams(const Node& node, Diagnostics& diagnostics) {
           quote_json(name) +
               " is not a valid upstream name (use letters, digits, '_', '.' and '-')");
     }
-    if (auto upstream = read_upstream(upstream_node, name, diagnostics)) {
+    if (auto upstream = read_upstream(upstream_node, name, lookups, diagnostics)) {
       section.upstreams.push_back(std::move(*upstream));
     }
   }
   return section;
+}
+
+void check_server_slots(const Config& config, Diagnostics& diagnostics) {
+  const size_t needed = config.server_slot_count();
+  if (needed <= kMaxServerSlotsPerConfig) {
+    return;
+  }
+  size_t names = 0;
+  for (const UpstreamConfig& upstream : config.upstreams) {
+    names += static_cast<size_t>(std::count_if(upstream.servers.begin(), upstream.servers.end(),
+                                               [](const auto& s) { return s.is_name(); }));
+  }
+  diagnostics.error(
+      "upstreams", "the upstream servers need " + std::to_string(needed) + " shared-state slots (" +
+                       std::to_string(names) + " names x " + std::to_string(kMaxAddressesPerName) +
+                       " + " + std::to_string(needed - names * kMaxAddressesPerName) +
+                       " IP addresses), more than the " + std::to_string(kMaxServerSlotsPerConfig) +
+                       " one config may hold");
 }
 
 }  // namespace relay7::config

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "config/diagnostics.h"
+#include "config/host_lookups.h"
 #include "config/json_values.h"
 #include "relay7/config/config.h"
 
@@ -22,14 +23,20 @@ struct UpstreamsSection {
   std::vector<std::string> names;
 };
 
-UpstreamsSection read_upstreams(const Node& node, Diagnostics& diagnostics);
+// Host names are resolved through `lookups`.
+UpstreamsSection read_upstreams(const Node& node, HostLookups& lookups, Diagnostics& diagnostics);
 
 // One entry of an upstream's "servers": "HOST:PORT" or {"address": ..., "weight": ..., ...}.
 // `defaults` holds what the upstream sets for all its servers (max_fails, fail_timeout); the
 // address comes from the entry.
 std::optional<UpstreamServerConfig> read_upstream_server(const Node& node,
                                                          const UpstreamServerConfig& defaults,
+                                                         HostLookups& lookups,
                                                          Diagnostics& diagnostics);
+
+// Refuses a config whose servers reserve more shared-state slots than one config may
+// (kMaxServerSlotsPerConfig), naming each upstream's share.
+void check_server_slots(const Config& config, Diagnostics& diagnostics);
 
 // "max_fails" and "fail_timeout" of an upstream (the defaults of its servers) or of one server
 // object; keys that are absent or invalid leave `server` as it was.

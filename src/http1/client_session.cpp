@@ -21,9 +21,11 @@ Http1ClientSession::Http1ClientSession(ConnectionPool& pool, std::unique_ptr<Tra
       parser_(MessageType::response, *this, limits),
       stage_(connecting ? Stage::connecting : Stage::idle) {
   transport_->set_owner(this);
+  ++pool_.live_connections_;
 }
 
 Http1ClientSession::~Http1ClientSession() {
+  --pool_.live_connections_;
   if (transport_) {
     transport_->set_owner(nullptr);
   }

@@ -22,6 +22,22 @@ ProxyContext::ProxyContext(event_base* base, std::shared_ptr<const Config> confi
   }
 }
 
+std::vector<UpstreamRuntime*> ProxyContext::upstreams() const {
+  std::vector<UpstreamRuntime*> runtimes;
+  for (const auto& upstream : upstreams_) {
+    runtimes.push_back(upstream.get());
+  }
+  return runtimes;
+}
+
+bool ProxyContext::refresh_upstream_members() {
+  bool changed = false;
+  for (auto& upstream : upstreams_) {
+    changed = upstream->refresh_members() || changed;
+  }
+  return changed;
+}
+
 void ProxyContext::close_idle_upstreams() {
   for (auto& upstream : upstreams_) {
     upstream->close_idle();

@@ -47,6 +47,14 @@ std::chrono::milliseconds until(Master::Clock::time_point now, Master::Clock::ti
                   std::chrono::ceil<std::chrono::milliseconds>(when - now));
 }
 
+std::optional<std::chrono::milliseconds> sooner(std::optional<std::chrono::milliseconds> a,
+                                                std::optional<std::chrono::milliseconds> b) {
+  if (!a || !b) {
+    return a ? a : b;
+  }
+  return std::min(*a, *b);
+}
+
 }  // namespace
 
 std::string describe_exit(int wait_status) {
@@ -101,11 +109,14 @@ int Master::run() {
 
 bool Master::start() {
   std::string error;
-  shared_state_ = SharedStateRegistry::create(error);
+  // Sized once, from the first config: workers forked later share this mapping.
+  shared_state_ = SharedStateRegistry::create(
+      SharedServerTable::size_for(*config_, worker_count(*config_)), error);
   if (!shared_state_) {
     spdlog::critical("{}", error);
     return false;
   }
+  names_ = std::make_unique<NameRefresher>(*shared_state_);
   std::unique_ptr<Generation> first = prepare_generation(config_, error);
   if (!first) {
     spdlog::critical("{}", error);
@@ -126,11 +137,14 @@ void Master::loop_once() {
       }
     }
   }
-  signals_.wait(fds, time_to_next_deadline(Clock::now()));
+  names_->add_poll_fds(fds);
+  const auto before = Clock::now();
+  signals_.wait(fds, sooner(time_to_next_deadline(before), names_->time_to_next(before)));
   for (int signal_number : signals_.take_pending()) {
     handle_signal(signal_number);
   }
   read_reports(fds);
+  names_->run(fds, Clock::now());
   const auto now = Clock::now();
   reap_children(now);
   settle_starting_generation(now);
@@ -226,7 +240,7 @@ std::unique_ptr<Master::Generation> Master::prepare_generation(std::shared_ptr<c
                                                                std::string& error) {
   auto generation = std::make_unique<Generation>();
   const auto credentials = resolve_credentials(*config, error);
-  if (!credentials) {
+  if (!credentials || !has_free_columns(*config, error)) {
     return nullptr;
   }
   const RouteTable routes(*config);
@@ -243,6 +257,7 @@ std::unique_ptr<Master::Generation> Master::prepare_generation(std::shared_ptr<c
       !configure_error_log(config->error_log, error)) {
     return nullptr;
   }
+  names_->configure(config->resolver);
   generation->number = ++last_generation_;
   generation->config = std::move(config);
   generation->credentials = *credentials;
@@ -260,6 +275,23 @@ std::unique_ptr<Master::Generation> Master::prepare_generation(std::shared_ptr<c
   return generation;
 }
 
+// Every worker counts its in-flight requests in a column of its own, so that the master can take
+// them back if it crashes: a worker is never started without one.
+bool Master::has_free_columns(const Config& config, std::string& error) const {
+  const size_t needed = worker_count(config);
+  const size_t free = shared_state_->free_columns();
+  if (needed <= free) {
+    return true;
+  }
+  error = "workers: the new generation needs " + std::to_string(needed) +
+          " worker columns in the shared state, but only " + std::to_string(free) + " of " +
+          std::to_string(shared_state_->table().column_count()) +
+          " are free (sized when relay7 started, for 6 generations of its workers; draining "
+          "generations keep theirs until they exit): reload again once they have exited, or "
+          "restart relay7 to size it for this config";
+  return false;
+}
+
 bool Master::spawn_into(Generation& generation, WorkerSlot& slot) {
   WorkerLaunch launch;
   launch.config = generation.config;
@@ -269,6 +301,13 @@ bool Master::spawn_into(Generation& generation, WorkerSlot& slot) {
   launch.foreign_fds = foreign_descriptors(generation, launch.sockets);
   launch.master_signals = &signals_;
   slot.ledger_column = shared_state_->acquire_column();
+  if (slot.ledger_column < 0) {
+    spdlog::error(
+        "cannot start a worker process: all {} worker columns of the shared state are "
+        "taken (generations still draining hold theirs)",
+        shared_state_->table().column_count());
+    return false;
+  }
   // One worker per instance probes: the first of the newest generation.
   launch.shared = SharedStateHandle{&shared_state_->table(), generation.server_slots,
                                     slot.ledger_column, &slot == &generation.slots.front()};
@@ -302,7 +341,7 @@ std::vector<int> Master::foreign_descriptors(const Generation& generation,
   }
   std::sort(listening.begin(), listening.end());
   listening.erase(std::unique(listening.begin(), listening.end()), listening.end());
-  std::vector<int> foreign;
+  std::vector<int> foreign = names_->open_descriptors();
   for (int fd : listening) {
     if (std::none_of(own.begin(), own.end(),
                      [fd](const AcceptSocket& socket) { return socket.fd == fd; })) {
@@ -471,6 +510,7 @@ void Master::fail_starting(Generation& generation) {
   if (config_ != generation.config && !configure_error_log(config_->error_log, error)) {
     spdlog::error("{}", error);
   }
+  names_->configure(config_->resolver);
   if (serving() == nullptr) {
     // The first generation: nothing serves, so there is nothing to keep running.
     spdlog::critical("{}", generation.failure);

@@ -14,7 +14,7 @@ namespace relay7 {
 namespace {
 
 // The housekeeping period: access log flush, idle upstream connections beyond keepalive,
-// draining progress, resuming accept after EMFILE.
+// addresses of upstream names, draining progress, resuming accept after EMFILE.
 constexpr Duration kTick{std::chrono::milliseconds(100)};
 
 }  // namespace
@@ -25,8 +25,8 @@ Worker::Worker(std::shared_ptr<const Config> config, std::shared_ptr<AccessLog> 
   context_ =
       std::make_unique<ProxyContext>(base_.get(), std::move(config), std::move(access_log), shared);
   if (shared.runs_health_checks) {
-    health_checker_ = std::make_unique<HealthChecker>(base_.get(), context_->config(),
-                                                      *shared.table, shared.slots);
+    health_checker_ = std::make_unique<HealthChecker>(base_.get(), context_->response_limits(),
+                                                      context_->upstreams());
   }
   for (const AcceptSocket& socket : sockets) {
     auto slot = std::make_unique<ListenerSlot>(ListenerSlot{this, socket.listener, nullptr});
@@ -185,6 +185,9 @@ void Worker::on_tick(evutil_socket_t, short, void* context) {
   auto* self = static_cast<Worker*>(context);
   self->context_->access_log().flush();
   self->context_->trim_idle_upstreams();
+  if (self->context_->refresh_upstream_members() && self->health_checker_) {
+    self->health_checker_->sync();
+  }
   if (self->accept_paused_ && self->accepting_ && !self->draining_ &&
       self->context_->connections().live_count() < self->context_->config().worker_connections) {
     self->accept_paused_ = false;

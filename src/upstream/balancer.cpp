@@ -7,22 +7,21 @@
 namespace relay7 {
 
 std::unique_ptr<Balancer> make_balancer(const UpstreamConfig& upstream,
-                                        std::span<const size_t> members) {
+                                        std::span<const BalancerMember> members) {
   switch (upstream.balance) {
     case BalanceMethod::ip_hash:
     case BalanceMethod::hash:
-      return std::make_unique<HashBalancer>(upstream, members);
+      return std::make_unique<HashBalancer>(members);
     case BalanceMethod::least_conn:
-      return std::make_unique<LeastConnections>(upstream, members);
+      return std::make_unique<LeastConnections>(members);
     case BalanceMethod::round_robin:
       break;
   }
-  return std::make_unique<SmoothWeightedRoundRobin>(upstream, members);
+  return std::make_unique<SmoothWeightedRoundRobin>(members);
 }
 
-std::unique_ptr<Balancer> make_backup_balancer(const UpstreamConfig& upstream,
-                                               std::span<const size_t> members) {
-  return std::make_unique<SmoothWeightedRoundRobin>(upstream, members);
+std::unique_ptr<Balancer> make_backup_balancer(std::span<const BalancerMember> members) {
+  return std::make_unique<SmoothWeightedRoundRobin>(members);
 }
 
 }  // namespace relay7

@@ -14,7 +14,10 @@ ConnectionPool::ConnectionPool(const PoolResources& resources, SocketAddress add
       address_text_(address.to_string()),
       max_idle_(max_idle) {}
 
-ConnectionPool::~ConnectionPool() = default;
+// The idle connections go first, while the counter they update still exists.
+ConnectionPool::~ConnectionPool() {
+  idle_.clear();
+}
 
 std::unique_ptr<Http1ClientSession> ConnectionPool::acquire() {
   if (idle_.empty()) {
@@ -35,7 +38,7 @@ std::unique_ptr<Http1ClientSession> ConnectionPool::connect_new() {
 }
 
 void ConnectionPool::release(std::unique_ptr<Http1ClientSession> session) {
-  if (max_idle_ == 0) {
+  if (retired_ || max_idle_ == 0) {
     return;  // unique_ptr closes it
   }
   session->idle();
@@ -57,6 +60,11 @@ void ConnectionPool::trim_idle(int64_t now_ms, int64_t idle_timeout_ms) {
 }
 
 void ConnectionPool::close_idle() {
+  idle_.clear();
+}
+
+void ConnectionPool::retire() {
+  retired_ = true;
   idle_.clear();
 }
 

@@ -3,22 +3,28 @@
 namespace relay7 {
 namespace {
 
-std::vector<HashRing::Member> ring_members(const UpstreamConfig& upstream,
-                                           std::span<const size_t> members) {
+std::vector<HashRing::Member> ring_members(std::span<const BalancerMember> members) {
   std::vector<HashRing::Member> ring;
   ring.reserve(members.size());
-  for (size_t server : members) {
-    ring.push_back({upstream.servers[server].address_text, upstream.servers[server].weight});
+  for (const BalancerMember& member : members) {
+    ring.push_back({member.identity, member.weight});
   }
   return ring;
 }
 
+std::vector<size_t> servers_of(std::span<const BalancerMember> members) {
+  std::vector<size_t> servers;
+  servers.reserve(members.size());
+  for (const BalancerMember& member : members) {
+    servers.push_back(member.server);
+  }
+  return servers;
+}
+
 }  // namespace
 
-HashBalancer::HashBalancer(const UpstreamConfig& upstream, std::span<const size_t> members)
-    : members_(members.begin(), members.end()),
-      ring_(ring_members(upstream, members)),
-      keyless_(upstream, members) {}
+HashBalancer::HashBalancer(std::span<const BalancerMember> members)
+    : members_(servers_of(members)), ring_(ring_members(members)), keyless_(members) {}
 
 std::optional<size_t> HashBalancer::pick(const BalanceRequest& request, const ServerView& view) {
   if (request.key.empty()) {

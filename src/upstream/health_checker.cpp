@@ -36,6 +36,7 @@ EventPtr new_timer(event_base* base, event_callback_fn callback, void* context) 
   return timer;
 }
 
+// Host is the server as written: a name's backends expect their name, whichever address answers.
 std::string probe_request(const HealthCheckConfig& check, const UpstreamServerConfig& server) {
   return fmt::format(
       "GET {} HTTP/1.1\r\nHost: {}\r\nUser-Agent: relay7-health-check\r\nConnection: close\r\n\r\n",
@@ -86,17 +87,17 @@ ProbeTransition record_probe(ServerSlot& slot, bool success, const HealthCheckCo
 // request bytes, the parser, both timers.
 class HealthChecker::ServerProbe final : public MessageParser::Handler {
  public:
-  ServerProbe(event_base* base, const UpstreamConfig& upstream, const UpstreamServerConfig& server,
-              const ParserLimits& limits, ServerSlot& slot)
+  ServerProbe(event_base* base, const UpstreamConfig& upstream, const UpstreamMember& member,
+              const ParserLimits& limits)
       : base_(base),
         upstream_name_(upstream.name),
-        address_text_(server.address_text),
-        address_(server.address),
+        address_text_(member.identity),
+        address_(member.address),
         check_(*upstream.health_check),
         interval_(timeval_of(check_.interval)),
         timeout_(timeval_of(check_.timeout)),
-        slot_(slot),
-        request_(probe_request(check_, server)),
+        slot_(*member.slot),
+        request_(probe_request(check_, upstream.servers[member.server])),
         parser_(MessageType::response, *this, limits),
         due_timer_(new_timer(base, &ServerProbe::on_due, this)),
         timeout_timer_(new_timer(base, &ServerProbe::on_timeout, this)) {}
@@ -280,44 +281,60 @@ class HealthChecker::ServerProbe final : public MessageParser::Handler {
   FailureText failure_;
 };
 
-HealthChecker::HealthChecker(event_base* base, const Config& config, SharedServerTable& table,
-                             const SlotMap& slots) {
-  const ParserLimits limits{ParserLimits{}.max_target_bytes, config.limits.response_head,
-                            config.limits.response_headers};
-  for (size_t u = 0; u < config.upstreams.size(); ++u) {
-    const UpstreamConfig& upstream = config.upstreams[u];
-    if (!upstream.health_check) {
-      continue;
-    }
-    for (size_t s = 0; s < upstream.servers.size(); ++s) {
-      const UpstreamServerConfig& server = upstream.servers[s];
-      if (server.down) {
-        continue;
-      }
-      if (u >= slots.size() || s >= slots[u].size() || slots[u][s] >= SharedServerTable::kSlots) {
-        spdlog::error("upstream \"{}\" server {} has no shared slot: not health checked",
-                      upstream.name, server.address_text);
-        continue;
-      }
-      probes_.push_back(
-          std::make_unique<ServerProbe>(base, upstream, server, limits, table.slots[slots[u][s]]));
-    }
-  }
+HealthChecker::HealthChecker(event_base* base, const ParserLimits& limits,
+                             std::vector<UpstreamRuntime*> upstreams)
+    : base_(base), limits_(limits), upstreams_(std::move(upstreams)) {
+  sync();
 }
 
 HealthChecker::~HealthChecker() {
   stop();
 }
 
+bool HealthChecker::probed(size_t upstream, size_t member, const std::string& identity) const {
+  return std::any_of(probes_.begin(), probes_.end(), [&](const Probed& probed) {
+    return probed.upstream == upstream && probed.member == member && probed.identity == identity;
+  });
+}
+
+void HealthChecker::sync() {
+  // A probe whose member left, or whose index a new member took, goes; its timers and
+  // connection go with it.
+  std::erase_if(probes_, [&](const Probed& probed) {
+    const UpstreamMember& member = upstreams_[probed.upstream]->members()[probed.member];
+    return !member.live || member.identity != probed.identity;
+  });
+  for (size_t u = 0; u < upstreams_.size(); ++u) {
+    const UpstreamConfig& upstream = upstreams_[u]->config();
+    if (!upstream.health_check) {
+      continue;
+    }
+    const UpstreamMembers& members = upstreams_[u]->members();
+    for (size_t m = 0; m < members.size(); ++m) {
+      const UpstreamMember& member = members[m];
+      if (!member.live || upstream.servers[member.server].down || probed(u, m, member.identity)) {
+        continue;
+      }
+      auto probe = std::make_unique<ServerProbe>(base_, upstream, member, limits_);
+      if (running_) {
+        probe->start();
+      }
+      probes_.push_back(Probed{u, m, member.identity, std::move(probe)});
+    }
+  }
+}
+
 void HealthChecker::start() {
-  for (const std::unique_ptr<ServerProbe>& probe : probes_) {
-    probe->start();
+  running_ = true;
+  for (const Probed& probed : probes_) {
+    probed.probe->start();
   }
 }
 
 void HealthChecker::stop() {
-  for (const std::unique_ptr<ServerProbe>& probe : probes_) {
-    probe->stop();
+  running_ = false;
+  for (const Probed& probed : probes_) {
+    probed.probe->stop();
   }
 }
 

@@ -16,11 +16,10 @@ bool equally_loaded(const Peer& a, const Peer& b) {
 
 }  // namespace
 
-LeastConnections::LeastConnections(const UpstreamConfig& upstream,
-                                   std::span<const size_t> members) {
+LeastConnections::LeastConnections(std::span<const BalancerMember> members) {
   peers_.reserve(members.size());
-  for (size_t server : members) {
-    peers_.push_back(Peer{server, upstream.servers[server].weight});
+  for (const BalancerMember& member : members) {
+    peers_.push_back(Peer{member.server, member.weight});
   }
 }
 

@@ -2,11 +2,10 @@
 
 namespace relay7 {
 
-SmoothWeightedRoundRobin::SmoothWeightedRoundRobin(const UpstreamConfig& upstream,
-                                                   std::span<const size_t> members) {
+SmoothWeightedRoundRobin::SmoothWeightedRoundRobin(std::span<const BalancerMember> members) {
   peers_.reserve(members.size());
-  for (size_t server : members) {
-    peers_.push_back(Peer{server, upstream.servers[server].weight});
+  for (const BalancerMember& member : members) {
+    peers_.push_back(Peer{member.server, member.weight});
   }
 }
 

@@ -52,18 +52,21 @@ std::string set_cookie_header_value(const StickyConfig& sticky, uint64_t id) {
 
 }  // namespace
 
-StickyCookie::StickyCookie(const UpstreamConfig& upstream) : name_(upstream.sticky->cookie) {
-  by_id_.reserve(upstream.servers.size());
-  set_cookie_values_.reserve(upstream.servers.size());
-  for (size_t server = 0; server < upstream.servers.size(); ++server) {
-    uint64_t id = stable_hash(upstream.name + '\n' + upstream.servers[server].address_text);
-    // Two servers of one upstream sharing an ID is a 2^-64 event; the later one in the list
-    // re-derives its ID so that each cookie still names one server.
+StickyCookie::StickyCookie(const UpstreamConfig& upstream, std::span<const BalancerMember> members)
+    : name_(upstream.sticky->cookie) {
+  by_id_.reserve(members.size());
+  for (const BalancerMember& member : members) {
+    uint64_t id = stable_hash(upstream.name + '\n' + member.identity);
+    // Two members of one upstream sharing an ID is a 2^-64 event; the later one in the list
+    // re-derives its ID so that each cookie still names one member.
     while (taken(id)) {
       id = stable_hash(id_text(id));
     }
-    by_id_.push_back(Entry{id, server});
-    set_cookie_values_.push_back(set_cookie_header_value(*upstream.sticky, id));
+    by_id_.push_back(Entry{id, member.server});
+    if (set_cookie_values_.size() <= member.server) {
+      set_cookie_values_.resize(member.server + 1);
+    }
+    set_cookie_values_[member.server] = set_cookie_header_value(*upstream.sticky, id);
   }
   std::sort(by_id_.begin(), by_id_.end(),
             [](const Entry& a, const Entry& b) { return a.id < b.id; });

@@ -31,10 +31,29 @@ enum class BalanceMethod { round_robin, ip_hash, hash, least_conn };
 
 inline constexpr uint32_t kDefaultMaxFails = 1;
 inline constexpr Duration kDefaultFailTimeout{std::chrono::seconds(10)};
+inline constexpr Duration kDefaultResolveInterval{std::chrono::seconds(30)};
+
+// A name stands for at most this many addresses (the lowest, in address order). Each of its
+// positions has a shared-state slot of its own, reserved for as long as the name is in a config,
+// so that resolving it again while running can never run out of slots.
+inline constexpr size_t kMaxAddressesPerName = 16;
+// Shared-state slots one config may reserve: one per IP address server, kMaxAddressesPerName per
+// name. The master sizes the shared table from the config it starts with (see shared_state.h).
+inline constexpr size_t kMaxServerSlotsPerConfig = 8192;
 
 struct UpstreamServerConfig {
-  std::string address_text;  // as written in the config, e.g. "localhost:2222"
-  SocketAddress address;     // resolved at load time
+  std::string address_text;  // as written in the config, e.g. "app.internal:2222"
+  // HOST when it is a name rather than an IP address, lower-cased: every address it resolves to
+  // is a member of the upstream, and it is resolved again while running (UpstreamConfig::resolve).
+  // Empty for an IP address.
+  std::string name;
+  uint16_t port = 0;
+  // The IP address, or every address the name had when the config was loaded (sorted, at most
+  // kMaxAddressesPerName). While running, a name's current addresses are in the shared state.
+  std::vector<SocketAddress> addresses;
+  // The TTL of the name's answer at load, when it had one: the first lookup while running is
+  // due then at the latest.
+  std::optional<std::chrono::seconds> ttl;
   uint32_t weight = 1;
   // Passive health: max_fails failures within fail_timeout take the server out for fail_timeout;
   // 0 turns passive checks off for this server.
@@ -42,6 +61,10 @@ struct UpstreamServerConfig {
   Duration fail_timeout = kDefaultFailTimeout;
   bool backup = false;  // chosen only when no primary server is available
   bool down = false;    // never chosen, but keeps its place on a hash ring
+
+  bool is_name() const { return !name.empty(); }
+  // The shared-state slots the server reserves: one per position it may hold.
+  size_t slot_count() const { return is_name() ? kMaxAddressesPerName : 1; }
 };
 
 // What the `hash` balancer hashes, compiled from "$remote_addr", "$uri", "$http_NAME" or
@@ -84,6 +107,18 @@ struct UpstreamConfig {
   // Response statuses (5xx) that count as a failure of the server and are retried like one.
   std::vector<int> fail_on_status;
   bool implicit = false;  // created for a `proxy_pass http://HOST:PORT` with no upstream block
+  // How often the servers given as names are resolved again while running (sooner when a DNS
+  // answer's TTL is shorter); 0: only when a config is loaded.
+  Duration resolve = kDefaultResolveInterval;
+};
+
+// How host names are resolved: at load by the loader, while running by the master.
+struct ResolverConfig {
+  std::string hosts_file = "/etc/hosts";
+  // nullopt: the system's (/etc/resolv.conf); empty: none, names come from hosts_file alone.
+  std::optional<std::vector<SocketAddress>> nameservers;
+
+  bool operator==(const ResolverConfig& other) const = default;
 };
 
 struct ProxyPassConfig {
@@ -165,10 +200,13 @@ struct Config {
   AccessLogConfig access_log;
   TimeoutsConfig timeouts;
   LimitsConfig limits;
+  ResolverConfig resolver;
   std::vector<UpstreamConfig> upstreams;  // in file order; implicit ones appended
   std::vector<ServerConfig> servers;
 
   const UpstreamConfig* find_upstream(const std::string& name) const;
+  // The shared-state slots every upstream server of this config reserves together.
+  size_t server_slot_count() const;
 };
 
 }  // namespace relay7

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "relay7/config/config.h"
+#include "relay7/resolver/host_resolver.h"
 
 namespace relay7 {
 
@@ -19,7 +20,11 @@ struct ConfigLoadResult {
   bool ok() const { return config.has_value(); }
 };
 
+// Host names are resolved through c-ares with the config's "resolver" settings
+// (make_dns_resolver), or through `resolvers` (a test or fuzzer that must not send DNS queries).
 ConfigLoadResult load_config_file(const std::string& path);
 ConfigLoadResult parse_config_text(std::string_view text, const std::string& source_name);
+ConfigLoadResult parse_config_text(std::string_view text, const std::string& source_name,
+                                   const HostResolverFactory& resolvers);
 
 }  // namespace relay7

@@ -30,6 +30,7 @@ class ProxyContext {
   const ParserLimits& response_limits() const { return response_limits_; }
   const RouteTable& routes() const { return routes_; }
   UpstreamRuntime& upstream(size_t index) { return *upstreams_[index]; }
+  std::vector<UpstreamRuntime*> upstreams() const;
   ConnectionSet& connections() { return connections_; }
   CachedClock& clock() { return clock_; }
   BlockPool& blocks() { return blocks_; }
@@ -39,6 +40,9 @@ class ProxyContext {
   void close_idle_upstreams();
   // Closes the idle upstream connections a burst left beyond each pool's keepalive.
   void trim_idle_upstreams();
+  // Takes up the addresses the master last published for the upstreams' names; true when some
+  // upstream's members changed.
+  bool refresh_upstream_members();
 
  private:
   event_base* base_;

@@ -18,6 +18,7 @@
 #include "relay7/process/reload_status.h"
 #include "relay7/process/respawn_backoff.h"
 #include "relay7/process/signal_waiter.h"
+#include "relay7/resolver/name_refresher.h"
 #include "relay7/upstream/shared_state.h"
 
 namespace relay7 {
@@ -86,6 +87,7 @@ class Master {
 
   bool start();
   void loop_once();
+  bool has_free_columns(const Config& config, std::string& error) const;
   std::optional<std::chrono::milliseconds> time_to_next_deadline(Clock::time_point now) const;
 
   void handle_signal(int signal_number);
@@ -131,8 +133,11 @@ class Master {
   std::optional<PidFile> pid_file_;
   std::string status_path_;
   ListenerSet listeners_;
-  // Upstream server state shared by every worker of every generation (health, in-flight counts).
+  // Upstream server state shared by every worker of every generation (health, in-flight counts,
+  // the addresses of names).
   std::unique_ptr<SharedStateRegistry> shared_state_;
+  // Resolves the names of the running configs again, into shared_state_.
+  std::unique_ptr<NameRefresher> names_;
   std::vector<std::unique_ptr<Generation>> generations_;  // oldest first
   uint64_t last_generation_ = 0;
   uint64_t reloads_ = 0;

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 
 #include "relay7/config/config.h"
@@ -32,9 +33,18 @@ struct BalanceRequest {
   std::string_view key;
 };
 
-// Chooses among a fixed set of an upstream's servers (its primaries or its backups). Indices in
-// and out are indices into UpstreamConfig::servers. One instance per member set per upstream per
-// worker, built at config load; pick() must not allocate.
+// One server as a balancer sees it: a member of the upstream (an IP address server, or one
+// address of a name), the weight of its config entry, and the identity its hash ring points come
+// from (see member_identity.h).
+struct BalancerMember {
+  size_t server = 0;  // what pick() returns for it, and what the view is asked about
+  uint32_t weight = 1;
+  std::string identity;
+};
+
+// Chooses among a fixed set of an upstream's members (its primaries or its backups). One instance
+// per member set per upstream per worker, built when the config is loaded and again whenever a
+// name's addresses change; pick() must not allocate.
 class Balancer {
  public:
   virtual ~Balancer() = default;
@@ -42,13 +52,12 @@ class Balancer {
   virtual std::optional<size_t> pick(const BalanceRequest& request, const ServerView& view) = 0;
 };
 
-// The balancer `upstream.balance` names, over `members` (indices into upstream.servers).
+// The balancer `upstream.balance` names, over `members`.
 std::unique_ptr<Balancer> make_balancer(const UpstreamConfig& upstream,
-                                        std::span<const size_t> members);
+                                        std::span<const BalancerMember> members);
 
 // Backup servers are balanced round robin whatever the upstream's method: they carry traffic only
 // while every primary is out, and stickiness to a backup would outlive that.
-std::unique_ptr<Balancer> make_backup_balancer(const UpstreamConfig& upstream,
-                                               std::span<const size_t> members);
+std::unique_ptr<Balancer> make_backup_balancer(std::span<const BalancerMember> members);
 
 }  // namespace relay7

@@ -54,16 +54,27 @@ class ConnectionPool {
   void close_idle();
   // An idle connection saw data or its end: it is closed (destroyed here).
   void discard_idle(Http1ClientSession* session);
+  // The server left its upstream (an address its name no longer has): idle connections close
+  // now, the ones in use when they are released.
+  void retire();
 
   const SocketAddress& address() const { return address_; }
   const std::string& address_text() const { return address_text_; }
   size_t idle_count() const { return idle_.size(); }
+  // Connections of this pool that exist, idle or in use (by an exchange or a tunnel). The pool
+  // must outlive them: they refer to it.
+  size_t live_connections() const { return live_connections_; }
 
  private:
+  // Http1ClientSession counts itself in live_connections_ for as long as it exists.
+  friend class Http1ClientSession;
+
   PoolResources resources_;
   SocketAddress address_;
   std::string address_text_;
   size_t max_idle_;
+  bool retired_ = false;
+  size_t live_connections_ = 0;
   // Oldest first: taking and giving back work at the end (no allocation once it has grown),
   // trimming at the front.
   std::vector<std::unique_ptr<Http1ClientSession>> idle_;

@@ -17,14 +17,14 @@ namespace relay7 {
 // that left move, spread over the others, and they come back when it returns.
 class HashBalancer final : public Balancer {
  public:
-  HashBalancer(const UpstreamConfig& upstream, std::span<const size_t> members);
+  explicit HashBalancer(std::span<const BalancerMember> members);
   std::optional<size_t> pick(const BalanceRequest& request, const ServerView& view) override;
 
  private:
   std::optional<size_t> walk_from(size_t position, const ServerView& view) const;
   bool any_eligible(const ServerView& view) const;
 
-  std::vector<size_t> members_;  // ring member index -> index into UpstreamConfig::servers
+  std::vector<size_t> members_;  // ring member index -> BalancerMember::server
   HashRing ring_;
   SmoothWeightedRoundRobin keyless_;  // requests without a key have nothing to stick to
 };

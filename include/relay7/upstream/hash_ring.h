@@ -12,8 +12,8 @@ namespace relay7 {
 // sticky sessions must survive all of those.
 uint64_t stable_hash(std::string_view data);
 
-// A consistent hash ring (ketama style). Each server owns points derived from its identity (its
-// address as written), never from its position in the list, so adding or removing one server
+// A consistent hash ring (ketama style). Each server owns points derived from its identity (see
+// member_identity.h), never from its position in the list, so adding or removing one server
 // moves only the keys that land on its points.
 class HashRing {
  public:

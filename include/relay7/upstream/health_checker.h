@@ -3,10 +3,13 @@
 #include <event2/event.h>
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "relay7/config/config.h"
+#include "relay7/http/message_parser.h"
 #include "relay7/upstream/shared_state.h"
+#include "relay7/upstream/upstream_runtime.h"
 
 namespace relay7 {
 
@@ -18,32 +21,46 @@ enum class ProbeTransition { none, went_down, came_up };
 // probe_streak; every worker reads probe_down.
 ProbeTransition record_probe(ServerSlot& slot, bool success, const HealthCheckConfig& check);
 
-// Probes the servers of every upstream that has a health_check and records the verdicts in their
+// Probes the members of every upstream that has a health_check and records the verdicts in their
 // shared slots, where every worker reads them. One worker per instance runs it.
 //
 // A probe connects, sends `GET <path> HTTP/1.1` with "Connection: close", and passes when a
 // complete response head with a status in [expect_status_min, expect_status_max] arrives within
-// `timeout`; the body is never read. Each server has at most one probe in flight, and its next
+// `timeout`; the body is never read. Each member has at most one probe in flight, and its next
 // probe starts `interval` after the previous one started. Servers marked `down` in the config are
 // not probed: they are never chosen, so a verdict on them would serve nothing.
 class HealthChecker {
  public:
-  // slots[u][s] is the index in table.slots of config.upstreams[u].servers[s]. `config` is only
-  // read here; `table` must outlive the checker.
-  HealthChecker(event_base* base, const Config& config, SharedServerTable& table,
-                const SlotMap& slots);
+  // `upstreams` must outlive the checker; `limits` bound the probes' response heads.
+  HealthChecker(event_base* base, const ParserLimits& limits,
+                std::vector<UpstreamRuntime*> upstreams);
   ~HealthChecker();
   HealthChecker(const HealthChecker&) = delete;
   HealthChecker& operator=(const HealthChecker&) = delete;
 
-  // Each server's first probe at once (on the loop's next turn), then one every `interval`.
+  // Each member's first probe at once (on the loop's next turn), then one every `interval`.
   void start();
   // Cancels every probe and timer (a draining worker stops probing); idempotent.
   void stop();
+  // Follows the upstreams' members after they changed: members that left are no longer probed,
+  // new ones are (at once, if the checker runs). Not from inside a probe's callback.
+  void sync();
 
  private:
-  class ServerProbe;  // one server's probe loop
-  std::vector<std::unique_ptr<ServerProbe>> probes_;
+  class ServerProbe;  // one member's probe loop
+  struct Probed {
+    size_t upstream;
+    size_t member;
+    std::string identity;
+    std::unique_ptr<ServerProbe> probe;
+  };
+  bool probed(size_t upstream, size_t member, const std::string& identity) const;
+
+  event_base* base_;
+  ParserLimits limits_;
+  std::vector<UpstreamRuntime*> upstreams_;
+  std::vector<Probed> probes_;
+  bool running_ = false;
 };
 
 }  // namespace relay7

@@ -16,7 +16,7 @@ namespace relay7 {
 // and ignore the weights.
 class LeastConnections final : public Balancer {
  public:
-  LeastConnections(const UpstreamConfig& upstream, std::span<const size_t> members);
+  explicit LeastConnections(std::span<const BalancerMember> members);
   std::optional<size_t> pick(const BalanceRequest& request, const ServerView& view) override;
 
  private:

@@ -15,7 +15,7 @@ namespace relay7 {
 // among the others instead of piling its turns onto whichever server follows it.
 class SmoothWeightedRoundRobin final : public Balancer {
  public:
-  SmoothWeightedRoundRobin(const UpstreamConfig& upstream, std::span<const size_t> members);
+  explicit SmoothWeightedRoundRobin(std::span<const BalancerMember> members);
   std::optional<size_t> pick(const BalanceRequest& request, const ServerView& view) override;
 
  private:

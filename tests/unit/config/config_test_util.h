@@ -1,5 +1,7 @@
 #pragma once
 
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -58,6 +60,59 @@ inline Config config_of(const std::string& text) {
   EXPECT_TRUE(result.ok()) << ::testing::PrintToString(result.errors);
   return result.config.value_or(Config{});
 }
+
+// Answers lookups from a table instead of asking DNS: "name" -> "10.0.0.1 10.0.0.2" (IPv4 or
+// IPv6 addresses, space-separated); a name not in it fails as a missing name does. Records every
+// name asked for and the resolver settings it was made with.
+class FakeResolvers {
+ public:
+  explicit FakeResolvers(std::map<std::string, std::string> table) : table_(std::move(table)) {}
+
+  HostResolverFactory factory() {
+    return [this](const ResolverConfig& settings, std::string&) -> std::unique_ptr<HostResolver> {
+      settings_.push_back(settings);
+      return std::make_unique<Resolver>(*this);
+    };
+  }
+  ConfigLoadResult load(const nlohmann::ordered_json& document) {
+    return parse_config_text(document.dump(), "test.json", factory());
+  }
+
+  const std::vector<std::string>& asked() const { return asked_; }
+  const std::vector<ResolverConfig>& settings() const { return settings_; }
+
+ private:
+  class Resolver final : public HostResolver {
+   public:
+    explicit Resolver(FakeResolvers& owner) : owner_(owner) {}
+    LookupResult resolve(const std::string& host) override {
+      owner_.asked_.push_back(host);
+      const auto found = owner_.table_.find(host);
+      if (found == owner_.table_.end()) {
+        return LookupResult{{}, std::nullopt, "Domain name not found"};
+      }
+      LookupResult result;
+      std::string text = found->second;
+      for (size_t start = 0; start < text.size();) {
+        const size_t end = std::min(text.find(' ', start), text.size());
+        const std::string host_text = text.substr(start, end - start);
+        const bool ipv6 = host_text.find(':') != std::string::npos;
+        result.addresses.push_back(
+            *parse_numeric_address(ipv6 ? "[" + host_text + "]:0" : host_text + ":0"));
+        start = end + 1;
+      }
+      result.addresses = sorted_unique(std::move(result.addresses));
+      return result;
+    }
+
+   private:
+    FakeResolvers& owner_;
+  };
+
+  std::map<std::string, std::string> table_;
+  std::vector<std::string> asked_;
+  std::vector<ResolverConfig> settings_;
+};
 
 // Raw text converts to both std::string and json; these pick the text meaning.
 inline ConfigLoadResult load(const char* text) {

@@ -44,7 +44,7 @@ TEST(DumpConfigTest, FillsInDefaultsAndLoadsBackToTheSameConfig) {
 constexpr const char* kEveryUpstreamKey = R"({
   "upstreams": {
     "app": {
-      "balance": "hash", "hash_key": "$http_X_User", "keepalive": 4,
+      "balance": "hash", "hash_key": "$http_X_User", "keepalive": 4, "resolve": "5s",
       "max_fails": 5, "fail_timeout": "30s",
       "servers": ["127.0.0.1:2222",
                   {"address": "127.0.0.1:3333", "weight": 3, "max_fails": 0, "fail_timeout": "1m"},
@@ -73,7 +73,7 @@ nlohmann::ordered_json dump_of(const std::string& text) {
 TEST(DumpConfigTest, WritesEveryUpstreamKey) {
   const nlohmann::ordered_json app = dump_of(kEveryUpstreamKey)["upstreams"]["app"];
   EXPECT_EQ(app, nlohmann::ordered_json::parse(R"({
-    "balance": "hash", "hash_key": "$http_X_User", "keepalive": 4,
+    "balance": "hash", "hash_key": "$http_X_User", "keepalive": 4, "resolve": "5s",
     "servers": [
       {"address": "127.0.0.1:2222", "weight": 1, "max_fails": 5, "fail_timeout": "30s",
        "backup": false, "down": false},
@@ -93,7 +93,7 @@ TEST(DumpConfigTest, WritesEveryUpstreamKey) {
 TEST(DumpConfigTest, WritesTheDefaultsOfAPlainUpstream) {
   const nlohmann::ordered_json dumped = dump_of(kEveryUpstreamKey);
   EXPECT_EQ(dumped["upstreams"]["plain"], nlohmann::ordered_json::parse(R"({
-    "balance": "least_conn", "keepalive": 32,
+    "balance": "least_conn", "keepalive": 32, "resolve": "30s",
     "servers": [{"address": "127.0.0.1:6666", "weight": 1, "max_fails": 1, "fail_timeout": "10s",
                  "backup": false, "down": false}],
     "next_upstream_tries": 0, "next_upstream_timeout": "0s", "fail_on_status": []
@@ -114,6 +114,25 @@ TEST(DumpConfigTest, SessionStickyCookieHasNoMaxAge) {
             nlohmann::ordered_json::parse(R"({"cookie": "srv", "path": "/"})"));
   EXPECT_FALSE(dumped["upstreams"]["app"].contains("health_check"));
   EXPECT_FALSE(dumped["upstreams"]["app"].contains("hash_key"));
+}
+
+TEST(DumpConfigTest, ResolverShowsTheHostsFileAndOnlyNameserversThatWereSet) {
+  const nlohmann::ordered_json system = dump_of(R"({
+    "servers": [{"listen": ["8080"], "locations": [{"path": "/", "return": 204}]}]
+  })");
+  EXPECT_EQ(system["resolver"], nlohmann::ordered_json::parse(R"({"hosts_file": "/etc/hosts"})"));
+  const nlohmann::ordered_json own = dump_of(R"({
+    "resolver": {"hosts_file": "/etc/hosts", "nameservers": ["127.0.0.1", "[::1]:5353"]},
+    "servers": [{"listen": ["8080"], "locations": [{"path": "/", "return": 204}]}]
+  })");
+  EXPECT_EQ(own["resolver"], nlohmann::ordered_json::parse(R"(
+    {"hosts_file": "/etc/hosts", "nameservers": ["127.0.0.1:53", "[::1]:5353"]})"));
+  EXPECT_EQ(dump_of(own.dump()), own);
+  const nlohmann::ordered_json none = dump_of(R"({
+    "resolver": {"nameservers": []},
+    "servers": [{"listen": ["8080"], "locations": [{"path": "/", "return": 204}]}]
+  })");
+  EXPECT_EQ(none["resolver"]["nameservers"], nlohmann::ordered_json::array());
 }
 
 TEST(DumpConfigTest, EveryUpstreamKeyLoadsBackToTheSameConfig) {

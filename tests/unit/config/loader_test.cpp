@@ -79,10 +79,10 @@ TEST(LoaderTest, FullExampleBuildsTheModel) {
   EXPECT_FALSE(all.implicit);
   ASSERT_THAT(all.servers, SizeIs(2));
   EXPECT_EQ(all.servers[0].address_text, "127.0.0.1:2222");
-  EXPECT_EQ(all.servers[0].address, address("127.0.0.1:2222"));
+  EXPECT_EQ(all.servers[0].addresses.at(0), address("127.0.0.1:2222"));
   EXPECT_EQ(all.servers[0].weight, 1u);
   EXPECT_EQ(all.servers[1].address_text, "127.0.0.1:3333");
-  EXPECT_EQ(all.servers[1].address, address("127.0.0.1:3333"));
+  EXPECT_EQ(all.servers[1].addresses.at(0), address("127.0.0.1:3333"));
   EXPECT_EQ(all.servers[1].weight, 2u);
   EXPECT_EQ(config.upstreams[1].name, "summaryinstances");
   EXPECT_THAT(config.upstreams[1].servers, SizeIs(2));
@@ -162,7 +162,7 @@ TEST(LoaderTest, SeedRoundRobinOverFourBackends) {
   ASSERT_THAT(upstream.servers, SizeIs(4));
   const char* expected[] = {"127.0.0.1:2222", "127.0.0.1:3333", "127.0.0.1:4444", "127.0.0.1:5555"};
   for (size_t i = 0; i < 4; ++i) {
-    EXPECT_EQ(upstream.servers[i].address.to_string(), expected[i]);
+    EXPECT_EQ(upstream.servers[i].addresses.at(0).to_string(), expected[i]);
     EXPECT_EQ(upstream.servers[i].weight, 1u);
   }
   const auto& location = config.servers[0].locations[0];
@@ -207,7 +207,7 @@ TEST(LoaderTest, SeedPathRoutingWithThreeUpstreams) {
   EXPECT_EQ(locations[1].proxy_pass->uri_prefix, "/v1/");
   EXPECT_EQ(locations[2].proxy_pass->upstream, "static");
   EXPECT_EQ(locations[2].proxy_pass->uri_prefix, "/files");
-  EXPECT_EQ(config.find_upstream("api")->servers[0].address.to_string(), "127.0.0.1:3333");
+  EXPECT_EQ(config.find_upstream("api")->servers[0].addresses.at(0).to_string(), "127.0.0.1:3333");
 }
 
 TEST(LoaderTest, SeedBlockAdminWith403) {

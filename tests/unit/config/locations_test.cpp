@@ -264,12 +264,12 @@ TEST(ProxyPassTest, DirectAddressCreatesOneImplicitUpstreamPerText) {
   EXPECT_EQ(first.keepalive, 32u);
   ASSERT_THAT(first.servers, SizeIs(1));
   EXPECT_EQ(first.servers[0].address_text, "127.0.0.1:9000");
-  EXPECT_EQ(first.servers[0].address.to_string(), "127.0.0.1:9000");
+  EXPECT_EQ(first.servers[0].addresses.at(0).to_string(), "127.0.0.1:9000");
   EXPECT_EQ(first.servers[0].weight, 1u);
   EXPECT_EQ(config.upstreams[3].name, "[::1]:9001");
-  EXPECT_EQ(config.upstreams[3].servers[0].address.to_string(), "[::1]:9001");
+  EXPECT_EQ(config.upstreams[3].servers[0].addresses.at(0).to_string(), "[::1]:9001");
   EXPECT_EQ(config.upstreams[4].name, "localhost:9002");
-  EXPECT_EQ(config.upstreams[4].servers[0].address.port(), 9002);
+  EXPECT_EQ(config.upstreams[4].servers[0].addresses.at(0).port(), 9002);
 
   const auto& locations = config.servers[0].locations;
   EXPECT_EQ(locations[0].proxy_pass->upstream, "127.0.0.1:9000");

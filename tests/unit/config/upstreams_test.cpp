@@ -1,5 +1,3 @@
-#include <netdb.h>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -57,7 +55,7 @@ TEST(UpstreamsTest, ReadsBalanceKeepaliveAndWeights) {
   ASSERT_THAT(upstream.servers, SizeIs(2));
   EXPECT_EQ(upstream.servers[0].weight, 1000u);
   EXPECT_EQ(upstream.servers[1].address_text, "[::1]:2");
-  EXPECT_EQ(upstream.servers[1].address.to_string(), "[::1]:2");
+  EXPECT_EQ(upstream.servers[1].addresses.at(0).to_string(), "[::1]:2");
   EXPECT_EQ(upstream.servers[1].weight, 1u);
 }
 
@@ -69,24 +67,117 @@ TEST(UpstreamsTest, UnusedUpstreamsAreKept) {
   EXPECT_NE(config.find_upstream("spare"), nullptr);
 }
 
-TEST(UpstreamsTest, ResolvesHostNames) {
+TEST(UpstreamsTest, ResolvesLocalhostThroughTheSystemHostsFile) {
   const Config config = config_of(with_servers({"localhost:2222"}));
   const UpstreamServerConfig& server = config.upstreams[0].servers[0];
   EXPECT_EQ(server.address_text, "localhost:2222");
-  EXPECT_EQ(server.address.port(), 2222);
-  EXPECT_THAT(server.address.host_string(), AnyOf("127.0.0.1", "::1"));
+  EXPECT_EQ(server.name, "localhost");
+  EXPECT_EQ(server.port, 2222);
+  ASSERT_FALSE(server.addresses.empty());
+  for (const SocketAddress& address : server.addresses) {
+    EXPECT_EQ(address.port(), 2222);
+    EXPECT_THAT(address.host_string(), AnyOf("127.0.0.1", "::1"));
+  }
+}
+
+TEST(UpstreamsTest, ANameStandsForEveryAddressItHasInAddressOrder) {
+  testing::FakeResolvers resolvers(
+      std::map<std::string, std::string>{{"app.test", "10.0.0.9 ::1 10.0.0.2 10.0.0.9"}});
+  const auto loaded = resolvers.load(with_servers({"App.Test:8080", "10.0.0.1:8080"}));
+  ASSERT_TRUE(loaded.ok()) << loaded.errors.front();
+  const UpstreamServerConfig& name = loaded.config->upstreams[0].servers[0];
+  EXPECT_EQ(name.address_text, "App.Test:8080");
+  EXPECT_EQ(name.name, "app.test") << "names are compared and resolved in lower case";
+  EXPECT_EQ(name.port, 8080);
+  std::vector<std::string> addresses;
+  for (const SocketAddress& address : name.addresses) {
+    addresses.push_back(address.to_string());
+  }
+  EXPECT_THAT(addresses, ElementsAre("10.0.0.2:8080", "10.0.0.9:8080", "[::1]:8080"));
+  const UpstreamServerConfig& literal = loaded.config->upstreams[0].servers[1];
+  EXPECT_FALSE(literal.is_name());
+  EXPECT_EQ(literal.slot_count(), 1u);
+  EXPECT_EQ(name.slot_count(), kMaxAddressesPerName);
+  EXPECT_THAT(resolvers.asked(), ElementsAre("app.test"));
+}
+
+TEST(UpstreamsTest, ANameWithMoreAddressesThanTheBoundKeepsTheLowest) {
+  std::string many;
+  for (size_t i = 0; i < kMaxAddressesPerName + 4; ++i) {
+    many += "10.0.1." + std::to_string(100 - i) + " ";
+  }
+  many.pop_back();
+  testing::FakeResolvers resolvers({{"many.test", many}});
+  const auto loaded = resolvers.load(with_servers({"many.test:80"}));
+  ASSERT_TRUE(loaded.ok()) << loaded.errors.front();
+  const auto& addresses = loaded.config->upstreams[0].servers[0].addresses;
+  ASSERT_THAT(addresses, SizeIs(kMaxAddressesPerName));
+  EXPECT_EQ(addresses.front().host_string(), "10.0.1.81");
+  EXPECT_EQ(addresses.back().host_string(), "10.0.1.96");
+}
+
+TEST(UpstreamsTest, ANameIsLookedUpOncePerLoad) {
+  testing::FakeResolvers resolvers(std::map<std::string, std::string>{{"app.test", "10.0.0.1"}});
+  auto document = with_servers({"app.test:1", "app.test:2"});
+  document["upstreams"]["other"] = {{"servers", {"APP.test:1"}}};
+  document["servers"][0]["locations"].push_back(
+      {{"path", "/direct"}, {"proxy_pass", "http://app.test:3"}});
+  ASSERT_TRUE(resolvers.load(document).ok());
+  EXPECT_THAT(resolvers.asked(), ElementsAre("app.test"));
 }
 
 TEST(UpstreamsTest, UnresolvableNameNamesTheHostAndTheReason) {
-  const auto errors = errors_of(with_servers({"relay7-no-such-host.invalid:80"}));
-  ASSERT_THAT(errors, SizeIs(1));
-  EXPECT_THAT(errors[0], StartsWith("test.json: upstreams.backend.servers[0]: "
-                                    "\"relay7-no-such-host.invalid:80\": cannot resolve "
-                                    "\"relay7-no-such-host.invalid\": "));
-  // Which failure depends on the machine's resolver setup; it must be gai_strerror's text.
-  EXPECT_THAT(errors[0],
-              AnyOf(EndsWith(gai_strerror(EAI_NONAME)), EndsWith(gai_strerror(EAI_AGAIN)),
-                    EndsWith(gai_strerror(EAI_FAIL))));
+  testing::FakeResolvers resolvers({});
+  const auto loaded = resolvers.load(with_servers({"nothing.test:80"}));
+  EXPECT_THAT(loaded.errors, ElementsAre("test.json: upstreams.backend.servers[0]: "
+                                         "\"nothing.test:80\": cannot resolve \"nothing.test\": "
+                                         "Domain name not found"));
+}
+
+TEST(UpstreamsTest, TheSameNameTwiceIsRefusedButANameMayShareAnAddress) {
+  testing::FakeResolvers resolvers({{"a.test", "10.0.0.1"}, {"b.test", "10.0.0.1"}});
+  EXPECT_THAT(
+      resolvers.load(with_servers({"a.test:80", "A.test:80", "a.test:81"})).errors,
+      ElementsAre("test.json: upstreams.backend.servers[1]: \"A.test:80\" is listed twice (same "
+                  "name and port as servers[0])"));
+  EXPECT_TRUE(resolvers.load(with_servers({"a.test:80", "b.test:80", "10.0.0.1:80"})).ok());
+}
+
+TEST(UpstreamsTest, ResolveIntervalDefaultsTo30sAndZeroMeansOnlyAtLoad) {
+  EXPECT_EQ(config_of(with_servers({"127.0.0.1:1"})).upstreams[0].resolve, seconds(30));
+  const Config off = config_of(with_backend({{"resolve", "0s"}, {"servers", {"127.0.0.1:1"}}}));
+  EXPECT_EQ(off.upstreams[0].resolve, seconds(0));
+  const Config fast = config_of(with_backend({{"resolve", "1s"}, {"servers", {"127.0.0.1:1"}}}));
+  EXPECT_EQ(fast.upstreams[0].resolve, seconds(1));
+}
+
+TEST(UpstreamsTest, ResolveIntervalBelowASecondIsRefused) {
+  EXPECT_THAT(errors_of(with_backend({{"resolve", "500ms"}, {"servers", {"127.0.0.1:1"}}})),
+              ElementsAre("test.json: upstreams.backend.resolve: must be at least \"1s\" (or "
+                          "\"0s\": resolve names only when the config is loaded)"));
+  EXPECT_THAT(errors_of(with_backend({{"resolve", "25h"}, {"servers", {"127.0.0.1:1"}}})),
+              ElementsAre(StartsWith("test.json: upstreams.backend.resolve: \"25h\" exceeds")));
+}
+
+TEST(UpstreamsTest, ServersNeedingMoreSlotsThanAConfigMayHoldAreRefused) {
+  std::map<std::string, std::string> names;
+  Json servers = Json::array();
+  const size_t count = kMaxServerSlotsPerConfig / kMaxAddressesPerName + 1;
+  for (size_t i = 0; i < count; ++i) {
+    names["n" + std::to_string(i) + ".test"] = "10.0.0.1";
+    servers.push_back("n" + std::to_string(i) + ".test:80");
+  }
+  servers.push_back("10.0.0.1:80");
+  testing::FakeResolvers resolvers(names);
+  EXPECT_THAT(resolvers.load(with_servers(servers)).errors,
+              ElementsAre("test.json: upstreams: the upstream servers need " +
+                          std::to_string(count * kMaxAddressesPerName + 1) +
+                          " shared-state slots (" + std::to_string(count) +
+                          " names x 16 + 1 IP "
+                          "addresses), more than the 8192 one config may hold"));
+  servers.erase(servers.size() - 1);
+  servers.erase(servers.size() - 1);
+  EXPECT_TRUE(resolvers.load(with_servers(servers)).ok());
 }
 
 TEST(UpstreamsTest, EmptyServersVerbatim) {

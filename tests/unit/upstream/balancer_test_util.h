@@ -43,10 +43,21 @@ inline std::vector<std::string> addresses(size_t count) {
   return out;
 }
 
-inline std::vector<size_t> all_members(const UpstreamConfig& upstream) {
-  std::vector<size_t> members(upstream.servers.size());
-  std::iota(members.begin(), members.end(), size_t{0});
+// The servers at `indices` as balancer members: each its own index, weight and address as written.
+inline std::vector<BalancerMember> members_of(const UpstreamConfig& upstream,
+                                              const std::vector<size_t>& indices) {
+  std::vector<BalancerMember> members;
+  for (size_t index : indices) {
+    const UpstreamServerConfig& server = upstream.servers[index];
+    members.push_back(BalancerMember{index, server.weight, server.address_text});
+  }
   return members;
+}
+
+inline std::vector<BalancerMember> all_members(const UpstreamConfig& upstream) {
+  std::vector<size_t> indices(upstream.servers.size());
+  std::iota(indices.begin(), indices.end(), size_t{0});
+  return members_of(upstream, indices);
 }
 
 // Servers as letters ('A' for index 0, '-' for none), so a test can spell out a sequence.

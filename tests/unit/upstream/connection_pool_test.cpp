@@ -113,5 +113,29 @@ TEST(ConnectionPoolWithoutKeepalive, ClosesEveryConnectionGivenBack) {
   EXPECT_EQ(pool.idle_count(), 0u);
 }
 
+TEST_F(ConnectionPoolTest, CountsEveryConnectionThatExistsIdleOrInUse) {
+  EXPECT_EQ(pool_.live_connections(), 0u);
+  std::unique_ptr<Http1ClientSession> first = pool_.acquire();
+  std::unique_ptr<Http1ClientSession> second = pool_.acquire();
+  EXPECT_EQ(pool_.live_connections(), 2u);
+  pool_.release(std::move(first));
+  EXPECT_EQ(pool_.live_connections(), 2u) << "an idle connection still refers to its pool";
+  second.reset();
+  EXPECT_EQ(pool_.live_connections(), 1u);
+  pool_.close_idle();
+  EXPECT_EQ(pool_.live_connections(), 0u);
+}
+
+TEST_F(ConnectionPoolTest, ARetiredPoolClosesItsIdleConnectionsAndKeepsNoneGivenBack) {
+  burst(2);
+  std::unique_ptr<Http1ClientSession> in_use = pool_.acquire();
+  pool_.retire();
+  EXPECT_EQ(pool_.idle_count(), 0u);
+  EXPECT_EQ(pool_.live_connections(), 1u) << "the one in use lives on with its request";
+  pool_.release(std::move(in_use));
+  EXPECT_EQ(pool_.idle_count(), 0u);
+  EXPECT_EQ(pool_.live_connections(), 0u);
+}
+
 }  // namespace
 }  // namespace relay7

@@ -17,6 +17,7 @@ namespace {
 using testing::addresses;
 using testing::all_members;
 using testing::FakeServerView;
+using testing::members_of;
 using testing::sequence;
 using testing::upstream_of;
 
@@ -111,9 +112,9 @@ TEST(HashRing, MemberOrderDoesNotMatter) {
 
 TEST(HashBalancer, SameKeyAlwaysSameServerAndInstancesAgree) {
   const UpstreamConfig upstream = upstream_of(addresses(4));
-  const std::vector<size_t> members = all_members(upstream);
-  HashBalancer first(upstream, members);
-  HashBalancer second(upstream, members);  // another worker or another relay7 instance
+  const std::vector<BalancerMember> members = all_members(upstream);
+  HashBalancer first(members);
+  HashBalancer second(members);  // another worker or another relay7 instance
   const FakeServerView view(4);
   for (int i = 1; i < 200; ++i) {
     const std::string client = ipv4(10, 0, static_cast<uint8_t>(i / 256), static_cast<uint8_t>(i));
@@ -126,8 +127,8 @@ TEST(HashBalancer, SameKeyAlwaysSameServerAndInstancesAgree) {
 
 TEST(HashBalancer, UsesTheWholeAddress) {
   const UpstreamConfig upstream = upstream_of(addresses(4));
-  const std::vector<size_t> members = all_members(upstream);
-  HashBalancer balancer(upstream, members);
+  const std::vector<BalancerMember> members = all_members(upstream);
+  HashBalancer balancer(members);
   std::set<size_t> used;
   for (int last = 1; last < 64; ++last) {
     used.insert(*balancer.pick({ipv4(192, 168, 1, static_cast<uint8_t>(last))}, FakeServerView(4)));
@@ -137,8 +138,8 @@ TEST(HashBalancer, UsesTheWholeAddress) {
 
 TEST(HashBalancer, DistributionIsRoughlyEven) {
   const UpstreamConfig upstream = upstream_of(addresses(10));
-  const std::vector<size_t> members = all_members(upstream);
-  HashBalancer balancer(upstream, members);
+  const std::vector<BalancerMember> members = all_members(upstream);
+  HashBalancer balancer(members);
   std::map<size_t, int> counts;
   for (size_t server : owners(balancer, FakeServerView(10))) {
     ++counts[server];
@@ -152,8 +153,8 @@ TEST(HashBalancer, DistributionIsRoughlyEven) {
 
 TEST(HashBalancer, WeightsScaleTheShare) {
   const UpstreamConfig upstream = upstream_of(addresses(3), {1, 2, 1});
-  const std::vector<size_t> members = all_members(upstream);
-  HashBalancer balancer(upstream, members);
+  const std::vector<BalancerMember> members = all_members(upstream);
+  HashBalancer balancer(members);
   std::map<size_t, int> counts;
   for (size_t server : owners(balancer, FakeServerView(3))) {
     ++counts[server];
@@ -166,8 +167,8 @@ TEST(HashBalancer, WeightsScaleTheShare) {
 // to various other servers, and they all come back when it returns.
 TEST(HashBalancer, OneServerOutMovesExactlyItsKeysAndTheyComeBack) {
   const UpstreamConfig upstream = upstream_of(addresses(10));
-  const std::vector<size_t> members = all_members(upstream);
-  HashBalancer balancer(upstream, members);
+  const std::vector<BalancerMember> members = all_members(upstream);
+  HashBalancer balancer(members);
   FakeServerView view(10);
   const std::vector<size_t> before = owners(balancer, view);
 
@@ -200,16 +201,16 @@ TEST(HashBalancer, OneServerOutMovesExactlyItsKeysAndTheyComeBack) {
 
 TEST(HashBalancer, AServerOutSendsItsKeysWhereARingWithoutItWould) {
   const UpstreamConfig upstream = upstream_of(addresses(10));
-  const std::vector<size_t> members = all_members(upstream);
-  HashBalancer balancer(upstream, members);
+  const std::vector<BalancerMember> members = all_members(upstream);
+  HashBalancer balancer(members);
   FakeServerView view(10);
   view.eligible_[3] = false;
 
   std::vector<std::string> nine = addresses(10);
   nine.erase(nine.begin() + 3);
   const UpstreamConfig removed = upstream_of(nine);
-  const std::vector<size_t> removed_members = all_members(removed);
-  HashBalancer reduced(removed, removed_members);
+  const std::vector<BalancerMember> removed_members = all_members(removed);
+  HashBalancer reduced(removed_members);
 
   const std::vector<size_t> out = owners(balancer, view);
   const std::vector<size_t> gone = owners(reduced, FakeServerView(9));
@@ -221,13 +222,13 @@ TEST(HashBalancer, AServerOutSendsItsKeysWhereARingWithoutItWould) {
 
 TEST(HashBalancer, RemovingAServerFromTheConfigMovesOnlyItsKeys) {
   const UpstreamConfig upstream = upstream_of(addresses(10));
-  const std::vector<size_t> members = all_members(upstream);
-  HashBalancer full(upstream, members);
+  const std::vector<BalancerMember> members = all_members(upstream);
+  HashBalancer full(members);
   std::vector<std::string> nine = addresses(10);
   nine.erase(nine.begin() + 7);
   const UpstreamConfig removed = upstream_of(nine);
-  const std::vector<size_t> removed_members = all_members(removed);
-  HashBalancer reduced(removed, removed_members);
+  const std::vector<BalancerMember> removed_members = all_members(removed);
+  HashBalancer reduced(removed_members);
 
   const std::vector<size_t> before = owners(full, FakeServerView(10));
   const std::vector<size_t> after = owners(reduced, FakeServerView(9));
@@ -247,8 +248,8 @@ TEST(HashBalancer, RemovingAServerFromTheConfigMovesOnlyItsKeys) {
 
 TEST(HashBalancer, KeysOfServersThatStayNeverMoveWhateverElseIsOut) {
   const UpstreamConfig upstream = upstream_of(addresses(6));
-  const std::vector<size_t> members = all_members(upstream);
-  HashBalancer balancer(upstream, members);
+  const std::vector<BalancerMember> members = all_members(upstream);
+  HashBalancer balancer(members);
   FakeServerView view(6);
   const std::vector<size_t> before = owners(balancer, view);
   view.eligible_ = {true, false, true, false, false, true};
@@ -263,8 +264,8 @@ TEST(HashBalancer, KeysOfServersThatStayNeverMoveWhateverElseIsOut) {
 
 TEST(HashBalancer, PicksOnlyAmongItsMembers) {
   const UpstreamConfig upstream = upstream_of(addresses(6));
-  const std::vector<size_t> members = {1, 2, 4};
-  HashBalancer balancer(upstream, members);
+  const std::vector<BalancerMember> members = members_of(upstream, {1, 2, 4});
+  HashBalancer balancer(members);
   FakeServerView view(6);
   std::set<size_t> used;
   for (size_t server : owners(balancer, view)) {
@@ -281,8 +282,8 @@ TEST(HashBalancer, PicksOnlyAmongItsMembers) {
 
 TEST(HashBalancer, NothingEligibleGivesNothing) {
   const UpstreamConfig upstream = upstream_of(addresses(3));
-  const std::vector<size_t> members = all_members(upstream);
-  HashBalancer balancer(upstream, members);
+  const std::vector<BalancerMember> members = all_members(upstream);
+  HashBalancer balancer(members);
   FakeServerView view(3);
   view.eligible_ = {false, false, false};
   EXPECT_EQ(sequence(balancer, view, 3, "key"), "---");
@@ -309,8 +310,8 @@ class CountingView final : public ServerView {
 
 TEST(HashBalancer, WithEveryServerOutAPickDoesNotWalkTheRing) {
   const UpstreamConfig upstream = upstream_of(addresses(10), std::vector<uint32_t>(10, 100));
-  const std::vector<size_t> members = all_members(upstream);
-  HashBalancer balancer(upstream, members);
+  const std::vector<BalancerMember> members = all_members(upstream);
+  HashBalancer balancer(members);
   FakeServerView out(10);
   out.eligible_.assign(10, false);
   const CountingView view(out);
@@ -320,8 +321,8 @@ TEST(HashBalancer, WithEveryServerOutAPickDoesNotWalkTheRing) {
 
 TEST(HashBalancer, RequestsWithoutAKeyGoRoundRobin) {
   const UpstreamConfig upstream = upstream_of(addresses(3), {2, 1, 1});
-  const std::vector<size_t> members = all_members(upstream);
-  HashBalancer balancer(upstream, members);
+  const std::vector<BalancerMember> members = all_members(upstream);
+  HashBalancer balancer(members);
   FakeServerView view(3);
   EXPECT_EQ(sequence(balancer, view, 8), "ABCAABCA");
   view.eligible_[0] = false;
@@ -330,7 +331,7 @@ TEST(HashBalancer, RequestsWithoutAKeyGoRoundRobin) {
 
 TEST(HashBalancer, NoMembersGivesNothing) {
   const UpstreamConfig upstream = upstream_of(addresses(2));
-  HashBalancer balancer(upstream, {});
+  HashBalancer balancer{std::span<const BalancerMember>()};
   EXPECT_EQ(sequence(balancer, FakeServerView(2), 2, "key"), "--");
   EXPECT_EQ(sequence(balancer, FakeServerView(2), 2), "--");
 }

@@ -273,17 +273,26 @@ class HealthCheckerTest : public ::testing::Test {
 
   void point_at(const SocketAddress& address) {
     UpstreamServerConfig server;
-    server.address = address;
+    server.addresses = {address};
     server.address_text = address.to_string();
     config_.upstreams[0].servers = {server};
   }
 
   HealthCheckConfig& check() { return *config_.upstreams[0].health_check; }
-  ServerSlot& slot() { return table_->slots[kSlot]; }
+  ServerSlot& slot() { return registry_->table().slot(kSlot); }
   bool down() { return slot().probe_down.load(); }
 
   void start_checker() {
-    checker_ = std::make_unique<HealthChecker>(base_.get(), config_, *table_, slots_);
+    std::string error;
+    const std::optional<SlotMap> slots = registry_->assign(config_, error);
+    ASSERT_TRUE(slots) << error;
+    ASSERT_EQ((*slots)[0][0][0], kSlot) << "the first slot handed out is the lowest";
+    runtime_ = std::make_unique<UpstreamRuntime>(pool_resources_, config_.upstreams[0],
+                                                 registry_->table(), (*slots)[0], -1);
+    const ParserLimits limits{ParserLimits{}.max_target_bytes, config_.limits.response_head,
+                              config_.limits.response_headers};
+    checker_ = std::make_unique<HealthChecker>(base_.get(), limits,
+                                               std::vector<UpstreamRuntime*>{runtime_.get()});
     checker_->start();
   }
 
@@ -337,12 +346,22 @@ class HealthCheckerTest : public ::testing::Test {
     return event_base_get_num_events(base_.get(), EVENT_BASE_COUNT_ADDED);
   }
 
-  static constexpr uint32_t kSlot = 7;
+  static std::unique_ptr<SharedStateRegistry> make_registry() {
+    std::string error;
+    auto registry = SharedStateRegistry::create(SharedTableSize{32, 1}, error);
+    EXPECT_NE(registry, nullptr) << error;
+    return registry;
+  }
+
+  static constexpr uint32_t kSlot = 0;
   EventBasePtr base_{event_base_new()};
-  std::unique_ptr<SharedServerTable> table_ = std::make_unique<SharedServerTable>();
-  TestBackend backend_{base_.get(), table_->slots[kSlot]};
+  BlockPool blocks_;
+  ParserLimits pool_limits_;
+  PoolResources pool_resources_{base_.get(), &blocks_, &pool_limits_};
+  std::unique_ptr<SharedStateRegistry> registry_ = make_registry();
+  TestBackend backend_{base_.get(), registry_->table().slot(kSlot)};
   Config config_;
-  SlotMap slots_{{kSlot}};
+  std::unique_ptr<UpstreamRuntime> runtime_;
   std::unique_ptr<HealthChecker> checker_;
 };
 
@@ -453,6 +472,35 @@ TEST_F(HealthCheckerTest, ServerMarkedDownIsNotProbed) {
   const int before = added_events();
   start_checker();
   EXPECT_EQ(added_events(), before);
+}
+
+// A name's addresses come and go while the checker runs: it probes the ones there are, with the
+// name as the Host.
+TEST_F(HealthCheckerTest, FollowsTheMembersOfANameAsTheyComeAndGo) {
+  UpstreamServerConfig& server = config_.upstreams[0].servers[0];
+  server.name = "probe.test";
+  server.port = backend_.address().port();
+  server.address_text = "probe.test:" + std::to_string(server.port);
+  backend_.answer(response_with_status(200));
+  start_checker();
+  ASSERT_TRUE(run_until_requests(1));
+  ASSERT_NE(backend_.requests()[0].head.headers.find("host"), nullptr);
+  EXPECT_EQ(backend_.requests()[0].head.headers.find("host")->value, server.address_text);
+
+  const std::string key = registry_->names().begin()->first;
+  registry_->publish(key, {});
+  ASSERT_TRUE(runtime_->refresh_members());
+  checker_->sync();
+  // Once the probe under way (if any) is over, no new one starts: several intervals pass.
+  run_until([] { return false; }, 60ms);
+  const size_t asked = backend_.requests().size();
+  run_until([] { return false; }, 200ms);
+  EXPECT_EQ(backend_.requests().size(), asked);
+
+  registry_->publish(key, {backend_.address()});
+  ASSERT_TRUE(runtime_->refresh_members());
+  checker_->sync();
+  EXPECT_TRUE(run_until_requests(asked + 2));
 }
 
 }  // namespace

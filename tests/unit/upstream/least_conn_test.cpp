@@ -13,13 +13,14 @@ namespace {
 using testing::addresses;
 using testing::all_members;
 using testing::FakeServerView;
+using testing::members_of;
 using testing::sequence;
 using testing::upstream_of;
 
 TEST(LeastConnections, PicksTheServerWithFewestRequestsInFlight) {
   const UpstreamConfig upstream = upstream_of(addresses(3));
-  const std::vector<size_t> members = all_members(upstream);
-  LeastConnections balancer(upstream, members);
+  const std::vector<BalancerMember> members = all_members(upstream);
+  LeastConnections balancer(members);
   FakeServerView view(3);
   view.active_ = {3, 1, 2};
   EXPECT_EQ(sequence(balancer, view, 3), "BBB");
@@ -29,8 +30,8 @@ TEST(LeastConnections, PicksTheServerWithFewestRequestsInFlight) {
 
 TEST(LeastConnections, DividesTheLoadByTheWeight) {
   const UpstreamConfig upstream = upstream_of(addresses(2), {1, 3});
-  const std::vector<size_t> members = all_members(upstream);
-  LeastConnections balancer(upstream, members);
+  const std::vector<BalancerMember> members = all_members(upstream);
+  LeastConnections balancer(members);
   FakeServerView view(2);
   view.active_ = {1, 2};  // 1/1 against 2/3
   EXPECT_EQ(sequence(balancer, view, 1), "B");
@@ -40,8 +41,8 @@ TEST(LeastConnections, DividesTheLoadByTheWeight) {
 
 TEST(LeastConnections, TiesTakeTurns) {
   const UpstreamConfig upstream = upstream_of(addresses(4));
-  const std::vector<size_t> members = all_members(upstream);
-  LeastConnections balancer(upstream, members);
+  const std::vector<BalancerMember> members = all_members(upstream);
+  LeastConnections balancer(members);
   FakeServerView view(4);
   EXPECT_EQ(sequence(balancer, view, 8), "ABCDABCD");
   view.active_ = {1, 0, 0, 1};
@@ -53,8 +54,8 @@ TEST(LeastConnections, TiesTakeTurns) {
 TEST(LeastConnections, TiesOfEqualShareFollowTheWeights) {
   // On a quiet upstream every server is at zero: the weights must still hold.
   const UpstreamConfig upstream = upstream_of(addresses(2), {2, 1});
-  const std::vector<size_t> members = all_members(upstream);
-  LeastConnections balancer(upstream, members);
+  const std::vector<BalancerMember> members = all_members(upstream);
+  LeastConnections balancer(members);
   FakeServerView view(2);
   EXPECT_EQ(sequence(balancer, view, 6), "ABAABA");
   view.active_ = {4, 2};  // 4/2 == 2/1: still a tie
@@ -63,8 +64,8 @@ TEST(LeastConnections, TiesOfEqualShareFollowTheWeights) {
 
 TEST(LeastConnections, SkipsIneligibleServers) {
   const UpstreamConfig upstream = upstream_of(addresses(3));
-  const std::vector<size_t> members = all_members(upstream);
-  LeastConnections balancer(upstream, members);
+  const std::vector<BalancerMember> members = all_members(upstream);
+  LeastConnections balancer(members);
   FakeServerView view(3);
   view.active_ = {0, 5, 9};
   view.eligible_[0] = false;
@@ -75,8 +76,8 @@ TEST(LeastConnections, SkipsIneligibleServers) {
 
 TEST(LeastConnections, PicksOnlyAmongItsMembers) {
   const UpstreamConfig upstream = upstream_of(addresses(4));
-  const std::vector<size_t> members = {1, 3};
-  LeastConnections balancer(upstream, members);
+  const std::vector<BalancerMember> members = members_of(upstream, {1, 3});
+  LeastConnections balancer(members);
   FakeServerView view(4);
   view.active_ = {0, 2, 0, 1};
   EXPECT_EQ(sequence(balancer, view, 2), "DD");
@@ -86,8 +87,8 @@ TEST(LeastConnections, PicksOnlyAmongItsMembers) {
 
 TEST(LeastConnections, LargeCountsDoNotOverflow) {
   const UpstreamConfig upstream = upstream_of(addresses(2), {1000, 999});
-  const std::vector<size_t> members = all_members(upstream);
-  LeastConnections balancer(upstream, members);
+  const std::vector<BalancerMember> members = all_members(upstream);
+  LeastConnections balancer(members);
   FakeServerView view(2);
   view.active_ = {UINT32_MAX, UINT32_MAX - 10};  // per weight: A 4294967.3, B 4299266.6
   EXPECT_EQ(sequence(balancer, view, 1), "A");
@@ -97,7 +98,7 @@ TEST(LeastConnections, LargeCountsDoNotOverflow) {
 
 TEST(LeastConnections, NoMembersGivesNothing) {
   const UpstreamConfig upstream = upstream_of(addresses(2));
-  LeastConnections balancer(upstream, {});
+  LeastConnections balancer{std::span<const BalancerMember>()};
   EXPECT_EQ(sequence(balancer, FakeServerView(2), 2), "--");
 }
 
