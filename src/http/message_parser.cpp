@@ -108,6 +108,14 @@ MessageParser::Result MessageParser::feed_once(const char* data, size_t length) 
   if (result.status == Status::need_more) {
     // The header section goes on in the next feed, which may start with the folded line.
     scan_for_folding_until(data + length);
+    if (folded_) {
+      // Refused now, not at the section's end: a fold seen in this feed must fail it whether or
+      // not the bytes after it arrived in the same feed. Later feeds fail too (llhttp keeps the
+      // error).
+      parser_.error = HPE_USER;
+      llhttp_set_error_reason(&parser_, "obsolete line folding");
+      return {Status::error, 0};
+    }
   }
   return result;
 }

@@ -151,6 +151,18 @@ TEST(MessageParser, RejectsFoldingWhereverTheBytesAreSplit) {
   }
 }
 
+// Found by fuzz/response_fuzzer.cpp in CI: a fold in a head that had not ended yet failed the
+// next feed when the bytes came in pieces, but not a feed holding them all.
+TEST(MessageParser, RejectsAFoldBeforeTheHeadEndsWhereverTheBytesAreSplit) {
+  const std::string response = "HTTP/1.1 200 OK\r\nX: i\r\n b\r\nContent-L";
+  for (const auto& pieces : splits_of(response)) {
+    Recorder recorder;
+    MessageParser parser(MessageType::response, recorder);
+    EXPECT_EQ(feed_pieces(parser, pieces), MessageParser::Status::error)
+        << pieces.size() << " pieces, the first " << pieces[0].size() << " bytes";
+  }
+}
+
 TEST(MessageParser, ValuesWithSpacesParseTheSameWhereverTheBytesAreSplit) {
   const std::string request =
       "GET / HTTP/1.1\r\nHost: h\r\nX:  a b\tc  \r\nY:\r\n\r\n"
