@@ -100,7 +100,8 @@ const Fixture& fixture() {
     FUZZ_CHECK(loaded.ok(), loaded.errors.empty() ? "" : loaded.errors.front());
     made->config = std::make_shared<const Config>(std::move(*loaded.config));
     std::string error;
-    made->shared = SharedStateRegistry::create(SharedServerTable::size_for(*made->config, 1), error);
+    made->shared =
+        SharedStateRegistry::create(SharedServerTable::size_for(*made->config, 1), error);
     FUZZ_CHECK(made->shared != nullptr, error);
     std::optional<SlotMap> slots = made->shared->assign(*made->config, error);
     FUZZ_CHECK(slots.has_value(), error);

@@ -36,8 +36,9 @@ struct UpstreamMember {
 class UpstreamMembers {
  public:
   // `slots[s]` are the shared slots of config.servers[s], one per position.
-  UpstreamMembers(const PoolResources& resources, const UpstreamConfig& config, SharedServerTable& table,
-                  const std::vector<std::vector<uint32_t>>& slots, int column);
+  UpstreamMembers(const PoolResources& resources, const UpstreamConfig& config,
+                  SharedServerTable& table, const std::vector<std::vector<uint32_t>>& slots,
+                  int column);
   UpstreamMembers(const UpstreamMembers&) = delete;
   UpstreamMembers& operator=(const UpstreamMembers&) = delete;
 
