@@ -1,6 +1,5 @@
 #include "relay7/upstream/health_checker.h"
 
-#include <event2/bufferevent.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
@@ -10,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <cstring>
 #include <new>
 #include <string>
 #include <string_view>
@@ -17,6 +17,7 @@
 
 #include "relay7/event/handles.h"
 #include "relay7/http/message_parser.h"
+#include "relay7/transport/transport.h"
 #include "relay7/upstream/passive_health.h"
 
 namespace relay7 {
@@ -83,12 +84,12 @@ ProbeTransition record_probe(ServerSlot& slot, bool success, const HealthCheckCo
   return down ? ProbeTransition::came_up : ProbeTransition::went_down;
 }
 
-// One server's probes. Everything a probe needs but its connection is made here, once: the
-// request bytes, the parser, both timers.
-class HealthChecker::ServerProbe final : public MessageParser::Handler {
+// One server's probes, over the same Transport as proxied traffic. Everything a probe needs but
+// its connection is made here, once: the request bytes, the parser, both timers.
+class HealthChecker::ServerProbe final : public MessageParser::Handler, public TransportOwner {
  public:
-  ServerProbe(event_base* base, const UpstreamConfig& upstream, const UpstreamMember& member,
-              const ParserLimits& limits)
+  ServerProbe(event_base* base, BlockPool& blocks, const UpstreamConfig& upstream,
+              const UpstreamMember& member, const ParserLimits& limits)
       : base_(base),
         upstream_name_(upstream.name),
         address_text_(member.identity),
@@ -99,6 +100,8 @@ class HealthChecker::ServerProbe final : public MessageParser::Handler {
         slot_(*member.slot),
         request_(probe_request(check_, upstream.servers[member.server])),
         parser_(MessageType::response, *this, limits),
+        output_(blocks),
+        input_(blocks),
         due_timer_(new_timer(base, &ServerProbe::on_due, this)),
         timeout_timer_(new_timer(base, &ServerProbe::on_timeout, this)) {}
 
@@ -135,23 +138,21 @@ class HealthChecker::ServerProbe final : public MessageParser::Handler {
     static_cast<ServerProbe*>(context)->fail_timed_out();
   }
 
-  static void on_read(bufferevent* bev, void* context) noexcept {
-    static_cast<ServerProbe*>(context)->feed(bufferevent_get_input(bev));
-  }
-
-  static void on_event(bufferevent*, short events, void* context) noexcept {
-    auto* self = static_cast<ServerProbe*>(context);
-    if (events & BEV_EVENT_CONNECTED) {
-      self->connected_ = true;
-      return;
+  void on_transport_event(Transport& transport, TransportEvent event) override {
+    if (event == TransportEvent::writable) {
+      if (!connected_) {
+        if (const int error = transport.finish_connect(); error != 0) {
+          failure_.set("connect failed: {}", std::strerror(error));
+          conclude(false);
+          return;
+        }
+        connected_ = true;
+      }
+      send(transport);
+    } else if (event == TransportEvent::readable) {
+      receive(transport);
     }
-    if (events & BEV_EVENT_EOF) {
-      self->failure_.set("connection closed before a complete response head");
-    } else {
-      self->failure_.set("{}: {}", self->connected_ ? "connection failed" : "connect failed",
-                         evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
-    }
-    self->conclude(false);
+    // No per-direction timeouts are asked for: timeout_timer_ bounds the whole probe.
   }
 
   void begin() {
@@ -173,56 +174,74 @@ class HealthChecker::ServerProbe final : public MessageParser::Handler {
   }
 
   bool connect() {
-    const int fd = ::socket(address_.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-      failure_.set("cannot create a socket: {}", evutil_socket_error_to_string(errno));
-      return false;
-    }
-    connection_.reset(bufferevent_socket_new(base_, fd, BEV_OPT_CLOSE_ON_FREE));
+    connection_ = Transport::connect(base_, address_);
     if (!connection_) {
-      ::close(fd);
-      failure_.set("cannot create a bufferevent");
+      failure_.set("cannot create a socket: {}", std::strerror(errno));
       return false;
     }
-    bufferevent* bev = connection_.get();
-    bufferevent_setcb(bev, &ServerProbe::on_read, nullptr, &ServerProbe::on_event, this);
-    // A connect refused at once is reported through on_event, deferred to the loop.
-    if (bufferevent_socket_connect(bev, address_.raw(), static_cast<int>(address_.length)) != 0) {
-      failure_.set("connect failed: {}", evutil_socket_error_to_string(EVUTIL_SOCKET_ERROR()));
-      connection_.reset();
-      return false;
-    }
-    evbuffer_add(bufferevent_get_output(bev), request_.data(), request_.size());
-    bufferevent_enable(bev, EV_READ | EV_WRITE);
+    connection_->set_owner(this);
+    output_.clear();
+    input_.clear();
+    output_.append(request_);
+    // Writable once the connect is done, failed ones included (finish_connect tells which).
+    connection_->watch_write(true);
+    connection_->watch_read(true);
     return true;
   }
 
-  // A head is small (the parser fails it beyond the response_head limit) and every read is
-  // parsed at once, so the input is at most one read's worth: it is made contiguous and parsed
-  // whole, interim responses and all.
-  void feed(evbuffer* input) {
-    const size_t length = evbuffer_get_length(input);
-    const auto* data = reinterpret_cast<const char*>(evbuffer_pullup(input, -1));
-    if (data == nullptr) {
-      return;  // nothing buffered, or no memory to join the chains: the timeout decides
+  void send(Transport& transport) {
+    const WriteResult result = transport.write(output_);
+    if (result.status == WriteResult::Status::error) {
+      failure_.set("connection failed: {}", std::strerror(result.error));
+      conclude(false);
+    } else if (output_.empty()) {
+      transport.watch_write(false);
     }
-    const MessageParser::Result result = parser_.feed(data, length);
-    switch (result.status) {
-      case MessageParser::Status::need_more:
-        evbuffer_drain(input, length);
+  }
+
+  // A head is small: the parser fails it beyond the response_head limit, so a probe reads at
+  // most that much (plus one read) before it is judged.
+  void receive(Transport& transport) {
+    const ReadResult read = transport.read(input_, BlockPool::kBlockSize);
+    switch (read.status) {
+      case ReadResult::Status::would_block:
         return;
-      case MessageParser::Status::paused:
-        judge_status();
-        return;
-      case MessageParser::Status::upgrade:  // never asked for; on_head pauses before any
-      case MessageParser::Status::error:
-        if (parser_.head_limit() != HeadLimit::none) {
-          failure_.set("response head too large");
-        } else {
-          failure_.set("invalid response: {}", parser_.error_reason());
-        }
+      case ReadResult::Status::end_of_stream:
+        failure_.set("connection closed before a complete response head");
         conclude(false);
         return;
+      case ReadResult::Status::error:
+        failure_.set("{}: {}", connected_ ? "connection failed" : "connect failed",
+                     std::strerror(read.error));
+        conclude(false);
+        return;
+      case ReadResult::Status::data:
+        parse_input();
+        return;
+    }
+  }
+
+  void parse_input() {
+    while (!input_.empty()) {
+      const std::string_view bytes = input_.front();
+      const MessageParser::Result result = parser_.feed(bytes.data(), bytes.size());
+      switch (result.status) {
+        case MessageParser::Status::need_more:
+          input_.consume(bytes.size());
+          continue;
+        case MessageParser::Status::paused:
+          judge_status();
+          return;
+        case MessageParser::Status::upgrade:  // never asked for; on_head pauses before any
+        case MessageParser::Status::error:
+          if (parser_.head_limit() != HeadLimit::none) {
+            failure_.set("response head too large");
+          } else {
+            failure_.set("invalid response: {}", parser_.error_reason());
+          }
+          conclude(false);
+          return;
+      }
     }
   }
 
@@ -241,6 +260,8 @@ class HealthChecker::ServerProbe final : public MessageParser::Handler {
 
   void conclude(bool success) {
     connection_.reset();
+    output_.clear();  // their blocks go back until the next probe
+    input_.clear();
     evtimer_del(timeout_timer_.get());
     if (!success) {
       spdlog::debug("upstream \"{}\" server {} failed a health check: {}", upstream_name_,
@@ -273,9 +294,11 @@ class HealthChecker::ServerProbe final : public MessageParser::Handler {
   ServerSlot& slot_;
   std::string request_;
   MessageParser parser_;
-  EventPtr due_timer_;         // the next probe
-  EventPtr timeout_timer_;     // the probe in flight
-  BufferEventPtr connection_;  // set while a probe is in flight
+  IoBuffer output_;                        // the request, until the socket has taken it
+  IoBuffer input_;                         // the response, until parsed
+  EventPtr due_timer_;                     // the next probe
+  EventPtr timeout_timer_;                 // the probe in flight
+  std::unique_ptr<Transport> connection_;  // set while a probe is in flight
   bool connected_ = false;
   int status_ = 0;  // the final response's status, once its head is in
   FailureText failure_;
@@ -315,7 +338,7 @@ void HealthChecker::sync() {
       if (!member.live || upstream.servers[member.server].down || probed(u, m, member.identity)) {
         continue;
       }
-      auto probe = std::make_unique<ServerProbe>(base_, upstream, member, limits_);
+      auto probe = std::make_unique<ServerProbe>(base_, blocks_, upstream, member, limits_);
       if (running_) {
         probe->start();
       }

@@ -8,6 +8,7 @@
 
 #include "relay7/config/config.h"
 #include "relay7/http/message_parser.h"
+#include "relay7/transport/io_buffer.h"
 #include "relay7/upstream/shared_state.h"
 #include "relay7/upstream/upstream_runtime.h"
 
@@ -57,6 +58,9 @@ class HealthChecker {
   bool probed(size_t upstream, size_t member, const std::string& identity) const;
 
   event_base* base_;
+  // The probes' buffers: a probe holds a block or two for a few milliseconds per interval, so
+  // one is kept free for the next.
+  BlockPool blocks_{1};
   ParserLimits limits_;
   std::vector<UpstreamRuntime*> upstreams_;
   std::vector<Probed> probes_;
