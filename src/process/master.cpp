@@ -131,11 +131,7 @@ bool Master::start() {
 void Master::loop_once() {
   std::vector<pollfd> fds;
   for (const auto& generation : generations_) {
-    for (const WorkerSlot& slot : generation->slots) {
-      if (slot.reports.valid()) {
-        fds.push_back(pollfd{slot.reports.get(), POLLIN, 0});
-      }
-    }
+    generation->append_report_fds(fds);
   }
   names_->add_poll_fds(fds);
   const auto before = Clock::now();
@@ -236,8 +232,8 @@ void Master::reload() {
   generations_.push_back(std::move(generation));
 }
 
-std::unique_ptr<Master::Generation> Master::prepare_generation(std::shared_ptr<const Config> config,
-                                                               std::string& error) {
+std::unique_ptr<Generation> Master::prepare_generation(std::shared_ptr<const Config> config,
+                                                       std::string& error) {
   auto generation = std::make_unique<Generation>();
   const auto credentials = resolve_credentials(*config, error);
   if (!credentials || !has_free_columns(*config, error)) {
@@ -268,7 +264,7 @@ std::unique_ptr<Master::Generation> Master::prepare_generation(std::shared_ptr<c
   generation->slots.resize(workers);
   for (WorkerSlot& slot : generation->slots) {
     if (!spawn_into(*generation, slot)) {
-      generation->failure = "cannot start worker processes";
+      generation->fail("cannot start worker processes");
       break;
     }
   }
@@ -295,8 +291,7 @@ bool Master::has_free_columns(const Config& config, std::string& error) const {
 bool Master::spawn_into(Generation& generation, WorkerSlot& slot) {
   WorkerLaunch launch;
   launch.config = generation.config;
-  launch.sockets =
-      generation.sockets.for_worker(static_cast<size_t>(&slot - generation.slots.data()));
+  launch.sockets = generation.sockets.for_worker(generation.index_of(slot));
   launch.credentials = generation.credentials;
   launch.foreign_fds = foreign_descriptors(generation, launch.sockets);
   launch.master_signals = &signals_;
@@ -318,14 +313,7 @@ bool Master::spawn_into(Generation& generation, WorkerSlot& slot) {
     shared_state_->release_column(std::exchange(slot.ledger_column, -1));
     return false;
   }
-  slot.pid = spawned->pid;
-  slot.reports = std::move(spawned->reports);
-  slot.partial_report.clear();
-  slot.ready_reported = false;
-  slot.served_reported = false;
-  slot.drain_reported = false;
-  slot.started = Clock::now();
-  slot.respawn_at.reset();
+  slot.started_process(spawned->pid, std::move(spawned->reports), Clock::now());
   spdlog::info("started worker process {} (generation {})", slot.pid, generation.number);
   return true;
 }
@@ -349,17 +337,9 @@ std::vector<int> Master::foreign_descriptors(const Generation& generation,
     }
   }
   for (const auto& other : generations_) {
-    for (const WorkerSlot& slot : other->slots) {
-      if (slot.reports.valid()) {
-        foreign.push_back(slot.reports.get());
-      }
-    }
+    other->append_report_descriptors(foreign);
   }
-  for (const WorkerSlot& slot : generation.slots) {
-    if (slot.reports.valid()) {
-      foreign.push_back(slot.reports.get());
-    }
-  }
+  generation.append_report_descriptors(foreign);
   return foreign;
 }
 
@@ -369,60 +349,39 @@ void Master::read_reports(const std::vector<pollfd>& fds) {
       continue;
     }
     for (const auto& generation : generations_) {
-      for (WorkerSlot& slot : generation->slots) {
-        if (slot.reports.valid() && slot.reports.get() == polled.fd) {
-          read_report_pipe(*generation, slot);
-        }
+      if (WorkerSlot* slot = generation->slot_reading(polled.fd)) {
+        read_report_pipe(*generation, *slot);
       }
     }
   }
 }
 
+// One read of `slot`'s reports; false once nothing more is to be read now.
 bool Master::read_report_pipe(Generation& generation, WorkerSlot& slot) {
-  constexpr size_t kMaxReportLine = 4096;
-  char buffer[512];
-  const ssize_t n = ::read(slot.reports.get(), buffer, sizeof buffer);
-  if (n < 0 && (errno == EAGAIN || errno == EINTR)) {
-    return false;
+  std::vector<WorkerReport> reports;
+  switch (slot.reports.read(reports)) {
+    case WorkerReportReader::ReadStatus::nothing:
+      return false;
+    case WorkerReportReader::ReadStatus::closed:
+      generation.report_pipe_closed(slot);
+      return false;
+    case WorkerReportReader::ReadStatus::read:
+      for (const WorkerReport& report : reports) {
+        handle_report(generation, slot, report);
+      }
+      return true;
   }
-  if (n <= 0) {
-    slot.reports.reset();
-    if (!slot.ready_reported && generation.state == GenerationState::starting &&
-        generation.failure.empty()) {
-      generation.failure =
-          "worker process " + std::to_string(slot.pid) + " exited before it was ready";
-    }
-    return false;
-  }
-  slot.partial_report.append(buffer, static_cast<size_t>(n));
-  size_t newline;
-  while ((newline = slot.partial_report.find('\n')) != std::string::npos) {
-    const std::string line = slot.partial_report.substr(0, newline);
-    slot.partial_report.erase(0, newline + 1);
-    handle_report(generation, slot, line);
-  }
-  if (slot.partial_report.size() > kMaxReportLine) {
-    slot.partial_report.clear();
-  }
-  return true;
+  return false;
 }
 
-void Master::handle_report(Generation& generation, WorkerSlot& slot, std::string_view line) {
-  if (line == kWorkerReady) {
-    slot.ready_reported = true;
-    // A replacement for a crashed worker joins a generation that already serves. (A report
-    // read after its worker was reaped has no process to signal: its pid may be reused.)
-    if (slot.pid > 0 && generation.state == GenerationState::serving && phase_ == Phase::running) {
-      ::kill(slot.pid, SIGUSR2);
-      steer_connections(generation);
-    }
-  } else if (line == kWorkerServing) {
-    slot.served_reported = true;
-  } else if (line == kWorkerDraining) {
-    slot.drain_reported = true;
-  } else if (line.starts_with(kWorkerFailed) && generation.state == GenerationState::starting &&
-             generation.failure.empty()) {
-    generation.failure = std::string(line.substr(kWorkerFailed.size()));
+void Master::handle_report(Generation& generation, WorkerSlot& slot, const WorkerReport& report) {
+  generation.record(slot, report);
+  // A replacement for a crashed worker joins a generation that already serves. (A report read
+  // after its worker was reaped has no process to signal: its pid may be reused.)
+  if (report.kind == WorkerReportKind::ready && slot.running() &&
+      generation.state == GenerationState::serving && phase_ == Phase::running) {
+    ::kill(slot.pid, SIGUSR2);
+    steer_connections(generation);
   }
 }
 
@@ -431,17 +390,15 @@ void Master::settle_starting_generation(Clock::time_point now) {
   if (generation == nullptr) {
     return;
   }
-  if (generation->failure.empty() && now >= generation->deadline) {
-    generation->failure =
-        "worker processes not ready within " + std::to_string(kStartTimeout.count()) + "ms";
+  if (now >= generation->deadline) {
+    generation->fail("worker processes not ready within " + std::to_string(kStartTimeout.count()) +
+                     "ms");
   }
   if (!generation->failure.empty()) {
     fail_starting(*generation);
     return;
   }
-  const bool all_ready = std::all_of(generation->slots.begin(), generation->slots.end(),
-                                     [](const WorkerSlot& slot) { return slot.ready_reported; });
-  if (all_ready) {
+  if (generation->all_ready()) {
     promote(*generation);
   }
 }
@@ -460,15 +417,14 @@ void Master::promote(Generation& generation) {
   generation.state = GenerationState::serving;
   config_ = generation.config;
   steer_connections(generation);
-  signal_generation(generation, SIGUSR2);
+  generation.signal(SIGUSR2);
   spdlog::info("generation {} serving with {} worker(s)", generation.number,
                generation.slots.size());
   pending_switch_.reset();
   if (old != nullptr) {
     pending_switch_ = PendingSwitch{old->number, now + kDrainReportTimeout};
-    old->state = GenerationState::draining;
-    old->deadline = now + old->config->shutdown_timeout + kDrainGrace;
-    signal_generation(*old, SIGQUIT);
+    old->end(GenerationState::draining, now + old->config->shutdown_timeout + kDrainGrace);
+    old->signal(SIGQUIT);
     spdlog::info("generation {} draining", old->number);
   }
   bound_draining_generations(now);
@@ -476,7 +432,7 @@ void Master::promote(Generation& generation) {
     record_reload(true, "");
   }
   if (phase_ != Phase::running) {
-    signal_generation(generation, phase_ == Phase::quitting ? SIGQUIT : SIGTERM);
+    generation.signal(phase_ == Phase::quitting ? SIGQUIT : SIGTERM);
   }
 }
 
@@ -485,10 +441,7 @@ void Master::settle_switch(Clock::time_point now) {
     return;
   }
   const Generation* old = find(pending_switch_->old_generation);
-  const bool all_stopped =
-      old == nullptr ||
-      std::all_of(old->slots.begin(), old->slots.end(),
-                  [](const WorkerSlot& slot) { return slot.pid <= 0 || slot.drain_reported; });
+  const bool all_stopped = old == nullptr || old->all_stopped_accepting();
   if (!all_stopped && now < pending_switch_->give_up_at) {
     return;
   }
@@ -502,10 +455,10 @@ void Master::settle_switch(Clock::time_point now) {
 
 void Master::fail_starting(Generation& generation) {
   // Workers that already reported ready may have accepted connections: let them finish.
-  generation.state = GenerationState::draining;
+  generation.end(GenerationState::draining,
+                 Clock::now() + generation.config->shutdown_timeout + kDrainGrace);
   generation.sockets.discard_added();
-  generation.deadline = Clock::now() + generation.config->shutdown_timeout + kDrainGrace;
-  signal_generation(generation, SIGQUIT);
+  generation.signal(SIGQUIT);
   std::string error;
   if (config_ != generation.config && !configure_error_log(config_->error_log, error)) {
     spdlog::error("{}", error);
@@ -589,10 +542,8 @@ void Master::reap_children(Clock::time_point now) {
       return;
     }
     for (const auto& generation : generations_) {
-      for (WorkerSlot& slot : generation->slots) {
-        if (slot.pid == pid) {
-          on_worker_exit(*generation, slot, status, now);
-        }
+      if (WorkerSlot* slot = generation->slot_with_pid(pid)) {
+        on_worker_exit(*generation, *slot, status, now);
       }
     }
   }
@@ -606,20 +557,19 @@ void Master::on_worker_exit(Generation& generation, WorkerSlot& slot, int status
   const bool expected = phase_ != Phase::running || generation.state != GenerationState::serving;
   if (expected) {
     spdlog::info("worker process {} (generation {}) {}", pid, generation.number, how);
-    if (generation.state == GenerationState::starting && !slot.ready_reported &&
-        generation.failure.empty()) {
-      generation.failure = "worker process " + std::to_string(pid) + " " + how;
+    if (generation.state == GenerationState::starting && !slot.ready_reported) {
+      generation.fail("worker process " + std::to_string(pid) + " " + how);
     }
     return;
   }
   // Whether it had served is in what it reported before it died.
-  while (slot.reports.valid() && read_report_pipe(generation, slot)) {
+  while (read_report_pipe(generation, slot)) {
   }
   const WorkerLife life{slot.served_reported,
                         std::chrono::duration_cast<std::chrono::milliseconds>(now - slot.started)};
   const auto delay = slot.backoff.next_delay(life);
   slot.respawn_at = now + delay;
-  slot.reports.reset();
+  slot.reports.close();
   const char* stage = slot.served_reported  ? "; it had served connections"
                       : slot.ready_reported ? " before it served a connection"
                                             : " before it was ready";
@@ -643,11 +593,9 @@ void Master::respawn_due_workers(Clock::time_point now) {
 
 void Master::enforce_deadlines(Clock::time_point now) {
   for (const auto& generation : generations_) {
-    const bool ending = generation->state == GenerationState::draining ||
-                        generation->state == GenerationState::terminating;
-    if (ending && now >= generation->deadline) {
+    if (generation->ending() && now >= generation->deadline) {
       spdlog::warn("generation {} did not finish in time: killing its workers", generation->number);
-      signal_generation(*generation, SIGKILL);
+      generation->signal(SIGKILL);
       generation->deadline = now + kFastShutdownGrace;
     }
   }
@@ -668,9 +616,8 @@ void Master::bound_draining_generations(Clock::time_point now) {
     }
     if (++draining > kMaxDrainingGenerations) {
       spdlog::warn("too many generations draining: cutting generation {} off", generation.number);
-      generation.state = GenerationState::terminating;
-      generation.deadline = now + kFastShutdownGrace;
-      signal_generation(generation, SIGTERM);
+      generation.end(GenerationState::terminating, now + kFastShutdownGrace);
+      generation.signal(SIGTERM);
     }
   }
 }
@@ -682,13 +629,11 @@ void Master::drop_finished_generations() {
         generation->state == GenerationState::starting) {
       return false;
     }
-    return std::none_of(generation->slots.begin(), generation->slots.end(),
-                        [](const WorkerSlot& slot) { return slot.pid > 0; });
+    return !generation->has_running_workers();
   });
   if (phase_ != Phase::running) {
     std::erase_if(generations_, [](const std::unique_ptr<Generation>& generation) {
-      return std::none_of(generation->slots.begin(), generation->slots.end(),
-                          [](const WorkerSlot& slot) { return slot.pid > 0; });
+      return !generation->has_running_workers();
     });
   }
   if (generations_.size() != before) {
@@ -711,39 +656,23 @@ void Master::steer_connections(Generation& generation) {
   if (generation.state != GenerationState::serving || phase_ != Phase::running) {
     return;
   }
-  std::vector<size_t> accepting;
-  for (size_t slot = 0; slot < generation.slots.size(); ++slot) {
-    if (generation.slots[slot].pid > 0 && generation.slots[slot].ready_reported) {
-      accepting.push_back(slot);
-    }
-  }
-  for (const std::string& error : generation.sockets.steer(accepting)) {
+  for (const std::string& error : generation.sockets.steer(generation.accepting_slots())) {
     spdlog::warn("{}; the kernel spreads new connections over all of the address's sockets", error);
-  }
-}
-
-void Master::signal_generation(Generation& generation, int signal_number) {
-  for (const WorkerSlot& slot : generation.slots) {
-    if (slot.pid > 0) {
-      ::kill(slot.pid, signal_number);
-    }
   }
 }
 
 void Master::signal_all(int signal_number) {
   for (const auto& generation : generations_) {
-    signal_generation(*generation, signal_number);
+    generation->signal(signal_number);
   }
 }
 
 bool Master::has_children() const {
-  return std::any_of(generations_.begin(), generations_.end(), [](const auto& generation) {
-    return std::any_of(generation->slots.begin(), generation->slots.end(),
-                       [](const WorkerSlot& slot) { return slot.pid > 0; });
-  });
+  return std::any_of(generations_.begin(), generations_.end(),
+                     [](const auto& generation) { return generation->has_running_workers(); });
 }
 
-Master::Generation* Master::serving() {
+Generation* Master::serving() {
   for (const auto& generation : generations_) {
     if (generation->state == GenerationState::serving) {
       return generation.get();
@@ -752,7 +681,7 @@ Master::Generation* Master::serving() {
   return nullptr;
 }
 
-Master::Generation* Master::find(uint64_t number) {
+Generation* Master::find(uint64_t number) {
   for (const auto& generation : generations_) {
     if (generation->number == number) {
       return generation.get();
@@ -765,7 +694,7 @@ bool Master::reload_in_progress() {
   return starting() != nullptr || pending_switch_.has_value();
 }
 
-Master::Generation* Master::starting() {
+Generation* Master::starting() {
   for (const auto& generation : generations_) {
     if (generation->state == GenerationState::starting) {
       return generation.get();

@@ -12,30 +12,14 @@
 #include "relay7/log/access_log.h"
 #include "relay7/process/process_title.h"
 #include "relay7/process/worker.h"
+#include "relay7/process/worker_reports.h"
 
 namespace relay7 {
 namespace {
 
-void report(int fd, std::string_view message) {
-  while (!message.empty()) {
-    const ssize_t n = ::write(fd, message.data(), message.size());
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n <= 0) {
-      return;
-    }
-    message.remove_prefix(static_cast<size_t>(n));
-  }
-}
-
-void report_line(int fd, std::string_view line) {
-  report(fd, std::string(line) + "\n");
-}
-
 int fail_start(int reports_fd, const std::string& error) {
   spdlog::error("worker cannot start: {}", error);
-  report_line(reports_fd, std::string(kWorkerFailed) + error);
+  send_worker_report(reports_fd, WorkerReportKind::failed, error);
   return 1;
 }
 
@@ -65,11 +49,11 @@ int serve(const WorkerLaunch& launch, int ready_fd) {
   Worker worker(launch.config, std::move(access_log), launch.sockets, launch.shared);
   // The master counts a reload as done only once every old worker has stopped accepting, so
   // that no connection made after that lands on the old table.
-  worker.on_drain_started([ready_fd] { report_line(ready_fd, kWorkerDraining); });
-  // A worker that dies after it served is replaced at once (see RespawnBackoff). Three short
-  // lines in a worker's life never fill the pipe, so these writes never block the event loop.
-  worker.on_first_connection([ready_fd] { report_line(ready_fd, kWorkerServing); });
-  report_line(ready_fd, kWorkerReady);
+  worker.on_drain_started([ready_fd] { send_worker_report(ready_fd, WorkerReportKind::draining); });
+  // A worker that dies after it served is replaced at once (see RespawnBackoff).
+  worker.on_first_connection(
+      [ready_fd] { send_worker_report(ready_fd, WorkerReportKind::serving); });
+  send_worker_report(ready_fd, WorkerReportKind::ready);
   // Signals that came during start-up were held back; the worker's own handlers take them now.
   launch.master_signals->unblock();
   return worker.run();

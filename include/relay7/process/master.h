@@ -11,12 +11,10 @@
 
 #include "relay7/config/config.h"
 #include "relay7/net/unique_fd.h"
-#include "relay7/process/credentials.h"
-#include "relay7/process/generation_sockets.h"
+#include "relay7/process/generation.h"
 #include "relay7/process/listener_set.h"
 #include "relay7/process/pid_file.h"
 #include "relay7/process/reload_status.h"
-#include "relay7/process/respawn_backoff.h"
 #include "relay7/process/signal_waiter.h"
 #include "relay7/resolver/name_refresher.h"
 #include "relay7/upstream/shared_state.h"
@@ -34,7 +32,7 @@ namespace relay7 {
 // serving generation is untouched. The replaced generation drains in the background.
 class Master {
  public:
-  using Clock = std::chrono::steady_clock;
+  using Clock = ProcessClock;
 
   // How long old workers have to confirm that they stopped accepting.
   static constexpr std::chrono::milliseconds kDrainReportTimeout{3000};
@@ -57,33 +55,7 @@ class Master {
   int run();
 
  private:
-  enum class GenerationState { starting, serving, draining, terminating };
   enum class Phase { running, quitting, terminating };
-
-  struct WorkerSlot {
-    pid_t pid = -1;    // -1: not running (waiting to be respawned, or gone)
-    UniqueFd reports;  // see SpawnedWorker::reports
-    std::string partial_report;
-    bool ready_reported = false;
-    bool served_reported = false;  // accepted a connection: replaced at once if it dies
-    bool drain_reported = false;
-    Clock::time_point started;
-    std::optional<Clock::time_point> respawn_at;
-    RespawnBackoff backoff;
-    int ledger_column = -1;  // see SharedStateRegistry::acquire_column
-  };
-
-  struct Generation {
-    uint64_t number = 0;
-    std::shared_ptr<const Config> config;
-    Credentials credentials;
-    GenerationSockets sockets;
-    std::vector<WorkerSlot> slots;
-    SlotMap server_slots;  // each upstream server's slot in the shared state
-    GenerationState state = GenerationState::starting;
-    Clock::time_point deadline;  // starting: ready by then; draining/terminating: killed then
-    std::string failure;         // why a starting generation failed
-  };
 
   bool start();
   void loop_once();
@@ -104,7 +76,7 @@ class Master {
 
   void read_reports(const std::vector<pollfd>& fds);
   bool read_report_pipe(Generation& generation, WorkerSlot& slot);
-  void handle_report(Generation& generation, WorkerSlot& slot, std::string_view line);
+  void handle_report(Generation& generation, WorkerSlot& slot, const WorkerReport& report);
   void settle_starting_generation(Clock::time_point now);
   void settle_switch(Clock::time_point now);
   void promote(Generation& generation);
@@ -119,7 +91,6 @@ class Master {
   void drop_finished_generations();
   void release_unused_server_slots();
 
-  void signal_generation(Generation& generation, int signal_number);
   void signal_all(int signal_number);
   bool has_children() const;
   Generation* serving();

@@ -31,18 +31,11 @@ struct WorkerLaunch {
 
 struct SpawnedWorker {
   pid_t pid = -1;
-  // The worker's reports, one line each: "ok" once it is ready, or "error: why" before it exits;
-  // "serving" when it accepts its first connection; "draining" once it has stopped accepting.
-  // End of file means it is gone.
+  // The read end of the worker's reports (see worker_reports.h); end of file means it is gone.
   UniqueFd reports;
 };
 
 // Forks a worker process. Returns in the master only; the child serves and then _exits.
 std::optional<SpawnedWorker> spawn_worker(const WorkerLaunch& launch, std::string& error);
-
-inline constexpr std::string_view kWorkerReady = "ok";
-inline constexpr std::string_view kWorkerFailed = "error: ";
-inline constexpr std::string_view kWorkerServing = "serving";
-inline constexpr std::string_view kWorkerDraining = "draining";
 
 }  // namespace relay7
