@@ -34,8 +34,8 @@ SourceRef origin_of(const std::string& message, const Relay7Json& json, const So
 }
 
 bool check_result(const std::string& text, const Relay7Json& json, const SourceRef& file,
-                  MessageList& messages) {
-  ConfigLoadResult loaded = parse_config_text(text, std::string(kCheckedName));
+                  const HostResolverFactory& resolvers, MessageList& messages) {
+  ConfigLoadResult loaded = parse_config_text(text, std::string(kCheckedName), resolvers);
   std::string credentials_error;
   if (loaded.ok() && !resolve_credentials(*loaded.config, credentials_error)) {
     loaded.errors.push_back(std::string(kCheckedName) + ": " + credentials_error);
@@ -59,9 +59,14 @@ size_t ImportResult::count(Severity severity) const {
 }
 
 ImportResult import_nginx_config(const std::string& main_file) {
-  ImportResult result;
   MessageList messages;
   const LoadedConfig loaded = load_nginx_config(main_file, messages);
+  return import_loaded_config(loaded, std::move(messages), make_dns_resolver);
+}
+
+ImportResult import_loaded_config(const LoadedConfig& loaded, MessageList messages,
+                                  const HostResolverFactory& resolvers) {
+  ImportResult result;
   if (loaded.file_error || loaded.syntax_error) {
     result.file_error = loaded.file_error;
     result.messages = messages.sorted();
@@ -76,7 +81,7 @@ ImportResult import_nginx_config(const std::string& main_file) {
   const Relay7Json json = build_relay7_json(model, instance);
   result.json = format_config_json(json.config);
   result.check_passed =
-      check_result(result.json, json, SourceRef{loaded.main_file, 0, 0}, messages);
+      check_result(result.json, json, SourceRef{loaded.main_file, 0, 0}, resolvers, messages);
   result.messages = messages.sorted();
   return result;
 }

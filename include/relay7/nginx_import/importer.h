@@ -3,7 +3,9 @@
 #include <string>
 #include <vector>
 
+#include "relay7/nginx_import/config_files.h"
 #include "relay7/nginx_import/messages.h"
+#include "relay7/resolver/host_resolver.h"
 
 namespace relay7::nginx_import {
 
@@ -25,5 +27,11 @@ struct ImportResult {
 // `messages` as "FILE:LINE: ..."; what the check finds is traced back to the nginx line behind
 // the JSON value it is about.
 ImportResult import_nginx_config(const std::string& main_file);
+
+// The steps after reading, for a config already loaded (with the messages reading gave): the
+// translation, the JSON and its check, whose host-name lookups go through `resolvers` (the
+// config fuzzer's fake ones, so that fuzzing never touches DNS).
+ImportResult import_loaded_config(const LoadedConfig& loaded, MessageList messages,
+                                  const HostResolverFactory& resolvers);
 
 }  // namespace relay7::nginx_import
