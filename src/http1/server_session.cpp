@@ -398,6 +398,11 @@ void Http1ServerSession::start_response(const ResponseHead& head) {
       head.generated ? std::string_view(context_.clock().http_date()) : std::string_view();
   write_response_head(head, Http1ResponseFraming{body_mode_, response_keep_alive_, http11, date},
                       output_);
+  if (head.switching_protocols) {
+    // The tunnel, made next in this same call, takes output_ and writes the 101 once both of its
+    // sockets are set up (TCP keepalive): a client never acts on the 101 before the tunnel exists.
+    return;
+  }
   flush();
 }
 
