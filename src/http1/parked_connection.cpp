@@ -17,7 +17,7 @@ ParkedConnection::ParkedConnection(ProxyContext& context, std::unique_ptr<Transp
     : context_(context),
       transport_(std::move(transport)),
       peer_length_(fits(peer) ? peer.length : 0),
-      listener_index_(listener_index) {
+      listener_index_(static_cast<uint32_t>(listener_index)) {
   std::memcpy(&peer_, &peer.storage, peer_length_);
   transport_->set_owner(this);
   transport_->watch_write(false);

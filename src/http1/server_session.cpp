@@ -572,6 +572,7 @@ bool Http1ServerSession::park(Duration wait) {
   context_.connections().retire(this);
   if (parked->valid()) {
     context_.connections().add(std::move(parked));
+    context_.heap_trimmer().note_parked();
     // At debug level only: what an operator (or a test) needs to see that parking happens.
     spdlog::debug("client {} parked after {} ms idle", client_.peer_ip, kIdleParkDelay.count());
   }

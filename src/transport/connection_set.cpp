@@ -5,19 +5,43 @@ namespace relay7 {
 ConnectionSet::ConnectionSet(event_base* base)
     : reaper_(event_new(base, -1, 0, &ConnectionSet::on_reap, this)) {}
 
+ConnectionSet::~ConnectionSet() {
+  close_all();
+}
+
 ManagedConnection& ConnectionSet::add(std::unique_ptr<ManagedConnection> connection) {
-  ManagedConnection& added = *connection;
-  live_.emplace(&added, std::move(connection));
-  return added;
+  ManagedConnection* added = connection.release();
+  added->next_ = first_;
+  if (first_ != nullptr) {
+    first_->previous_ = added;
+  }
+  first_ = added;
+  added->live_ = true;
+  ++live_count_;
+  return *added;
+}
+
+std::unique_ptr<ManagedConnection> ConnectionSet::unlink(ManagedConnection* connection) {
+  if (connection->previous_ != nullptr) {
+    connection->previous_->next_ = connection->next_;
+  } else {
+    first_ = connection->next_;
+  }
+  if (connection->next_ != nullptr) {
+    connection->next_->previous_ = connection->previous_;
+  }
+  connection->previous_ = nullptr;
+  connection->next_ = nullptr;
+  connection->live_ = false;
+  --live_count_;
+  return std::unique_ptr<ManagedConnection>(connection);
 }
 
 void ConnectionSet::retire(ManagedConnection* connection) {
-  auto found = live_.find(connection);
-  if (found == live_.end()) {
+  if (connection == nullptr || !connection->live_) {
     return;
   }
-  retired_.push_back(std::move(found->second));
-  live_.erase(found);
+  retired_.push_back(unlink(connection));
   schedule_reap();
 }
 
@@ -29,25 +53,31 @@ void ConnectionSet::retire_later(std::unique_ptr<Retirable> object) {
 }
 
 void ConnectionSet::drain_all() {
-  // begin_drain may retire connections, which edits live_: iterate over a snapshot.
+  // begin_drain may retire connections (and a retired one is only destroyed at the next reap):
+  // iterate over a snapshot, skipping those no longer live.
   std::vector<ManagedConnection*> snapshot;
-  snapshot.reserve(live_.size());
-  for (auto& [connection, owner] : live_) {
+  snapshot.reserve(live_count_);
+  for (ManagedConnection* connection = first_; connection != nullptr;
+       connection = connection->next_) {
     snapshot.push_back(connection);
   }
   for (ManagedConnection* connection : snapshot) {
-    if (live_.contains(connection)) {
+    if (connection->live_) {
       connection->begin_drain();
     }
   }
 }
 
 void ConnectionSet::close_all() {
-  for (auto& [connection, owner] : live_) {
-    retired_.push_back(std::move(owner));
+  while (first_ != nullptr) {
+    retired_.push_back(unlink(first_));
   }
-  live_.clear();
-  retired_.clear();
+  // Destructors may retire more (an exchange of a session): clear until nothing is left.
+  while (!retired_.empty()) {
+    std::vector<std::unique_ptr<Retirable>> closing;
+    closing.swap(retired_);
+    closing.clear();
+  }
 }
 
 void ConnectionSet::schedule_reap() {

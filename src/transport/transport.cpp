@@ -34,9 +34,18 @@ void add_with_timeout(event* ev, std::optional<Duration> timeout) {
 }  // namespace
 
 Transport::Transport(event_base* base, UniqueFd fd) : base_(base), fd_(std::move(fd)) {
-  read_event_ready_ = event_get_struct_event_size() <= kEventStorage &&
-                      event_assign(read_event(), base, fd_.get(), EV_READ | EV_PERSIST,
-                                   &Transport::on_read_event, this) == 0;
+  if (event_get_struct_event_size() <= kEventStorage) {
+    read_event_ready_ = event_assign(read_event(), base, fd_.get(), EV_READ | EV_PERSIST,
+                                     &Transport::on_read_event, this) == 0;
+  } else {
+    read_event_heap_.reset(
+        event_new(base, fd_.get(), EV_READ | EV_PERSIST, &Transport::on_read_event, this));
+    read_event_ready_ = read_event_heap_ != nullptr;
+  }
+}
+
+Duration::rep Transport::timeout_ms(std::optional<Duration> timeout) {
+  return timeout ? timeout->count() : kNoTimeout;
 }
 
 Transport::~Transport() {
@@ -146,12 +155,13 @@ int Transport::finish_connect() {
 }
 
 void Transport::watch_read(bool on, std::optional<Duration> timeout) {
-  if (!read_event_ready_ || (on == watching_read_ && (!on || timeout == read_timeout_))) {
+  if (!read_event_ready_ ||
+      (on == watching_read_ && (!on || timeout_ms(timeout) == read_timeout_ms_))) {
     // Already so: a persistent event restarts its timeout at every event by itself.
     return;
   }
   watching_read_ = on;
-  read_timeout_ = timeout;
+  read_timeout_ms_ = timeout_ms(timeout);
   if (on) {
     add_with_timeout(read_event(), timeout);
   } else {
@@ -168,11 +178,11 @@ bool Transport::ensure_write_event() {
 }
 
 void Transport::watch_write(bool on, std::optional<Duration> timeout) {
-  if (on == watching_write_ && (!on || timeout == write_timeout_)) {
+  if (on == watching_write_ && (!on || timeout_ms(timeout) == write_timeout_ms_)) {
     return;
   }
   watching_write_ = on;
-  write_timeout_ = timeout;
+  write_timeout_ms_ = timeout_ms(timeout);
   if (on) {
     if (ensure_write_event()) {
       add_with_timeout(write_event_.get(), timeout);

@@ -3,6 +3,7 @@
 #include <netinet/in.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 
 #include "relay7/config/config.h"
@@ -42,7 +43,7 @@ class ParkedConnection final : public ManagedConnection, private TransportOwner 
   std::unique_ptr<Transport> transport_;
   sockaddr_in6 peer_{};  // large enough for either family; sockaddr_storage would be 128 bytes
   socklen_t peer_length_;
-  size_t listener_index_;
+  uint32_t listener_index_;  // a worker listens on a handful of addresses, not 2^32
 };
 
 }  // namespace relay7

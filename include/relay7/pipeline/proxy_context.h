@@ -9,6 +9,7 @@
 #include "relay7/http/clock.h"
 #include "relay7/http/message_parser.h"
 #include "relay7/log/access_log.h"
+#include "relay7/process/heap_trimmer.h"
 #include "relay7/routing/route_table.h"
 #include "relay7/transport/connection_set.h"
 #include "relay7/transport/io_buffer.h"
@@ -35,6 +36,7 @@ class ProxyContext {
   CachedClock& clock() { return clock_; }
   BlockPool& blocks() { return blocks_; }
   AccessLog& access_log() { return *access_log_; }
+  HeapTrimmer& heap_trimmer() { return heap_trimmer_; }
   bool draining() const { return draining_; }
   void set_draining() { draining_ = true; }
   void close_idle_upstreams();
@@ -56,6 +58,7 @@ class ProxyContext {
   ConnectionSet connections_;
   CachedClock clock_;
   std::shared_ptr<AccessLog> access_log_;
+  HeapTrimmer heap_trimmer_;
   bool draining_ = false;
 };
 

@@ -99,28 +99,36 @@ class Transport {
   UniqueFd release();
 
  private:
-  // libevent's `struct event` is 128 bytes in 2.1; kept inside the transport (event_assign),
-  // so an idle connection costs one allocation less. Checked against
-  // event_get_struct_event_size() when the transport is made.
-  static constexpr size_t kEventStorage = 192;
+  // libevent's `struct event` is 128 bytes in 2.1 on 64-bit systems: kept inside the transport
+  // (event_assign), so an idle connection costs one allocation less. A libevent whose event is
+  // larger (event_get_struct_event_size()) gets it allocated instead.
+  static constexpr size_t kEventStorage = 128;
+  // A timeout that is not set, in the *_timeout_ms_ fields (a std::optional<Duration> would take
+  // twice the room, and a transport is most of what an idle connection costs).
+  static constexpr Duration::rep kNoTimeout = -1;
+  static Duration::rep timeout_ms(std::optional<Duration> timeout);
 
   static void on_read_event(evutil_socket_t fd, short what, void* context);
   static void on_write_event(evutil_socket_t fd, short what, void* context);
-  event* read_event() { return reinterpret_cast<event*>(read_event_storage_); }
+  event* read_event() {
+    return read_event_heap_ ? read_event_heap_.get()
+                            : reinterpret_cast<event*>(read_event_storage_);
+  }
   void deliver(TransportEvent event);
   bool ensure_write_event();
   void remove_events();
 
   event_base* base_;
   UniqueFd fd_;  // the events are deleted (remove_events) before the socket closes
-  alignas(std::max_align_t) unsigned char read_event_storage_[kEventStorage];
-  EventPtr write_event_;  // made on first use: most connections never wait to write
-  TransportOwner* owner_ = nullptr;
   bool read_event_ready_ = false;
   bool watching_read_ = false;
   bool watching_write_ = false;
-  std::optional<Duration> read_timeout_;
-  std::optional<Duration> write_timeout_;
+  alignas(alignof(void*)) unsigned char read_event_storage_[kEventStorage];  // pointers and longs
+  EventPtr read_event_heap_;  // only when the event does not fit read_event_storage_
+  EventPtr write_event_;      // made on first use: most connections never wait to write
+  TransportOwner* owner_ = nullptr;
+  Duration::rep read_timeout_ms_ = kNoTimeout;
+  Duration::rep write_timeout_ms_ = kNoTimeout;
 };
 
 }  // namespace relay7
