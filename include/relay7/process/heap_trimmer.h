@@ -11,8 +11,8 @@ namespace relay7 {
 // connections would keep the high-water mark of the sessions they had (measured: 0.74 KiB per
 // idle connection instead of 0.52). Once enough connections were parked, malloc_trim returns the
 // free pages wherever they lie; at most four times a second, so a steady flow of clients going idle
-// costs a few heap walks a second, not one per connection; a trim for a burst is followed by one for
-// the end of the burst.
+// costs a few heap walks a second, not one per connection; a trim for a burst is followed by one
+// for the end of the burst.
 class HeapTrimmer {
  public:
   static constexpr size_t kParkedBeforeTrim = 512;
