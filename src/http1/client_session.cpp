@@ -251,6 +251,8 @@ void Http1ClientSession::process_input() {
     if (input_.empty()) {
       if (end_of_stream_) {
         conclude_at_end_of_stream();
+      } else if (stage_ == Stage::relaying || stage_ == Stage::length_body) {
+        handler_->on_input_drained();
       }
       return;
     }

@@ -403,6 +403,15 @@ void Http1ServerSession::start_response(const ResponseHead& head) {
     // sockets are set up (TCP keepalive): a client never acts on the 101 before the tunnel exists.
     return;
   }
+  if (body_mode_ != ResponseBodyMode::none) {
+    // Held until the body's first bytes (send_body) or the end of what the backend sent
+    // (flush_response): most responses then leave in one writev instead of two.
+    return;
+  }
+  flush();
+}
+
+void Http1ServerSession::flush_response() {
   flush();
 }
 

@@ -206,6 +206,12 @@ bool UpstreamExchange::response_backlogged() const {
   return downstream_.response_backlogged();
 }
 
+void UpstreamExchange::on_input_drained() {
+  if (state_ == State::relaying) {
+    downstream_.flush_response();
+  }
+}
+
 void UpstreamExchange::on_request_body_drained() {
   if (!request_complete_) {
     downstream_.resume_request_body();

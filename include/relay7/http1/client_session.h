@@ -62,6 +62,9 @@ class ClientSessionHandler {
   virtual void on_request_body_drained() = 0;
   // The client side holds as much response as relay7 buffers: stop reading the backend.
   virtual bool response_backlogged() const = 0;
+  // Everything read from the backend so far was handed over and the response goes on: what the
+  // client side held back (a head waiting for its body) should leave now.
+  virtual void on_input_drained() = 0;
 
  protected:
   ~ClientSessionHandler() = default;

@@ -65,6 +65,7 @@ class Http1ServerSession final : public ManagedConnection,
   // The pipeline's side (Downstream).
   void send_interim(const ResponseHead& head) override;
   void start_response(const ResponseHead& head) override;
+  void flush_response() override;
   void send_body(std::string_view bytes) override;
   void send_body(IoBuffer& from, size_t length) override;
   void end_response(const HeaderList& trailers) override;

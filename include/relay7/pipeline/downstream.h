@@ -43,10 +43,14 @@ class Downstream {
   // 1xx responses before the final one (100 Continue, 103 Early Hints), where the client
   // understands them.
   virtual void send_interim(const ResponseHead& head) = 0;
+  // The head may be held back until body bytes follow or flush_response(), so that a small
+  // response leaves in one write.
   virtual void start_response(const ResponseHead& head) = 0;
   virtual void send_body(std::string_view bytes) = 0;
   // Moves `length` bytes from the front of `from` (the backend's input) without copying them.
   virtual void send_body(IoBuffer& from, size_t length) = 0;
+  // The backend has nothing more for now: whatever is held back goes out.
+  virtual void flush_response() = 0;
   // The whole response is queued; `trailers` go where the client can carry them.
   virtual void end_response(const HeaderList& trailers) = 0;
   // The response cannot be completed (the backend failed after its head was sent): the client

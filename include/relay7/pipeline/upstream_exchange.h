@@ -96,6 +96,7 @@ class UpstreamExchange final : private ClientSessionHandler {
   void on_upstream_failure(const UpstreamFailure& failure) override;
   void on_request_body_drained() override;
   bool response_backlogged() const override;
+  void on_input_drained() override;
 
   ResponseBody start_final_response(MessageHead& head, const BodyFraming& framing);
   bool connect_to(size_t server);
