@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <vector>
 
+#include "nginx_import/values.h"
 #include "relay7/http/ascii.h"
 
 namespace relay7::nginx_import {
@@ -118,8 +119,8 @@ void upstream_request_notice(const ConfigModel& model, MessageList& messages) {
       if (location.proxy_pass && !sets_header(location.settings, "host")) {
         messages.notice(
             location.proxy_pass->where,
-            "nginx sends the backend \"Host: " + proxy_host(*location.proxy_pass) +
-                "\" (the proxy_pass host) where proxy_set_header Host is not set, over HTTP/1.0 "
+            "nginx sends the backend " + quote_text("Host: " + proxy_host(*location.proxy_pass)) +
+                " (the proxy_pass host) where proxy_set_header Host is not set, over HTTP/1.0 "
                 "with \"Connection: close\" and no X-Forwarded-* headers; relay7 passes the "
                 "client's Host, speaks HTTP/1.1 with keep-alive and adds X-Forwarded-For, "
                 "X-Real-IP, X-Forwarded-Proto and X-Forwarded-Host (kept, in every location)");

@@ -2,8 +2,13 @@
 
 #include <algorithm>
 
+#include "nginx_import/values.h"
+
 namespace relay7::nginx_import {
 
+// Words quoted in a message may hold control characters (`\n` in a word is a newline, and file
+// names come from include globs): printable() here keeps every message on one line whatever a
+// call site forgot; text already made printable passes unchanged.
 std::string format_message(const ImportMessage& message) {
   std::string line = message.where.file;
   if (message.where.line > 0) {
@@ -15,7 +20,7 @@ std::string format_message(const ImportMessage& message) {
   } else if (message.severity == Severity::notice) {
     line += "notice: ";
   }
-  return line + message.text;
+  return printable(line + message.text);
 }
 
 void MessageList::error(const SourceRef& where, std::string text) {

@@ -221,5 +221,14 @@ TEST(NginxImportLocationTest, NamesWhatNginxSendsUpstreamByDefault) {
                            "app\" (the proxy_pass host)"));
 }
 
+// Found by fuzz_nginx_import: "\n" in a word is a newline, and this notice quoted the host raw,
+// so the message took two lines.
+TEST(NginxImportLocationTest, QuotesAProxyPassHostWithAControlCharacterOnOneLine) {
+  const ImportRun run(server_config("location / { proxy_pass http://a\\nb; }\n"));
+  EXPECT_TRUE(any_contains(run.notices(),
+                           "nginx.conf:6: notice: nginx sends the backend \"Host: "
+                           "a\\x0ab\" (the proxy_pass host)"));
+}
+
 }  // namespace
 }  // namespace relay7::nginx_import::testing
