@@ -8,6 +8,7 @@
 #include "relay7/cli/signal_command.h"
 #include "relay7/config/dump.h"
 #include "relay7/config/loader.h"
+#include "relay7/memory/libevent_allocations.h"
 #include "relay7/process/credentials.h"
 #include "relay7/process/master.h"
 #include "relay7/process/process_title.h"
@@ -60,6 +61,8 @@ int run_master(const Options& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Before anything can make an event base: libevent's allocator is set once, up front.
+  route_libevent_allocations();
   // A subcommand, not an option: it has options of its own and never starts a master.
   if (argc > 1 && std::string(argv[1]) == kImportNginxCommand) {
     return run_import_nginx(std::vector<std::string>(argv + 2, argv + argc));

@@ -5,25 +5,38 @@
 namespace relay7 {
 
 bool HeapTrimmer::due(int64_t now_ms) {
+  if (parked_ != parked_seen_) {
+    parked_seen_ = parked_;
+    last_change_ms_ = now_ms;
+  }
   if (now_ms - last_trim_ms_ < kMinIntervalMs) {
     return false;
   }
-  const bool enough = parked_ >= kParkedBeforeTrim;
-  if (!enough && !(follow_up_ && parked_ > 0)) {
+  // What a burst leaves behind without parking (sessions that closed, idle upstream connections
+  // the pool lets go) is freed after the last park: one more trim once things settled.
+  const bool settle = settle_pending_ && now_ms - last_trim_ms_ >= kSettleMs;
+  const bool burst = parked_ >= kParkedBeforeTrim;
+  const bool quiet = parked_ > 0 && now_ms - last_change_ms_ >= kQuietMs;
+  // The connections of a burst that went on parking after its trim are trimmed an interval
+  // later, without waiting for quiet: the end of a burst is not left resident.
+  const bool burst_end = after_burst_ && parked_ > 0;
+  if (!burst && !quiet && !burst_end && !settle) {
     return false;
   }
-  // The connections of a burst that went on parking after a trim are trimmed an interval later,
-  // even if they are fewer than kParkedBeforeTrim: the end of a burst is not left resident.
-  follow_up_ = enough;
+  after_burst_ = burst;
+  settle_pending_ = parked_ > 0;
   parked_ = 0;
+  parked_seen_ = 0;
   last_trim_ms_ = now_ms;
   return true;
 }
 
-void HeapTrimmer::maybe_trim(int64_t now_ms) {
+void HeapTrimmer::maybe_trim(int64_t now_ms, BlockPool& blocks) {
   if (due(now_ms)) {
-    // Keeps 1 MiB at the top for the next sessions; frees whole free pages anywhere below.
-    ::malloc_trim(1 << 20);
+    blocks.release_free(kBlocksKept);
+    // Keeps 128 KiB (glibc's own top pad) at the top for the next sessions; frees whole free
+    // pages anywhere below.
+    ::malloc_trim(128 * 1024);
   }
 }
 

@@ -185,7 +185,7 @@ void Worker::on_tick(evutil_socket_t, short, void* context) {
   auto* self = static_cast<Worker*>(context);
   self->context_->access_log().flush();
   self->context_->trim_idle_upstreams();
-  self->context_->heap_trimmer().maybe_trim(monotonic_ms());
+  self->context_->heap_trimmer().maybe_trim(monotonic_ms(), self->context_->blocks());
   if (self->context_->refresh_upstream_members() && self->health_checker_) {
     self->health_checker_->sync();
   }

@@ -21,6 +21,13 @@ void BlockPool::give_back(Block block) {
   }
 }
 
+void BlockPool::release_free(size_t keep) {
+  if (free_.size() > keep) {
+    free_.resize(keep);
+    free_.shrink_to_fit();
+  }
+}
+
 IoBuffer::IoBuffer(IoBuffer&& other) noexcept
     : pool_(other.pool_),
       segments_(std::move(other.segments_)),

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "relay7/config/config.h"
+#include "relay7/memory/slab_pool.h"
 #include "relay7/net/socket_address.h"
 #include "relay7/transport/connection_set.h"
 #include "relay7/transport/transport.h"
@@ -19,8 +20,11 @@ class ProxyContext;
 // what a keep-alive client waiting between requests costs. A session holds a parser, its header
 // strings and buffers; a parked connection only this, which is what lets a worker keep tens of
 // thousands of idle clients. The first byte (or the end) the client sends rebuilds an HTTP/1
-// server session around the transport; the wait running out closes it.
-class ParkedConnection final : public ManagedConnection, private TransportOwner {
+// server session around the transport; the wait running out closes it. Allocated from a slab
+// pool, beside the transports, so that the freed sessions' pages can go back to the system.
+class ParkedConnection final : public ManagedConnection,
+                               private TransportOwner,
+                               public SlabAllocated<ParkedConnection> {
  public:
   // The connection closes when `wait` passes with nothing read.
   ParkedConnection(ProxyContext& context, std::unique_ptr<Transport> transport,

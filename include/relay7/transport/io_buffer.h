@@ -27,6 +27,9 @@ class BlockPool {
   Block take();
   void give_back(Block block);
   size_t free_count() const { return free_.size(); }
+  // Frees all but `keep` of the blocks kept for reuse: when connections go idle, what only busy
+  // ones need goes back to malloc.
+  void release_free(size_t keep);
 
  private:
   std::vector<Block> free_;

@@ -8,6 +8,7 @@
 
 #include "relay7/config/config.h"
 #include "relay7/event/handles.h"
+#include "relay7/memory/slab_pool.h"
 #include "relay7/net/socket_address.h"
 #include "relay7/net/unique_fd.h"
 #include "relay7/transport/io_buffer.h"
@@ -54,8 +55,9 @@ struct WriteResult {
 // socket, with a timeout per direction that restarts at every event, as a socket timeout does.
 //
 // This is the plain implementation; a TLS one will sit behind the same interface, which is why
-// reads and writes go through it rather than to the socket.
-class Transport {
+// reads and writes go through it rather than to the socket. Plain transports live in a slab
+// pool: an idle connection keeps one for as long as it stays open.
+class Transport : public SlabAllocated<Transport> {
  public:
   // Takes `fd` (non-blocking, connected or connecting).
   Transport(event_base* base, UniqueFd fd);

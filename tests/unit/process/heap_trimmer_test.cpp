@@ -17,7 +17,8 @@ TEST(HeapTrimmer, TrimsOnlyOnceEnoughConnectionsWereParked) {
   EXPECT_FALSE(trimmer.due(10'000));
   park(trimmer, 1);
   EXPECT_TRUE(trimmer.due(10'000));
-  EXPECT_FALSE(trimmer.due(20'000)) << "the count starts again after a trim";
+  EXPECT_FALSE(trimmer.due(10'000 + HeapTrimmer::kMinIntervalMs))
+      << "the count starts again after a trim";
 }
 
 TEST(HeapTrimmer, TrimsAtMostOnceAnInterval) {
@@ -34,9 +35,38 @@ TEST(HeapTrimmer, TheEndOfABurstIsTrimmedAnIntervalLater) {
   park(trimmer, HeapTrimmer::kParkedBeforeTrim);
   ASSERT_TRUE(trimmer.due(10'000));
   park(trimmer, 3);  // the rest of the burst
+  EXPECT_FALSE(trimmer.due(10'000 + HeapTrimmer::kMinIntervalMs - 1));
   EXPECT_TRUE(trimmer.due(10'000 + HeapTrimmer::kMinIntervalMs));
-  park(trimmer, 3);  // a trickle afterwards waits for a burst again
-  EXPECT_FALSE(trimmer.due(10'000 + 5 * HeapTrimmer::kMinIntervalMs));
+}
+
+TEST(HeapTrimmer, TrimsOnceMoreWhenThingsSettled) {
+  HeapTrimmer trimmer;
+  park(trimmer, HeapTrimmer::kParkedBeforeTrim);
+  ASSERT_TRUE(trimmer.due(10'000));
+  EXPECT_FALSE(trimmer.due(10'000 + HeapTrimmer::kSettleMs - 1));
+  EXPECT_TRUE(trimmer.due(10'000 + HeapTrimmer::kSettleMs));
+  EXPECT_FALSE(trimmer.due(10'000 + 10 * HeapTrimmer::kSettleMs)) << "nothing parked since";
+}
+
+TEST(HeapTrimmer, AFewParkedConnectionsAreTrimmedOnceParkingStops) {
+  HeapTrimmer trimmer;
+  park(trimmer, 3);
+  EXPECT_FALSE(trimmer.due(10'000));
+  EXPECT_FALSE(trimmer.due(10'000 + HeapTrimmer::kQuietMs - 1));
+  EXPECT_TRUE(trimmer.due(10'000 + HeapTrimmer::kQuietMs));
+}
+
+TEST(HeapTrimmer, ATrickleIsTrimmedWhenItPausesOrAddsUp) {
+  HeapTrimmer trimmer;
+  int64_t now = 10'000;
+  for (int tick = 0; tick < 30; ++tick, now += 100) {  // one connection parks every tick
+    park(trimmer, 1);
+    EXPECT_FALSE(trimmer.due(now)) << "at tick " << tick;
+  }
+  EXPECT_FALSE(trimmer.due(now + HeapTrimmer::kQuietMs - 200));
+  EXPECT_TRUE(trimmer.due(now + HeapTrimmer::kQuietMs));
+  park(trimmer, HeapTrimmer::kParkedBeforeTrim);
+  EXPECT_TRUE(trimmer.due(now + HeapTrimmer::kQuietMs + HeapTrimmer::kMinIntervalMs));
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "io_buffer_text.h"
 
@@ -16,6 +17,22 @@ std::string pattern(size_t length) {
     out[i] = static_cast<char>('a' + i % 26);
   }
   return out;
+}
+
+TEST(BlockPoolTest, KeepsBlocksForReuseUpToItsLimitAndReleasesAllButSomeOnRequest) {
+  BlockPool pool(4);
+  std::vector<BlockPool::Block> blocks;
+  for (int i = 0; i < 6; ++i) {
+    blocks.push_back(pool.take());
+  }
+  for (BlockPool::Block& block : blocks) {
+    pool.give_back(std::move(block));
+  }
+  EXPECT_EQ(pool.free_count(), 4u);
+  pool.release_free(1);
+  EXPECT_EQ(pool.free_count(), 1u);
+  pool.release_free(3);
+  EXPECT_EQ(pool.free_count(), 1u) << "release_free never adds blocks";
 }
 
 TEST(IoBufferTest, AppendAndConsumeAcrossBlocks) {
