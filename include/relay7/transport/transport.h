@@ -53,8 +53,8 @@ struct WriteResult {
 // and writes come from relay7's own IoBuffers; readiness comes through libevent events on the
 // socket, with a timeout per direction that restarts at every event, as a socket timeout does.
 //
-// This is the plain implementation; a TLS one will sit behind the same interface, which is why
-// reads and writes go through it rather than to the socket.
+// This is the plain implementation; TlsTransport (tls_transport.h) sits behind the same interface,
+// which is why reads and writes go through it rather than to the socket.
 class Transport {
  public:
   // Takes `fd` (non-blocking, connected or connecting).
@@ -98,6 +98,20 @@ class Transport {
   // unusable afterwards.
   UniqueFd release();
 
+ protected:
+  // For a transport whose reads may have to wait for the socket to be writable, and its writes
+  // for it to be readable (TLS): holds back the socket event of one direction without changing
+  // what the owner asked for, and restores it (with the owner's timeout) when released.
+  void hold_read_event(bool held);
+  void hold_write_event(bool held);
+  // The owner's timeouts, for a wait that stands in for one of its directions.
+  std::optional<Duration> read_timeout() const;
+  std::optional<Duration> write_timeout() const;
+  // Called when the owner starts watching reads: bytes the transport holds already (decrypted, or
+  // left in a TLS record) would never wake the socket.
+  virtual void on_read_watch_started() {}
+  void deliver(TransportEvent event);
+
  private:
   // libevent's `struct event` is 128 bytes in 2.1 on 64-bit systems: kept inside the transport
   // (event_assign), so an idle connection costs one allocation less. A libevent whose event is
@@ -114,7 +128,6 @@ class Transport {
     return read_event_heap_ ? read_event_heap_.get()
                             : reinterpret_cast<event*>(read_event_storage_);
   }
-  void deliver(TransportEvent event);
   bool ensure_write_event();
   void remove_events();
 
@@ -123,6 +136,8 @@ class Transport {
   bool read_event_ready_ = false;
   bool watching_read_ = false;
   bool watching_write_ = false;
+  bool read_held_ = false;
+  bool write_held_ = false;
   alignas(alignof(void*)) unsigned char read_event_storage_[kEventStorage];  // pointers and longs
   EventPtr read_event_heap_;  // only when the event does not fit read_event_storage_
   EventPtr write_event_;      // made on first use: most connections never wait to write
