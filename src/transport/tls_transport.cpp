@@ -253,11 +253,9 @@ void TlsTransport::on_handshake_timeout(evutil_socket_t, short, void* context) {
   auto* self = static_cast<TlsTransport*>(context);
   spdlog::debug("TLS handshake timed out");
   self->failure_ = ETIMEDOUT;
-  // The owner's next read reports the failure; one that is not reading finds it at its next
-  // read or write.
-  if (self->watching_read()) {
-    self->deliver(TransportEvent::readable);
-  }
+  // As a read timeout: every owner closes on it at once, where a readable event would leave an
+  // owner that only reads once a request is due (a parked connection unparking) waiting.
+  self->deliver(TransportEvent::read_timeout);
 }
 
 }  // namespace relay7

@@ -11,8 +11,9 @@ namespace relay7 {
 // A Transport that speaks TLS (server side) over its non-blocking socket: what is read and
 // written through it is the plaintext, so the session above is the one plain connections have.
 //
-// The handshake runs inside the first reads; until it is done they would block, and after
-// `handshake_timeout` a read fails with ETIMEDOUT. A TLS read may need the socket writable (a
+// The handshake runs inside the first reads; until it is done they would block. When it is not
+// done `handshake_timeout` after the accept, the owner gets read_timeout and reads fail with
+// ETIMEDOUT. A TLS read may need the socket writable (a
 // handshake flight, session tickets) and a write may need it readable: the transport then holds
 // back the owner's event of that direction, waits for the other readiness itself, and reports it
 // to the owner as the readiness it asked for. Decrypted bytes OpenSSL holds do not wake the
