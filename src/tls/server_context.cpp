@@ -2,6 +2,7 @@
 
 #include <openssl/err.h>
 
+#include <algorithm>
 #include <new>
 
 #include "relay7/tls/certificate_pair.h"
@@ -20,7 +21,6 @@ constexpr const char* kTls12Ciphers =
 constexpr const char* kTls13Suites =
     "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256";
 constexpr const char* kGroups = "X25519:P-256";
-constexpr unsigned char kSessionIdContext[] = {'r', 'e', 'l', 'a', 'y', '7'};
 constexpr std::string_view kHttp11 = "http/1.1";
 
 int version_of(TlsProtocol protocol) {
@@ -71,7 +71,6 @@ bool apply_defaults(SSL_CTX* context, const ServerTlsConfig& config) {
   // whose front bytes are the same but whose iovecs may differ.
   SSL_CTX_set_mode(context, SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ENABLE_PARTIAL_WRITE |
                                 SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
-  SSL_CTX_set_session_id_context(context, kSessionIdContext, sizeof kSessionIdContext);
   SSL_CTX_set_tlsext_servername_callback(context, on_servername);
   SSL_CTX_set_alpn_select_cb(context, on_alpn, nullptr);
   SSL_CTX_set_dh_auto(context, 1);  // the DHE suites of the intermediate list
@@ -80,6 +79,19 @@ bool apply_defaults(SSL_CTX* context, const ServerTlsConfig& config) {
          SSL_CTX_set_cipher_list(context, kTls12Ciphers) == 1 &&
          SSL_CTX_set_ciphersuites(context, kTls13Suites) == 1 &&
          SSL_CTX_set1_groups_list(context, kGroups) == 1;
+}
+
+// Sessions resume only in the block that made them: SNI moves a connection to its block's
+// context, whose session ID context then has to match the session's. The first certificate's
+// digest tells blocks apart and stays the same across reloads of the same files.
+bool set_session_id_context(SSL_CTX* context, const X509* leaf) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (X509_digest(leaf, EVP_sha256(), digest, &length) != 1) {
+    return false;
+  }
+  return SSL_CTX_set_session_id_context(
+             context, digest, std::min<unsigned int>(length, SSL_MAX_SID_CTX_LENGTH)) == 1;
 }
 
 bool use_pair(SSL_CTX* context, CertificatePair& pair) {
@@ -134,7 +146,8 @@ std::shared_ptr<const ServerTlsContext> ServerTlsContext::load(const ServerTlsCo
       complete = false;
       continue;
     }
-    if (!use_pair(context.get(), *pair)) {
+    if (!use_pair(context.get(), *pair) ||
+        (i == 0 && !set_session_id_context(context.get(), pair->leaf.get()))) {
       errors.push_back(
           {i, false,
            files.cert + ": OpenSSL refused the certificate (" + take_openssl_error() + ")"});

@@ -3,6 +3,7 @@
 #include <openssl/err.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <new>
