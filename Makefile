@@ -30,7 +30,7 @@ LLHTTP_INC_DIR := /usr/share/include/llhttp
 LLHTTP_DEFS    := -DLLHTTP_STRICT_MODE=1
 
 SPDLOG_CFLAGS := -DSPDLOG_SHARED_LIB -DSPDLOG_COMPILED_LIB -DSPDLOG_FMT_EXTERNAL
-DEP_LIBS      := -lspdlog -lfmt -levent -lcares -pthread
+DEP_LIBS      := -lspdlog -lfmt -levent -lcares -lssl -lcrypto -pthread
 
 WARNINGS := -Wall -Wextra -Werror
 CPPFLAGS := -Iinclude -Isrc -I$(LLHTTP_INC_DIR) $(SPDLOG_CFLAGS) -MMD -MP
@@ -40,8 +40,10 @@ LDFLAGS  += $(SAN_FLAGS)
 
 LIB_SRCS   := $(shell find src -name '*.cpp' -not -path 'src/cli/main.cpp' -not -path 'src/demo/*' | sort)
 DEMO_SRCS  := $(sort $(wildcard src/demo/*.cpp))
-# Unit tests that read files (the nginx importer's) make them in a TempDir of tests/support.
-UNIT_SRCS  := $(shell find tests/unit -name '*.cpp' | sort) tests/support/temp_dir.cpp
+# Unit tests that read files (the nginx importer's, TLS certificates) make them in a TempDir of
+# tests/support, certificates with the openssl command line.
+UNIT_SRCS  := $(shell find tests/unit -name '*.cpp' | sort) tests/support/temp_dir.cpp \
+              tests/support/test_certificates.cpp tests/support/child_process.cpp
 INTEG_SRCS := $(shell find tests/integration tests/support -name '*.cpp' 2>/dev/null | sort)
 LLHTTP_SRCS := $(LLHTTP_SRC_DIR)/api.c $(LLHTTP_SRC_DIR)/http.c $(LLHTTP_SRC_DIR)/llhttp.c
 
@@ -124,14 +126,17 @@ run:
 	@$(MAKE) --no-print-directory -j$(NPROC) $(RELAY7) $(DEMO_BACKEND)
 	@etc/demo/run-demo.sh $(RELAY7) $(DEMO_BACKEND)
 
-# libc-ares-dev: upstream host names are resolved with c-ares (asynchronous, so the master can
+# libssl-dev: TLS termination with OpenSSL 3, the library Debian's nginx and HAProxy use (its
+# locking costs nothing in relay7's single-threaded workers); openssl: the command line the tests
+# make their certificates with. libc-ares-dev: upstream host names are resolved with c-ares (asynchronous, so the master can
 # resolve them again while running without blocking its loop). dnsmasq-base: a real DNS server
 # the resolver tests start on loopback. nginx is for the tests only: the differential test of
 # `relay7 import-nginx` runs Debian's nginx with the tutorial's configs beside relay7 with their
 # translation (on its own high ports, in the foreground; a system nginx the package may start is
 # never used).
 DEB_PACKAGES := g++ make pkg-config libevent-dev nlohmann-json3-dev libspdlog-dev libfmt-dev \
-                libgtest-dev node-llhttp scdoc man-db libc-ares-dev dnsmasq-base nginx
+                libgtest-dev node-llhttp scdoc man-db libc-ares-dev libssl-dev openssl \
+                dnsmasq-base nginx
 
 # $(call apt_install_missing,PACKAGES,WHAT): installs those of PACKAGES that are missing and
 # nothing else, so a second run changes nothing; leaves their names in $$missing for a caller

@@ -19,7 +19,7 @@ DEB_TREE  := $(DEB_STAGE)/relay7-$(RELAY7_VERSION)
 # man-db, curl and logrotate are for the package test (man --warnings, a request through
 # relay7, a forced rotation of the package's logs).
 PACKAGE_DEB_PACKAGES := debhelper dpkg-dev fakeroot lintian scdoc g++ make pkg-config \
-                        libevent-dev nlohmann-json3-dev libspdlog-dev libfmt-dev node-llhttp \
+                        libevent-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libssl-dev node-llhttp \
                         man-db curl logrotate
 
 .PHONY: deb deps-package lintian test-package

@@ -9,6 +9,7 @@ namespace relay7::config {
 namespace {
 
 std::vector<ServerBlock> read_servers(const Node& node, UpstreamCatalog& upstreams,
+                                      const std::filesystem::path& config_dir,
                                       Diagnostics& diagnostics) {
   std::vector<ServerBlock> blocks;
   const auto entries = read_array(node, "server objects", diagnostics);
@@ -19,7 +20,7 @@ std::vector<ServerBlock> read_servers(const Node& node, UpstreamCatalog& upstrea
     diagnostics.error(node.path, "at least one server block is required");
   }
   for (const auto& entry : *entries) {
-    if (auto block = read_server(entry, upstreams, diagnostics)) {
+    if (auto block = read_server(entry, upstreams, config_dir, diagnostics)) {
       blocks.push_back(std::move(*block));
     }
   }
@@ -29,7 +30,7 @@ std::vector<ServerBlock> read_servers(const Node& node, UpstreamCatalog& upstrea
 }  // namespace
 
 Config build_config(const Json& root, const HostResolverFactory& resolvers,
-                    Diagnostics& diagnostics) {
+                    const std::filesystem::path& config_dir, Diagnostics& diagnostics) {
   Config config;
   const auto object = ObjectReader::open(
       Node{root, ""},
@@ -65,7 +66,7 @@ Config build_config(const Json& root, const HostResolverFactory& resolvers,
   config.upstreams = std::move(upstreams.upstreams);
   UpstreamCatalog catalog(std::move(upstreams.names), lookups);
   if (const auto node = object->require("servers", diagnostics)) {
-    auto blocks = read_servers(*node, catalog, diagnostics);
+    auto blocks = read_servers(*node, catalog, config_dir, diagnostics);
     check_listen_conflicts(blocks, diagnostics);
     for (auto& block : blocks) {
       config.servers.push_back(std::move(block.config));

@@ -121,6 +121,21 @@ Json dump_location(const LocationConfig& location) {
   return out;
 }
 
+// The paths as the loader resolved them (absolute), so the dump loads back from anywhere.
+Json dump_tls(const ServerTlsConfig& tls) {
+  Json certificates = Json::array();
+  for (const TlsCertificateConfig& pair : tls.certificates) {
+    certificates.push_back(Json{{"cert", pair.cert}, {"key", pair.key}});
+  }
+  Json protocols = Json::array();
+  for (const TlsProtocol protocol : tls.protocols) {
+    protocols.push_back(kTlsProtocolNames[static_cast<size_t>(protocol)]);
+  }
+  return Json{{"certificates", std::move(certificates)},
+              {"protocols", std::move(protocols)},
+              {"handshake_timeout", format_duration(tls.handshake_timeout)}};
+}
+
 Json dump_server(const ServerConfig& server) {
   Json listen = Json::array();
   for (const ListenConfig& entry : server.listen) {
@@ -130,12 +145,15 @@ Json dump_server(const ServerConfig& server) {
   for (const LocationConfig& location : server.locations) {
     locations.push_back(dump_location(location));
   }
-  return Json{
-      {"listen", std::move(listen)},
-      {"server_names", server.server_names},
-      {"max_body_size", format_size(server.max_body_size)},
-      {"encoded_slashes", kEncodedSlashesNames[static_cast<size_t>(server.encoded_slashes)]},
-      {"locations", std::move(locations)}};
+  Json out{{"listen", std::move(listen)},
+           {"server_names", server.server_names},
+           {"max_body_size", format_size(server.max_body_size)},
+           {"encoded_slashes", kEncodedSlashesNames[static_cast<size_t>(server.encoded_slashes)]}};
+  if (server.tls) {
+    out["tls"] = dump_tls(*server.tls);
+  }
+  out["locations"] = std::move(locations);
+  return out;
 }
 
 }  // namespace

@@ -71,11 +71,45 @@ void check_wildcard_conflicts(const std::vector<ServerBlock>& blocks, Diagnostic
   }
 }
 
+// A connection is TLS or not before any byte says which block it is for, and a TLS handshake
+// starts with the first block's settings before SNI picks one: so every block on an address
+// serves TLS or none does, and TLS blocks on one address agree on what applies before SNI.
+void check_tls_sharing(const std::vector<ServerBlock>& blocks, Diagnostics& diagnostics) {
+  std::map<std::string, const ServerBlock*> first_block;  // address -> first block listening
+  for (const auto& block : blocks) {
+    for (size_t i = 0; i < block.config.listen.size(); ++i) {
+      const std::string address = block.config.listen[i].address.to_string();
+      const auto [first, inserted] = first_block.emplace(address, &block);
+      if (inserted) {
+        continue;
+      }
+      const auto& tls = block.config.tls;
+      const auto& first_tls = first->second->config.tls;
+      if (tls.has_value() != first_tls.has_value()) {
+        diagnostics.error(listen_path(block, i),
+                          address +
+                              (tls ? " is served with TLS here but without it by "
+                                   : " is served without TLS here but with it by ") +
+                              first->second->path +
+                              ": an address cannot mix TLS and plain server blocks; use another "
+                              "port for one of them");
+      } else if (tls && (tls->protocols != first_tls->protocols ||
+                         tls->handshake_timeout != first_tls->handshake_timeout)) {
+        diagnostics.error(path_key(block.path, "tls"),
+                          "protocols and handshake_timeout must be those of " +
+                              first->second->path + ", the first block on " + address +
+                              ": they apply before SNI picks a block");
+      }
+    }
+  }
+}
+
 }  // namespace
 
 void check_listen_conflicts(const std::vector<ServerBlock>& blocks, Diagnostics& diagnostics) {
   check_name_conflicts(blocks, diagnostics);
   check_wildcard_conflicts(blocks, diagnostics);
+  check_tls_sharing(blocks, diagnostics);
 }
 
 }  // namespace relay7::config

@@ -8,7 +8,8 @@
 namespace relay7::config {
 
 // Checks across server blocks: one (listen address, server name) pair may only belong to one
-// block, and a wildcard address cannot be combined with a specific one on the same port.
+// block, a wildcard address cannot be combined with a specific one on the same port, and the
+// blocks on one address all serve TLS (with the same protocols and handshake_timeout) or none do.
 void check_listen_conflicts(const std::vector<ServerBlock>& blocks, Diagnostics& diagnostics);
 
 }  // namespace relay7::config

@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <memory>
 
 #include "config/config_builder.h"
@@ -79,7 +80,9 @@ ConfigLoadResult parse_config_text(std::string_view text, const std::string& sou
   }
   Config config;
   if (errors.empty()) {
-    config = config::build_config(document.root, resolvers, diagnostics);
+    // Paths in the config are relative to its file's folder, as nginx's are to its prefix.
+    config = config::build_config(document.root, resolvers,
+                                  std::filesystem::path(source_name).parent_path(), diagnostics);
   }
   for (const auto& message : diagnostics.messages()) {
     errors.push_back(source_name + ": " + message);

@@ -2,6 +2,7 @@
 
 #include "config/json_path.h"
 #include "config/location.h"
+#include "config/server_tls.h"
 
 namespace relay7::config {
 namespace {
@@ -44,9 +45,10 @@ void read_locations(const Node& node, ServerBlock& block, UpstreamCatalog& upstr
 }  // namespace
 
 std::optional<ServerBlock> read_server(const Node& node, UpstreamCatalog& upstreams,
+                                       const std::filesystem::path& config_dir,
                                        Diagnostics& diagnostics) {
   const auto object = ObjectReader::open(
-      node, {"listen", "server_names", "max_body_size", "encoded_slashes", "locations"},
+      node, {"listen", "server_names", "max_body_size", "encoded_slashes", "tls", "locations"},
       diagnostics);
   if (!object) {
     return std::nullopt;
@@ -68,6 +70,9 @@ std::optional<ServerBlock> read_server(const Node& node, UpstreamCatalog& upstre
     if (const auto index = read_choice(*slashes, names, diagnostics)) {
       block.config.encoded_slashes = static_cast<EncodedSlashes>(*index);
     }
+  }
+  if (const auto tls = object->find("tls")) {
+    block.config.tls = read_server_tls(*tls, config_dir, diagnostics);
   }
   if (const auto locations = object->require("locations", diagnostics)) {
     read_locations(*locations, block, upstreams, diagnostics);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,7 +21,9 @@ struct ServerBlock {
 
 // Reports every problem of one block; the (possibly incomplete) block is still returned when it
 // is an object, so that the checks across blocks can run too.
+// Relative paths in it (TLS certificates) are taken from `config_dir`.
 std::optional<ServerBlock> read_server(const Node& node, UpstreamCatalog& upstreams,
+                                       const std::filesystem::path& config_dir,
                                        Diagnostics& diagnostics);
 
 // The "listen" array: valid, distinct entries go into block.config.listen.

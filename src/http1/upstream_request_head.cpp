@@ -50,7 +50,7 @@ void build_upstream_request_head(const UpstreamRequest& request, IoBuffer& out) 
   }
   append_forwarded_for(out, headers, request.client_ip);
   out.append_field("X-Real-IP", request.client_ip);
-  out.append_field("X-Forwarded-Proto", "http");
+  out.append_field("X-Forwarded-Proto", request.client_tls ? "https" : "http");
   out.append_field("X-Forwarded-Host", request.host);
   if (request.body_mode == RequestBodyMode::length) {
     out.append("Content-Length: ");

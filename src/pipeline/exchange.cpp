@@ -231,7 +231,8 @@ void Exchange::proxy(const Location& location, const ProxyAction& action) {
   build_upstream_request_head(
       UpstreamRequest{head, state_.upstream_path, state_.target.query, state_.target.has_query,
                       host, client_.peer_ip, plan.body_mode, request_.content_length,
-                      request_.upgrade, upstream.config().keepalive > 0},
+                      request_.upgrade, upstream.config().keepalive > 0,
+                      context_.routes().listeners()[client_.listener_index].tls},
       state_.replay.start_head());
   state_.replay.head_written();
   phase_ = Phase::proxying;

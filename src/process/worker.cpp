@@ -9,6 +9,7 @@
 #include "relay7/event/timeval.h"
 #include "relay7/http1/server_session.h"
 #include "relay7/log/error_log.h"
+#include "relay7/transport/tls_transport.h"
 
 namespace relay7 {
 namespace {
@@ -27,6 +28,11 @@ Worker::Worker(std::shared_ptr<const Config> config, std::shared_ptr<AccessLog> 
   if (shared.runs_health_checks) {
     health_checker_ = std::make_unique<HealthChecker>(base_.get(), context_->response_limits(),
                                                       context_->upstreams());
+  }
+  for (const ListenerRoutes& listener : context_->routes().listeners()) {
+    tls_listeners_.push_back(
+        listener.tls ? std::make_unique<TlsListener>(listener, context_->config().servers)
+                     : nullptr);
   }
   for (const AcceptSocket& socket : sockets) {
     auto slot = std::make_unique<ListenerSlot>(ListenerSlot{this, socket.listener, nullptr});
@@ -141,8 +147,7 @@ void Worker::accept_connection(size_t listener_index, evutil_socket_t fd, const 
     }
   }
   try {
-    UniqueFd accepted(fd);
-    auto transport = std::make_unique<Transport>(base_.get(), std::move(accepted));
+    auto transport = make_client_transport(listener_index, UniqueFd(fd));
     if (!transport->valid()) {
       return;  // the transport closes the socket
     }
@@ -157,6 +162,15 @@ void Worker::accept_connection(size_t listener_index, evutil_socket_t fd, const 
   } catch (const std::bad_alloc&) {
     spdlog::error("out of memory accepting a connection");
   }
+}
+
+std::unique_ptr<Transport> Worker::make_client_transport(size_t listener_index, UniqueFd fd) {
+  const TlsListener* tls = tls_listeners_[listener_index].get();
+  if (tls == nullptr) {
+    return std::make_unique<Transport>(base_.get(), std::move(fd));
+  }
+  return std::make_unique<TlsTransport>(base_.get(), std::move(fd), tls->initial_context(), tls,
+                                        tls->handshake_timeout());
 }
 
 // Out of descriptors: stop accepting for a tick instead of spinning on a listener that stays

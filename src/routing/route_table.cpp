@@ -108,7 +108,8 @@ RouteTable::RouteTable(const Config& config) {
           std::find_if(listeners_.begin(), listeners_.end(),
                        [&](const ListenerRoutes& l) { return l.address == listen.address; });
       if (existing == listeners_.end()) {
-        listeners_.push_back(ListenerRoutes{listen.address, listen.address.to_string(), s, {}, {}});
+        listeners_.push_back(ListenerRoutes{
+            listen.address, listen.address.to_string(), s, server.tls.has_value(), {}, {}});
         existing = listeners_.end() - 1;
       }
       for (const std::string& name : server.server_names) {

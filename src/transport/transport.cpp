@@ -22,15 +22,6 @@ constexpr size_t kBulkReadVectors = 16;
 // writev takes at most this many iovecs per call from an IoBuffer.
 constexpr size_t kWriteVectors = 64;
 
-void add_with_timeout(event* ev, std::optional<Duration> timeout) {
-  if (timeout) {
-    const timeval tv = to_timeval(*timeout);
-    event_add(ev, &tv);
-  } else {
-    event_add(ev, nullptr);
-  }
-}
-
 }  // namespace
 
 Transport::Transport(event_base* base, UniqueFd fd) : base_(base), fd_(std::move(fd)) {
@@ -162,11 +153,58 @@ void Transport::watch_read(bool on, std::optional<Duration> timeout) {
   }
   watching_read_ = on;
   read_timeout_ms_ = timeout_ms(timeout);
-  if (on) {
-    add_with_timeout(read_event(), timeout);
-  } else {
+  if (!on) {
     event_del(read_event());
+    return;
   }
+  if (!read_held_) {
+    add_event(read_event(), timeout);
+  }
+  on_read_watch_started();
+}
+
+void Transport::hold_read_event(bool held) {
+  if (held == read_held_ || !read_event_ready_) {
+    return;
+  }
+  read_held_ = held;
+  if (!watching_read_) {
+    return;
+  }
+  if (held) {
+    event_del(read_event());
+  } else {
+    add_event(read_event(), read_timeout());
+  }
+}
+
+void Transport::hold_write_event(bool held) {
+  if (held == write_held_) {
+    return;
+  }
+  write_held_ = held;
+  if (!watching_write_ || !write_event_) {
+    return;
+  }
+  if (held) {
+    event_del(write_event_.get());
+  } else {
+    add_event(write_event_.get(), write_timeout());
+  }
+}
+
+std::optional<Duration> Transport::read_timeout() const {
+  if (read_timeout_ms_ == kNoTimeout) {
+    return std::nullopt;
+  }
+  return Duration(read_timeout_ms_);
+}
+
+std::optional<Duration> Transport::write_timeout() const {
+  if (write_timeout_ms_ == kNoTimeout) {
+    return std::nullopt;
+  }
+  return Duration(write_timeout_ms_);
 }
 
 bool Transport::ensure_write_event() {
@@ -184,8 +222,8 @@ void Transport::watch_write(bool on, std::optional<Duration> timeout) {
   watching_write_ = on;
   write_timeout_ms_ = timeout_ms(timeout);
   if (on) {
-    if (ensure_write_event()) {
-      add_with_timeout(write_event_.get(), timeout);
+    if (ensure_write_event() && !write_held_) {
+      add_event(write_event_.get(), timeout);
     }
   } else if (write_event_) {
     event_del(write_event_.get());

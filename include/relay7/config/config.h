@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -153,6 +154,30 @@ struct ListenConfig {
   SocketAddress address;
 };
 
+// The TLS protocol versions a server may accept, as "protocols" names them.
+enum class TlsProtocol { tls1_2, tls1_3 };
+inline constexpr const char* kTlsProtocolNames[] = {"TLSv1.2", "TLSv1.3"};
+
+inline constexpr Duration kDefaultHandshakeTimeout{std::chrono::seconds(10)};
+
+// One certificate chain and its private key, as absolute paths (a relative one in the config is
+// relative to the config file's folder).
+struct TlsCertificateConfig {
+  std::string cert;
+  std::string key;
+};
+
+class ServerTlsContext;  // relay7/tls/server_context.h: keeps OpenSSL out of the config model
+
+struct ServerTlsConfig {
+  std::vector<TlsCertificateConfig> certificates;
+  std::vector<TlsProtocol> protocols{TlsProtocol::tls1_2, TlsProtocol::tls1_3};  // ascending
+  Duration handshake_timeout = kDefaultHandshakeTimeout;
+  // The certificates and keys, read by the loader (in the master, before workers drop
+  // privileges) and shared with every worker of the generation this config starts.
+  std::shared_ptr<const ServerTlsContext> context;
+};
+
 struct ServerConfig {
   std::vector<ListenConfig> listen;
   std::vector<std::string> server_names;  // lower-case; "*.example.com" allowed
@@ -160,6 +185,7 @@ struct ServerConfig {
   uint64_t max_body_size = kDefaultMaxBodySize;
   EncodedSlashes encoded_slashes = EncodedSlashes::keep;
   std::vector<LocationConfig> locations;
+  std::optional<ServerTlsConfig> tls;  // set: every address of the block serves TLS
 };
 
 struct TimeoutsConfig {

@@ -20,6 +20,8 @@ struct ConfigLoadResult {
   bool ok() const { return config.has_value(); }
 };
 
+// Relative file paths in the config (TLS certificates and keys) are taken from the folder of
+// `source_name`, whose files a "tls" object makes the loader read.
 // Host names are resolved through c-ares with the config's "resolver" settings
 // (make_dns_resolver), or through `resolvers` (a test or fuzzer that must not send DNS queries).
 ConfigLoadResult load_config_file(const std::string& path);

@@ -23,8 +23,9 @@ struct UpstreamRequest {
   std::string_view client_ip;
   RequestBodyMode body_mode = RequestBodyMode::none;
   uint64_t content_length = 0;
-  bool upgrade = false;    // pass the client's Upgrade on (WebSocket)
-  bool keep_alive = true;  // ask the upstream to keep the connection for the pool
+  bool upgrade = false;     // pass the client's Upgrade on (WebSocket)
+  bool keep_alive = true;   // ask the upstream to keep the connection for the pool
+  bool client_tls = false;  // the client came over TLS: X-Forwarded-Proto says https
 };
 
 // Appends the request head relay7 sends upstream to `out`: hop-by-hop headers removed, forwarding

@@ -9,6 +9,8 @@
 #include "relay7/log/access_log.h"
 #include "relay7/pipeline/proxy_context.h"
 #include "relay7/process/accept_socket.h"
+#include "relay7/tls/tls_listener.h"
+#include "relay7/transport/transport.h"
 #include "relay7/upstream/health_checker.h"
 #include "relay7/upstream/shared_state.h"
 
@@ -64,6 +66,8 @@ class Worker {
 
   void accept_connection(size_t listener_index, evutil_socket_t fd, const sockaddr* address,
                          int length);
+  // A plain transport, or a TLS one on a listener whose blocks serve TLS. Throws std::bad_alloc.
+  std::unique_ptr<Transport> make_client_transport(size_t listener_index, UniqueFd fd);
   void add_signal(int signal);
   // Stops accepting until on_tick finds room again (descriptors or worker_connections).
   void pause_accepting();
@@ -72,6 +76,8 @@ class Worker {
   std::unique_ptr<ProxyContext> context_;
   std::unique_ptr<HealthChecker> health_checker_;  // null unless this worker probes
   std::vector<std::unique_ptr<ListenerSlot>> listeners_;
+  // By listener index (RouteTable::listeners()); null for a plain listener.
+  std::vector<std::unique_ptr<TlsListener>> tls_listeners_;
   std::vector<EventPtr> signals_;
   EventPtr tick_;
   EventPtr shutdown_deadline_;

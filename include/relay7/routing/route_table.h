@@ -54,6 +54,9 @@ struct ListenerRoutes {
   SocketAddress address;
   std::string address_text;
   size_t default_server = 0;
+  // Every block on the address serves TLS (the config allows no mix): the default block's
+  // context starts each handshake and SNI picks the block's certificates by select().
+  bool tls = false;
   std::unordered_map<std::string, size_t> exact_names;
   std::vector<std::pair<std::string, size_t>> wildcard_suffixes;  // ".example.com", longest first
 

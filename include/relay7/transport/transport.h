@@ -54,9 +54,10 @@ struct WriteResult {
 // and writes come from relay7's own IoBuffers; readiness comes through libevent events on the
 // socket, with a timeout per direction that restarts at every event, as a socket timeout does.
 //
-// This is the plain implementation; a TLS one will sit behind the same interface, which is why
-// reads and writes go through it rather than to the socket. Plain transports live in a slab
-// pool: an idle connection keeps one for as long as it stays open.
+// This is the plain implementation; TlsTransport (tls_transport.h) sits behind the same interface,
+// which is why reads and writes go through it rather than to the socket. Plain transports live in
+// a slab pool: an idle connection keeps one for as long as it stays open (a TlsTransport, larger,
+// comes from the heap).
 class Transport : public SlabAllocated<Transport> {
  public:
   // Takes `fd` (non-blocking, connected or connecting).
@@ -100,6 +101,20 @@ class Transport : public SlabAllocated<Transport> {
   // unusable afterwards.
   UniqueFd release();
 
+ protected:
+  // For a transport whose reads may have to wait for the socket to be writable, and its writes
+  // for it to be readable (TLS): holds back the socket event of one direction without changing
+  // what the owner asked for, and restores it (with the owner's timeout) when released.
+  void hold_read_event(bool held);
+  void hold_write_event(bool held);
+  // The owner's timeouts, for a wait that stands in for one of its directions.
+  std::optional<Duration> read_timeout() const;
+  std::optional<Duration> write_timeout() const;
+  // Called when the owner starts watching reads: bytes the transport holds already (decrypted, or
+  // left in a TLS record) would never wake the socket.
+  virtual void on_read_watch_started() {}
+  void deliver(TransportEvent event);
+
  private:
   // libevent's `struct event` is 128 bytes in 2.1 on 64-bit systems: kept inside the transport
   // (event_assign), so an idle connection costs one allocation less. A libevent whose event is
@@ -116,15 +131,17 @@ class Transport : public SlabAllocated<Transport> {
     return read_event_heap_ ? read_event_heap_.get()
                             : reinterpret_cast<event*>(read_event_storage_);
   }
-  void deliver(TransportEvent event);
   bool ensure_write_event();
   void remove_events();
 
   event_base* base_;
   UniqueFd fd_;  // the events are deleted (remove_events) before the socket closes
-  bool read_event_ready_ = false;
-  bool watching_read_ = false;
-  bool watching_write_ = false;
+  // Bits, so that they share the word after fd_ with it: 192 bytes a transport, not 208.
+  bool read_event_ready_ : 1 = false;
+  bool watching_read_ : 1 = false;
+  bool watching_write_ : 1 = false;
+  bool read_held_ : 1 = false;
+  bool write_held_ : 1 = false;
   alignas(alignof(void*)) unsigned char read_event_storage_[kEventStorage];  // pointers and longs
   EventPtr read_event_heap_;  // only when the event does not fit read_event_storage_
   EventPtr write_event_;      // made on first use: most connections never wait to write

@@ -10,6 +10,7 @@
 #include "support/child_process.h"
 #include "support/paths.h"
 #include "support/temp_dir.h"
+#include "support/test_certificates.h"
 
 namespace relay7::testing {
 namespace {
@@ -52,7 +53,15 @@ void collect_keys(const nlohmann::ordered_json& value, std::set<std::string>& ke
 }
 
 TEST(ManPagesTest, EveryConfigKeyIsDocumented) {
-  const ConfigLoadResult loaded = parse_config_text(kEveryKey, "every-key.json");
+  // "tls" reads its files at load: they are made for the test.
+  const TempDir dir("relay7-man-keys");
+  const CertificateFiles pair = make_certificate(dir.path(), "a", {"a.example"});
+  nlohmann::ordered_json every = nlohmann::ordered_json::parse(kEveryKey);
+  every["servers"][0]["tls"] = {
+      {"certificates", {{{"cert", pair.cert.string()}, {"key", pair.key.string()}}}},
+      {"protocols", {"TLSv1.3"}},
+      {"handshake_timeout", "5s"}};
+  const ConfigLoadResult loaded = parse_config_text(every.dump(), "every-key.json");
   ASSERT_TRUE(loaded.ok()) << loaded.errors.front();
   std::set<std::string> keys;
   collect_keys(dump_config(*loaded.config), keys);

@@ -48,6 +48,17 @@ TEST(UpstreamRequestHead, RemovesHopByHopAndSetsForwardingHeaders) {
             "\r\n");
 }
 
+TEST(UpstreamRequestHead, SaysHttpsToTheBackendOfATlsClient) {
+  const MessageHead head = head_with({{"Host", "h"}, {"X-Forwarded-Proto", "http"}});
+  BlockPool blocks;
+  IoBuffer buffer(blocks);
+  build_upstream_request_head(
+      {head, "/", "", false, "h", "::1", RequestBodyMode::none, 0, false, true, true}, buffer);
+  const std::string out = testing::text_of(buffer);
+  EXPECT_NE(out.find("\r\nX-Forwarded-Proto: https\r\n"), std::string::npos) << out;
+  EXPECT_EQ(out.find("X-Forwarded-Proto: http\r\n"), std::string::npos) << "the client's copy goes";
+}
+
 TEST(UpstreamRequestHead, RegeneratesFraming) {
   const MessageHead head = head_with({{"Host", "h"}, {"Content-Length", "10"}});
   BlockPool blocks;

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <openssl/ssl.h>
+
+#include "relay7/tls/handles.h"
+#include "relay7/tls/server_context.h"
+#include "relay7/transport/transport.h"
+
+namespace relay7 {
+
+// A Transport that speaks TLS (server side) over its non-blocking socket: what is read and
+// written through it is the plaintext, so the session above is the one plain connections have.
+//
+// The handshake runs inside the first reads; until it is done they would block. When it is not
+// done `handshake_timeout` after the accept, the owner gets read_timeout and reads fail with
+// ETIMEDOUT. A TLS read may need the socket writable (a
+// handshake flight, session tickets) and a write may need it readable: the transport then holds
+// back the owner's event of that direction, waits for the other readiness itself, and reports it
+// to the owner as the readiness it asked for. Decrypted bytes OpenSSL holds do not wake the
+// socket, so the transport reports them itself when the owner (re)starts reading. A transport
+// that goes away after a complete handshake sends close_notify.
+class TlsTransport final : public Transport {
+ public:
+  // `context` starts the handshake; `selector` (may be null) switches it by SNI and must outlive
+  // the transport. Throws std::bad_alloc when OpenSSL or libevent cannot make their objects.
+  TlsTransport(event_base* base, UniqueFd fd, SSL_CTX* context, const TlsContextSelector* selector,
+               Duration handshake_timeout);
+  ~TlsTransport() override;
+
+  ReadResult read(IoBuffer& into, size_t limit) override;
+  WriteResult write(IoBuffer& from) override;
+  // Sends close_notify, then shuts the socket's sending side.
+  void shutdown_write() override;
+
+ private:
+  enum class Stall { want_read, want_write, closed, failed };
+
+  void on_read_watch_started() override;
+  Stall classify(int result, const char* operation);
+  void after_ssl_call();
+  bool can_send_close_notify() const;
+  bool wait_writable_for_read();
+  bool wait_readable_for_write();
+  void end_read_wait();
+  void end_write_wait();
+  static void on_read_wait(evutil_socket_t fd, short what, void* context);
+  static void on_write_wait(evutil_socket_t fd, short what, void* context);
+  static void on_handshake_timeout(evutil_socket_t fd, short what, void* context);
+
+  SslPtr ssl_;
+  EventPtr handshake_timer_;  // freed once the handshake is done
+  EventPtr read_wait_;        // made on first use: a read waits for writability only rarely
+  EventPtr write_wait_;
+  int failure_ = 0;  // errno-style; after a fatal error every read and write reports it
+};
+
+}  // namespace relay7

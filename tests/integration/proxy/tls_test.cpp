@@ -1,0 +1,223 @@
+// TLS termination: clients speak TLS to relay7, which proxies plain HTTP to the backend. The
+// certificates are made by the openssl command line for each run; the client is OpenSSL
+// (support/tls_connection.h), so each test sees exactly what the handshake settled.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include "support/backend_json.h"
+#include "support/child_process.h"
+#include "support/demo_backend.h"
+#include "support/fnv1a.h"
+#include "support/http_connection.h"
+#include "support/paths.h"
+#include "support/proxy_config.h"
+#include "support/relay7_process.h"
+#include "support/temp_dir.h"
+#include "support/test_certificates.h"
+#include "support/tls_connection.h"
+
+namespace relay7::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+size_t occurrences(const std::string& text, const std::string& what) {
+  size_t count = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
+TlsClientOptions with_sni(std::string name) {
+  TlsClientOptions options;
+  options.server_name = std::move(name);
+  return options;
+}
+
+TlsClientOptions with_alpn(std::vector<std::string> protocols) {
+  TlsClientOptions options;
+  options.alpn = std::move(protocols);
+  return options;
+}
+
+TlsClientOptions with_versions(int min, int max) {
+  TlsClientOptions options;
+  options.min_version = min;
+  options.max_version = max;
+  return options;
+}
+
+// Two TLS blocks on one address: SNI (and Host) pick "other.example"; anything else gets the
+// first block, "shop.example", which proxies to the backend.
+class TlsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = std::make_unique<TempDir>("relay7-tls");
+    shop_ = make_certificate(dir_->path(), "shop", {"shop.example", "www.shop.example"});
+    other_ = make_certificate(dir_->path(), "other", {"other.example"});
+  }
+  static void TearDownTestSuite() { dir_.reset(); }
+
+  static nlohmann::json tls_of(const CertificateFiles& files) {
+    return {{"certificates", {{{"cert", files.cert.string()}, {"key", files.key.string()}}}},
+            {"handshake_timeout", "500ms"}};
+  }
+
+  static nlohmann::json config(uint16_t backend_port) {
+    nlohmann::json config = single_upstream_config({backend_port});
+    nlohmann::json& shop = config["servers"][0];
+    shop["server_names"] = {"shop.example", "www.shop.example"};
+    shop["tls"] = tls_of(shop_);
+    config["servers"].push_back(
+        {{"listen", {"127.0.0.1:0"}},
+         {"server_names", {"other.example"}},
+         {"tls", tls_of(other_)},
+         {"locations", {{{"path", "/"}, {"return", {{"status", 200}, {"body", "other"}}}}}}});
+    // Parking is logged at debug level: the keep-alive test sees that it happened.
+    config["error_log"] = {{"level", "debug"}};
+    return config;
+  }
+
+  TlsConnection connect(const TlsClientOptions& options) {
+    TlsConnection connection;
+    EXPECT_TRUE(connection.connect(relay_.port(), options)) << connection.last_error();
+    return connection;
+  }
+
+  static std::string get(std::string_view target, std::string_view host) {
+    return format_request("GET", target, {{"Host", std::string(host)}});
+  }
+
+  static std::unique_ptr<TempDir> dir_;
+  static CertificateFiles shop_;
+  static CertificateFiles other_;
+  DemoBackend backend_;
+  Relay7Process relay_{[this](uint16_t port) { return listen_on(config(backend_.port()), port); }};
+};
+
+std::unique_ptr<TempDir> TlsTest::dir_;
+CertificateFiles TlsTest::shop_;
+CertificateFiles TlsTest::other_;
+
+TEST_F(TlsTest, ARequestOverTlsReachesTheBackendAsHttps) {
+  TlsConnection connection = connect(with_sni("shop.example"));
+  ASSERT_TRUE(connection.send(get("/hello?x=1", "shop.example"))) << connection.last_error();
+  const std::optional<HttpResponse> response = connection.read_response();
+  ASSERT_TRUE(response) << connection.last_error();
+  EXPECT_EQ(response->status, 200);
+  const nlohmann::json echo = parse_echo(*response);
+  EXPECT_EQ(echo["uri"], "/hello?x=1");
+  EXPECT_EQ(echoed_header(echo, "X-Forwarded-Proto"), "https");
+  EXPECT_EQ(echoed_header(echo, "Host"), "shop.example");
+}
+
+TEST_F(TlsTest, SniPicksTheBlockAndItsCertificate) {
+  EXPECT_EQ(connect(with_sni("shop.example")).peer_common_name(), "shop.example");
+  EXPECT_EQ(connect(with_sni("WWW.Shop.Example")).peer_common_name(), "shop.example");
+  EXPECT_EQ(connect(with_sni("other.example")).peer_common_name(), "other.example");
+  // No SNI, or a name no block has: the first block on the address.
+  EXPECT_EQ(connect({}).peer_common_name(), "shop.example");
+  EXPECT_EQ(connect(with_sni("unknown.example")).peer_common_name(), "shop.example");
+
+  TlsConnection other = connect(with_sni("other.example"));
+  ASSERT_TRUE(other.send(get("/", "other.example")));
+  const std::optional<HttpResponse> response = other.read_response();
+  ASSERT_TRUE(response) << other.last_error();
+  EXPECT_EQ(response->body, "other");
+}
+
+TEST_F(TlsTest, AlpnSettlesOnHttp11AndRefusesAClientWithoutIt) {
+  EXPECT_EQ(connect(with_alpn({"h2", "http/1.1"})).alpn(), "http/1.1");
+  EXPECT_EQ(connect({}).alpn(), "");
+  TlsConnection h2_only;
+  EXPECT_FALSE(h2_only.connect(relay_.port(), with_alpn({"h2"})));
+  EXPECT_NE(h2_only.last_error().find("no application protocol"), std::string::npos)
+      << h2_only.last_error();
+}
+
+TEST_F(TlsTest, RefusesTls11AndNegotiatesTls13) {
+  EXPECT_EQ(connect({}).version(), "TLSv1.3");
+  EXPECT_EQ(connect(with_versions(TLS1_2_VERSION, TLS1_2_VERSION)).version(), "TLSv1.2");
+  TlsConnection old;
+  EXPECT_FALSE(old.connect(relay_.port(), with_versions(TLS1_VERSION, TLS1_1_VERSION)));
+  EXPECT_NE(old.last_error().find("protocol version"), std::string::npos) << old.last_error();
+}
+
+TEST_F(TlsTest, KeepAliveCarriesSeveralRequestsLargeBodiesAndParkedWaits) {
+  TlsConnection connection = connect(with_sni("shop.example"));
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(connection.send(get("/round/" + std::to_string(i), "shop.example")));
+    const std::optional<HttpResponse> response = connection.read_response();
+    ASSERT_TRUE(response) << i << ": " << connection.last_error();
+    EXPECT_EQ(parse_echo(*response)["uri"], "/round/" + std::to_string(i));
+  }
+  // Many records each way: a 3 MiB download and a 1 MiB upload on the same connection.
+  constexpr size_t kDownload = 3 * 1024 * 1024;
+  ASSERT_TRUE(connection.send(get("/big?bytes=" + std::to_string(kDownload), "shop.example")));
+  const std::optional<HttpResponse> download = connection.read_response();
+  ASSERT_TRUE(download) << connection.last_error();
+  EXPECT_EQ(download->body, demo_pattern(kDownload));
+  const std::string upload(1024 * 1024, 'u');
+  ASSERT_TRUE(
+      connection.send(format_request("POST", "/upload", {{"Host", "shop.example"}}, upload)));
+  const std::optional<HttpResponse> echoed = connection.read_response();
+  ASSERT_TRUE(echoed) << connection.last_error();
+  const nlohmann::json echo = parse_echo(*echoed);
+  EXPECT_EQ(echo["body_length"], upload.size());
+  EXPECT_EQ(echo["body_fnv1a"], fnv1a_hex(upload));
+
+  // Idle past the park delay (50 ms): the connection is parked with its TLS state, and the
+  // next request on it is served.
+  const size_t parked_before = occurrences(relay_.stderr_text(), "parked after");
+  for (int i = 0; i < 100 && occurrences(relay_.stderr_text(), "parked after") == parked_before;
+       ++i) {
+    std::this_thread::sleep_for(20ms);
+  }
+  ASSERT_GT(occurrences(relay_.stderr_text(), "parked after"), parked_before);
+  ASSERT_TRUE(connection.send(get("/after-park", "shop.example")));
+  const std::optional<HttpResponse> after = connection.read_response();
+  ASSERT_TRUE(after) << connection.last_error();
+  EXPECT_EQ(parse_echo(*after)["uri"], "/after-park");
+}
+
+TEST_F(TlsTest, AClientThatNeverCompletesTheHandshakeIsClosedAfterHandshakeTimeout) {
+  HttpConnection silent;
+  ASSERT_TRUE(silent.connect(relay_.port())) << silent.last_error();
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_TRUE(silent.is_closed_by_peer(5s));
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 3s) << "handshake_timeout is 500ms";
+  // Plain HTTP on the TLS port is no handshake either: refused, never proxied.
+  HttpConnection plain;
+  ASSERT_TRUE(plain.connect(relay_.port())) << plain.last_error();
+  ASSERT_TRUE(plain.send_request("GET", "/plain"));
+  EXPECT_TRUE(plain.is_closed_by_peer(5s));
+  EXPECT_TRUE(backend_.requests().empty());
+}
+
+TEST(TlsConfigCheckTest, AKeyNotMatchingItsCertificateFailsTheCheckNamingTheFile) {
+  TempDir dir("relay7-tls-check");
+  const CertificateFiles one = make_certificate(dir.path(), "one", {"one.example"});
+  const CertificateFiles two = make_certificate(dir.path(), "two", {"two.example"});
+  const std::string path = dir.file("relay7.json").string();
+  write_file(path, R"({"servers": [{"listen": ["127.0.0.1:18443"],
+      "tls": {"certificates": [{"cert": "one.pem", "key": "two.key"}]},
+      "locations": [{"path": "/", "return": 204}]}]})");
+  ChildProcess check({relay7_binary(), "-t", "-c", path});
+  const std::optional<int> status = check.wait_exit(10s);
+  ASSERT_TRUE(status && WIFEXITED(*status));
+  EXPECT_EQ(WEXITSTATUS(*status), 1);
+  EXPECT_NE(
+      check.stderr_text().find(path + ": servers[0].tls.certificates[0].key: " + two.key.string() +
+                               " does not match the certificate in " + one.cert.string()),
+      std::string::npos)
+      << check.stderr_text();
+}
+
+}  // namespace
+}  // namespace relay7::testing

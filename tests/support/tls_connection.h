@@ -1,0 +1,54 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http_connection.h"
+#include "input_buffer.h"
+#include "relay7/tls/handles.h"
+
+namespace relay7::testing {
+
+struct TlsClientOptions {
+  std::string server_name;        // sent as SNI; empty: none
+  std::vector<std::string> alpn;  // offered in this order; empty: no ALPN extension
+  int min_version = TLS1_2_VERSION;
+  int max_version = TLS1_3_VERSION;
+};
+
+// A blocking TLS client connection (OpenSSL, no certificate verification: the tests look at the
+// certificate they get instead) over an HttpConnection's socket, reading responses as strictly.
+class TlsConnection {
+ public:
+  // TCP connect and the whole handshake; false with last_error() (OpenSSL's reason) on failure.
+  bool connect(uint16_t port, const TlsClientOptions& options = {});
+
+  // What the handshake settled.
+  std::string peer_common_name() const;
+  std::string alpn() const;
+  std::string version() const;
+  bool session_reused() const;
+
+  bool send(std::string_view bytes);
+  std::optional<HttpResponse> read_response();
+  // True if the server ends the TLS stream (close_notify, or the socket closes) within the
+  // connection's timeout, with no bytes before it.
+  bool is_closed_by_peer();
+
+  const std::string& last_error() const { return error_; }
+
+ private:
+  FillResult fill();
+  bool fail(std::string what);
+
+  HttpConnection socket_;
+  SslCtxPtr context_;
+  SslPtr ssl_;
+  InputBuffer buffer_;
+  std::string error_;
+};
+
+}  // namespace relay7::testing
