@@ -3,6 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
+#include <filesystem>
 #include <memory>
 
 #include "config_test_util.h"
@@ -110,6 +113,26 @@ TEST_F(ServerTlsTest, AMissingFileIsNamed) {
   EXPECT_THAT(errors_of(servers({block(tls_with({pair("tls/shop.pem", "nope.key")}))})),
               ElementsAre(prefix() + "servers[0].tls.certificates[0].key: cannot read " +
                           in_dir("nope.key") + ": No such file or directory"));
+}
+
+// A path that names a device, a FIFO or something huge fails at once: the master's load (and a
+// reload) must not hang on it or read it into memory.
+TEST_F(ServerTlsTest, OnlyARegularFileOfSaneSizeIsRead) {
+  EXPECT_THAT(
+      errors_of(servers({block(tls_with({pair("/dev/zero", "tls/shop.key")}))})),
+      ElementsAre(prefix() + "servers[0].tls.certificates[0].cert: cannot read /dev/zero: not a "
+                             "regular file"));
+  const std::string fifo = in_dir("tls/fifo.key");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_THAT(errors_of(servers({block(tls_with({pair("tls/shop.pem", "tls/fifo.key")}))})),
+              ElementsAre(prefix() + "servers[0].tls.certificates[0].key: cannot read " + fifo +
+                          ": not a regular file"));
+  const std::string big = in_dir("tls/big.pem");
+  std::filesystem::copy_file(shop_.cert, big);
+  std::filesystem::resize_file(big, 2 * 1024 * 1024);
+  EXPECT_THAT(errors_of(servers({block(tls_with({pair("tls/big.pem", "tls/shop.key")}))})),
+              ElementsAre(prefix() + "servers[0].tls.certificates[0].cert: cannot read " + big +
+                          ": larger than 1 MiB, which no certificate chain or key is"));
 }
 
 TEST_F(ServerTlsTest, AKeyThatDoesNotMatchItsCertificate) {
