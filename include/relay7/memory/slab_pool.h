@@ -70,7 +70,8 @@ class SlabAllocated {
     if (kPoolingEnabled && size == sizeof(T)) {
       pool().deallocate(object);
     } else {
-      ::operator delete(object, size);
+      // Unsized: clang before 19 declares the global sized form only with -fsized-deallocation.
+      ::operator delete(object);
     }
   }
 
