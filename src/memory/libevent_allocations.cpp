@@ -66,16 +66,14 @@ void* reallocate(void* pointer, size_t size) {
 }  // namespace
 
 bool route_libevent_allocations() {
-  if constexpr (!kPoolingEnabled) {
-    return false;
-  } else {
 #ifdef EVENT_SET_MEM_FUNCTIONS_IMPLEMENTED
+  // A plain if, not if constexpr: the functions stay referenced in sanitizer builds too.
+  if (kPoolingEnabled) {
     event_set_mem_functions(&allocate, &reallocate, &release);
     return true;
-#else
-    return false;
-#endif
   }
+#endif
+  return false;
 }
 
 }  // namespace relay7
