@@ -58,7 +58,8 @@ constexpr std::string_view kConfigTemplate = R"({
   "servers": [{"listen": ["127.0.0.1:1"], "locations": [
     {"path": "/", "proxy_pass": "http://app"},
     {"path": "/put", "proxy_pass": "http://app/", "retry_non_idempotent": true},
-    {"path": "/admin", "return": 403}
+    {"path": "/admin", "return": 403},
+    {"path": "/moved", "return": {"status": 301, "location": "$scheme://$host:$server_port$request_uri"}}
   ]}]
 })";
 

@@ -25,6 +25,9 @@ std::optional<Config> load_and_check(const std::string& path) {
     loaded.errors.push_back(path + ": " + error);
     loaded.config.reset();
   }
+  for (const std::string& line : loaded.warnings) {
+    std::fprintf(stderr, "relay7: warning: %s\n", line.c_str());
+  }
   if (!loaded.ok()) {
     for (const std::string& line : loaded.errors) {
       std::fprintf(stderr, "relay7: %s\n", line.c_str());

@@ -111,7 +111,7 @@ Json dump_location(const LocationConfig& location) {
   } else if (location.return_action) {
     Json action{{"status", location.return_action->status}};
     if (!location.return_action->location.empty()) {
-      action["location"] = location.return_action->location;
+      action["location"] = location.return_action->location.text;
     }
     if (!location.return_action->body.empty()) {
       action["body"] = location.return_action->body;

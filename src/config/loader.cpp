@@ -13,7 +13,7 @@ namespace relay7 {
 namespace {
 
 ConfigLoadResult failure(std::vector<std::string> errors) {
-  return {std::nullopt, std::move(errors)};
+  return {std::nullopt, std::move(errors), {}};
 }
 
 bool is_blank(std::string_view text) {
@@ -87,11 +87,15 @@ ConfigLoadResult parse_config_text(std::string_view text, const std::string& sou
   for (const auto& message : diagnostics.messages()) {
     errors.push_back(source_name + ": " + message);
   }
+  std::vector<std::string> warnings;
+  for (const auto& message : diagnostics.warnings()) {
+    warnings.push_back(source_name + ": " + message);
+  }
   if (!errors.empty()) {
-    return failure(std::move(errors));
+    return {std::nullopt, std::move(errors), std::move(warnings)};
   }
   config.source_path = source_name;
-  return {std::move(config), {}};
+  return {std::move(config), {}, std::move(warnings)};
 }
 
 }  // namespace relay7

@@ -17,15 +17,23 @@ bool is_redirect(int status) {
 }
 
 // The location becomes a response header, where CR or LF would let the config inject headers.
-std::optional<std::string> read_location(const Node& node, Diagnostics& diagnostics) {
-  auto location = read_non_empty_string(node, diagnostics);
-  if (location && std::any_of(location->begin(), location->end(), [](char c) {
-        return static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
-      })) {
+// Its variables are split out here, so a request only fills them in.
+std::optional<TextTemplate> read_location(const Node& node, Diagnostics& diagnostics) {
+  const auto location = read_non_empty_string(node, diagnostics);
+  if (!location) {
+    return std::nullopt;
+  }
+  if (std::any_of(location->begin(), location->end(),
+                  [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
     diagnostics.error(node.path, "must not contain control characters");
     return std::nullopt;
   }
-  return location;
+  std::string error;
+  auto parsed = parse_text_template(*location, error);
+  if (!parsed) {
+    diagnostics.error(node.path, error);
+  }
+  return parsed;
 }
 
 std::optional<ReturnConfig> read_return_object(const Node& node, Diagnostics& diagnostics) {
@@ -43,7 +51,8 @@ std::optional<ReturnConfig> read_return_object(const Node& node, Diagnostics& di
   if (!status || (location_node && !location) || (body_node && !body)) {
     return std::nullopt;
   }
-  const ReturnConfig result{static_cast<int>(*status), location.value_or(""), body.value_or("")};
+  const ReturnConfig result{static_cast<int>(*status), location.value_or(TextTemplate{}),
+                            body.value_or("")};
   if (location_node && !is_redirect(result.status)) {
     diagnostics.error(location_node->path,
                       "only allowed with a 3xx status, not " + std::to_string(result.status));

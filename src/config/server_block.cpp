@@ -72,7 +72,7 @@ std::optional<ServerBlock> read_server(const Node& node, UpstreamCatalog& upstre
     }
   }
   if (const auto tls = object->find("tls")) {
-    block.config.tls = read_server_tls(*tls, config_dir, diagnostics);
+    block.config.tls = read_server_tls(*tls, config_dir, block.config.server_names, diagnostics);
   }
   if (const auto locations = object->require("locations", diagnostics)) {
     read_locations(*locations, block, upstreams, diagnostics);

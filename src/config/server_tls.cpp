@@ -1,9 +1,11 @@
 #include "config/server_tls.h"
 
 #include <algorithm>
+#include <ctime>
 
 #include "config/global_settings.h"
 #include "config/json_path.h"
+#include "relay7/tls/certificate_checks.h"
 #include "relay7/tls/server_context.h"
 
 namespace relay7::config {
@@ -111,12 +113,29 @@ void read_protocols(const Node& node, ServerTlsConfig& tls, Diagnostics& diagnos
   }
 }
 
-void load_context(const Node& certificates_node, ServerTlsConfig& tls, Diagnostics& diagnostics) {
+void warn_about_certificates(const Node& certificates_node, const ServerTlsConfig& tls,
+                             const std::vector<std::string>& server_names,
+                             Diagnostics& diagnostics) {
+  const std::time_t now = std::time(nullptr);
+  for (size_t i = 0; i < tls.context->leaves().size(); ++i) {
+    const std::string path = path_key(path_index(certificates_node.path, i), "cert");
+    for (const std::string& warning : certificate_warnings(
+             tls.context->leaves()[i].get(), tls.certificates[i].cert, server_names, now)) {
+      diagnostics.warning(path, warning);
+    }
+  }
+}
+
+void load_context(const Node& certificates_node, ServerTlsConfig& tls,
+                  const std::vector<std::string>& server_names, Diagnostics& diagnostics) {
   std::vector<TlsFileError> errors;
   tls.context = ServerTlsContext::load(tls, errors);
   for (const TlsFileError& error : errors) {
     const std::string entry = path_index(certificates_node.path, error.certificate);
     diagnostics.error(path_key(entry, error.in_key ? "key" : "cert"), error.message);
+  }
+  if (tls.context) {
+    warn_about_certificates(certificates_node, tls, server_names, diagnostics);
   }
 }
 
@@ -124,6 +143,7 @@ void load_context(const Node& certificates_node, ServerTlsConfig& tls, Diagnosti
 
 std::optional<ServerTlsConfig> read_server_tls(const Node& node,
                                                const std::filesystem::path& config_dir,
+                                               const std::vector<std::string>& server_names,
                                                Diagnostics& diagnostics) {
   const auto object =
       ObjectReader::open(node, {"certificates", "protocols", "handshake_timeout"}, diagnostics);
@@ -145,7 +165,7 @@ std::optional<ServerTlsConfig> read_server_tls(const Node& node,
   }
   if (certificates) {
     tls.certificates = std::move(*certificates);
-    load_context(*certificates_node, tls, diagnostics);
+    load_context(*certificates_node, tls, server_names, diagnostics);
   }
   return tls;
 }

@@ -2,6 +2,7 @@
 
 #include "nginx_import/translation.h"
 #include "nginx_import/values.h"
+#include "relay7/config/text_template.h"
 #include "relay7/http/ascii.h"
 
 namespace relay7::nginx_import {
@@ -184,15 +185,30 @@ void settle_content(Translation& t, const Directive& directive, ServerModel& ser
 
 }  // namespace
 
-std::optional<ReturnModel> read_return(Translation& t, const Directive& d) {
-  if (std::any_of(d.args.begin(), d.args.end(), has_variable)) {
-    t.not_translated(d, "relay7 has no variables: its answers are fixed text");
-    return std::nullopt;
+// A redirect URL relay7 can send: variables only among those its locations expand, which mean
+// in relay7 what they mean in nginx.
+bool is_translatable_redirect(Translation& t, const Directive& d, std::string_view url) {
+  std::string error;
+  if (has_variable(url) && !parse_text_template(url, error)) {
+    t.not_translated(d, "relay7's redirect locations expand only " + known_template_variables());
+    return false;
   }
+  return true;
+}
+
+std::optional<ReturnModel> read_return(Translation& t, const Directive& d) {
   ReturnModel answer;
   answer.where = d.where;
   const auto code = parse_count(d.args[0]);
+  if (!code && has_variable(d.args[0]) && !is_absolute_url(d.args[0])) {
+    t.not_translated(d, "relay7's status codes are fixed numbers");
+    return std::nullopt;
+  }
   if (!code) {
+    if (d.args.size() == 1 && is_absolute_url(d.args[0]) &&
+        !is_translatable_redirect(t, d, d.args[0])) {
+      return std::nullopt;
+    }
     if (d.args.size() != 1 || !is_absolute_url(d.args[0])) {
       t.messages.error(d.where, "invalid return code " + quote_text(d.args[0]));
       return std::nullopt;
@@ -210,8 +226,17 @@ std::optional<ReturnModel> read_return(Translation& t, const Directive& d) {
     return answer;
   }
   if (!is_redirect(*code)) {
+    if (has_variable(d.args[1])) {
+      t.not_translated(d,
+                       "relay7 expands variables only in redirect locations: its bodies are "
+                       "fixed text");
+      return std::nullopt;
+    }
     answer.body = d.args[1];
     return answer;
+  }
+  if (!is_translatable_redirect(t, d, d.args[1])) {
+    return std::nullopt;
   }
   answer.location = d.args[1];
   if (!is_absolute_url(answer.location)) {

@@ -9,6 +9,7 @@
 #include "relay7/http/request_checks.h"
 #include "relay7/http/status.h"
 #include "relay7/pipeline/proxy_context.h"
+#include "relay7/pipeline/template_expansion.h"
 #include "relay7/upstream/hash_key.h"
 
 namespace relay7 {
@@ -114,7 +115,7 @@ void Exchange::start() {
     return;
   }
   if (const auto* action = std::get_if<LocalResponseAction>(&location->action)) {
-    answer_locally(action->status, false, action->location, action->body);
+    answer_configured(*action);
     return;
   }
   body_limit_ = location->max_body_size;
@@ -189,6 +190,28 @@ bool Exchange::encoded_slashes_change_nothing(const VirtualServer& server,
     return false;  // e.g. "/..%2F..%2Fetc" climbs above the root once decoded
   }
   return server.match(state_.decoded_path) == location;
+}
+
+// ---- a local answer the config gives ----
+
+void Exchange::answer_configured(const LocalResponseAction& action) {
+  if (!action.location.has_variables()) {
+    answer_locally(action.status, false, action.location.text, action.body);
+    return;
+  }
+  std::string location;
+  expand_template(action.location, template_values(), location);
+  answer_locally(action.status, false, location, action.body);
+}
+
+TemplateValues Exchange::template_values() const {
+  const ListenerRoutes& listener = context_.routes().listeners()[client_.listener_index];
+  std::string_view host = state_.host;
+  if (host.empty()) {
+    host = context_.routes().server(listener.default_server).fallback_host();
+  }
+  return TemplateValues{listener.tls ? "https" : "http", host,
+                        request_uri_of(request_.head->target), listener.port_text};
 }
 
 // ---- the upstream exchange ----

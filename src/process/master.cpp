@@ -213,6 +213,9 @@ void Master::reload() {
   ++reloads_;
   spdlog::info("reloading configuration \"{}\"", config_path_);
   ConfigLoadResult loaded = load_config_file(config_path_);
+  for (const std::string& line : loaded.warnings) {
+    spdlog::warn("{}", line);
+  }
   if (!loaded.ok()) {
     record_reload(false, join_lines(loaded.errors));
     return;

@@ -43,6 +43,12 @@ Location make_location(const LocationConfig& config, const ServerConfig& server,
 
 VirtualServer::VirtualServer(const ServerConfig& config, const Config& whole)
     : encoded_slashes_(config.encoded_slashes) {
+  const auto exact_name = std::find_if(
+      config.server_names.begin(), config.server_names.end(),
+      [](const std::string& name) { return !name.empty() && name.find('*') == std::string::npos; });
+  if (exact_name != config.server_names.end()) {
+    fallback_host_ = *exact_name;
+  }
   for (const LocationConfig& location : config.locations) {
     locations_.push_back(make_location(location, config, whole));
     const size_t index = locations_.size() - 1;
@@ -108,8 +114,13 @@ RouteTable::RouteTable(const Config& config) {
           std::find_if(listeners_.begin(), listeners_.end(),
                        [&](const ListenerRoutes& l) { return l.address == listen.address; });
       if (existing == listeners_.end()) {
-        listeners_.push_back(ListenerRoutes{
-            listen.address, listen.address.to_string(), s, server.tls.has_value(), {}, {}});
+        listeners_.push_back(ListenerRoutes{listen.address,
+                                            listen.address.to_string(),
+                                            std::to_string(listen.address.port()),
+                                            s,
+                                            server.tls.has_value(),
+                                            {},
+                                            {}});
         existing = listeners_.end() - 1;
       }
       for (const std::string& name : server.server_names) {

@@ -119,6 +119,7 @@ std::shared_ptr<const ServerTlsContext> ServerTlsContext::load(const ServerTlsCo
   }
   bool complete = true;
   std::vector<std::pair<int, size_t>> key_types;  // EVP_PKEY base id -> first pair with it
+  std::vector<X509Ptr> leaves;
   for (size_t i = 0; i < config.certificates.size(); ++i) {
     const TlsCertificateConfig& files = config.certificates[i];
     std::vector<CertificatePairError> pair_errors;
@@ -153,11 +154,12 @@ std::shared_ptr<const ServerTlsContext> ServerTlsContext::load(const ServerTlsCo
            files.cert + ": OpenSSL refused the certificate (" + take_openssl_error() + ")"});
       complete = false;
     }
+    leaves.push_back(std::move(pair->leaf));
   }
   if (!complete) {
     return nullptr;
   }
-  return std::make_shared<const ServerTlsContext>(std::move(context));
+  return std::make_shared<const ServerTlsContext>(std::move(context), std::move(leaves));
 }
 
 }  // namespace relay7

@@ -10,7 +10,7 @@
 namespace relay7::testing {
 
 CertificateFiles make_certificate(const std::filesystem::path& dir, std::string_view stem,
-                                  const std::vector<std::string>& names, KeyType type) {
+                                  const std::vector<std::string>& names, KeyType type, int days) {
   const CertificateFiles files{dir / (std::string(stem) + ".pem"),
                                dir / (std::string(stem) + ".key")};
   std::string alt_names = "subjectAltName=";
@@ -23,8 +23,9 @@ CertificateFiles make_certificate(const std::filesystem::path& dir, std::string_
   } else {
     argv.insert(argv.end(), {"rsa:2048"});
   }
-  argv.insert(argv.end(), {"-nodes", "-days", "2", "-subj", "/CN=" + names.at(0), "-addext",
-                           alt_names, "-keyout", files.key.string(), "-out", files.cert.string()});
+  argv.insert(argv.end(),
+              {"-nodes", "-days", std::to_string(days), "-subj", "/CN=" + names.at(0), "-addext",
+               alt_names, "-keyout", files.key.string(), "-out", files.cert.string()});
   ChildProcess openssl(argv);
   const auto status = openssl.wait_exit(std::chrono::seconds(30));
   if (!status || !WIFEXITED(*status) || WEXITSTATUS(*status) != 0) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "relay7/config/text_template.h"
 #include "relay7/http/request_target.h"
 #include "relay7/net/socket_address.h"
 
@@ -129,7 +130,7 @@ struct ProxyPassConfig {
 
 struct ReturnConfig {
   int status = 0;
-  std::string location;  // for 3xx
+  TextTemplate location;  // for 3xx; variables expanded per request
   std::string body;
 };
 

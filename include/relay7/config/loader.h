@@ -16,6 +16,9 @@ namespace relay7 {
 struct ConfigLoadResult {
   std::optional<Config> config;
   std::vector<std::string> errors;
+  // Lines of the same form for what loads but will likely hurt, e.g. `relay7.json:
+  // servers[0].tls.certificates[0].cert: tls/shop.pem expires in 3 days (...)`.
+  std::vector<std::string> warnings;
 
   bool ok() const { return config.has_value(); }
 };

@@ -1,12 +1,16 @@
 #pragma once
 
+#include <string_view>
+
 #include "relay7/http/message_parser.h"
 
 namespace relay7 {
 
 // The checks on a request head that llhttp leaves to us (RFC 9112):
 // - the version: only HTTP/1.0 and HTTP/1.1 (505 otherwise);
-// - Host: exactly one in HTTP/1.1, at most one in HTTP/1.0 (400);
+// - Host: exactly one in HTTP/1.1, at most one in HTTP/1.0, and a host with an optional port
+//   (400): its host name selects the server block and may be copied into a redirect ($host), so
+//   bytes like "/", "@", "\\" or spaces never reach either;
 // - Transfer-Encoding: only a single "chunked" in HTTP/1.1 (400 otherwise; see
 //   transfer_encoding.h): refusing is the only reading that cannot be smuggled through.
 // - the method: CONNECT is refused (501). relay7 is a reverse proxy and opens no tunnels to
@@ -14,5 +18,9 @@ namespace relay7 {
 //   passing one on would leave relay7 and the backend reading its bytes differently.
 // Returns 0 when the head is acceptable, else the status that refuses it.
 int refuse_request_head(const MessageHead& head);
+
+// RFC 9110 section 7.2: uri-host [":" port], where uri-host is an IP literal in brackets or an
+// RFC 3986 reg-name (which covers IPv4 addresses). An empty value is valid (HTTP/1.0 allows it).
+bool is_valid_host_value(std::string_view value);
 
 }  // namespace relay7

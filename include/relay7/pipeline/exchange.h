@@ -12,6 +12,7 @@
 #include "relay7/net/socket_address.h"
 #include "relay7/pipeline/downstream.h"
 #include "relay7/pipeline/request_state.h"
+#include "relay7/pipeline/template_expansion.h"
 #include "relay7/pipeline/upstream_exchange.h"
 #include "relay7/routing/route_table.h"
 #include "relay7/transport/connection_set.h"
@@ -96,6 +97,8 @@ class Exchange final : public Retirable, private UpstreamExchangeOwner {
   int validate();
   const Location* route();
   bool encoded_slashes_change_nothing(const VirtualServer& server, const Location* location);
+  void answer_configured(const LocalResponseAction& action);
+  TemplateValues template_values() const;
   void proxy(const Location& location, const ProxyAction& action);
   std::string_view host_to_forward() const;
   std::string_view hash_key(const UpstreamConfig& upstream) const;

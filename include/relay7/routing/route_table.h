@@ -20,7 +20,7 @@ struct ProxyAction {
 
 struct LocalResponseAction {
   int status = 0;
-  std::string location;
+  TextTemplate location;
   std::string body;
 };
 
@@ -40,9 +40,13 @@ class VirtualServer {
   const Location* match(std::string_view path) const;
   const std::vector<Location>& locations() const { return locations_; }
   EncodedSlashes encoded_slashes() const { return encoded_slashes_; }
+  // $host of a request that names no host (HTTP/1.0 without Host): the block's first exact
+  // server name, else empty, as nginx's.
+  const std::string& fallback_host() const { return fallback_host_; }
 
  private:
   EncodedSlashes encoded_slashes_;
+  std::string fallback_host_;
   std::vector<Location> locations_;
   std::unordered_map<std::string, size_t> exact_;
   std::unordered_map<std::string, size_t> exact_ignoring_case_;  // keys lower-cased
@@ -53,6 +57,7 @@ class VirtualServer {
 struct ListenerRoutes {
   SocketAddress address;
   std::string address_text;
+  std::string port_text;  // $server_port
   size_t default_server = 0;
   // Every block on the address serves TLS (the config allows no mix): the default block's
   // context starts each handshake and SNI picks the block's certificates by select().

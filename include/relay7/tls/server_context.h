@@ -45,11 +45,16 @@ class ServerTlsContext {
   static std::shared_ptr<const ServerTlsContext> load(const ServerTlsConfig& config,
                                                       std::vector<TlsFileError>& errors);
 
-  explicit ServerTlsContext(SslCtxPtr context) : context_(std::move(context)) {}
+  ServerTlsContext(SslCtxPtr context, std::vector<X509Ptr> leaves)
+      : context_(std::move(context)), leaves_(std::move(leaves)) {}
   SSL_CTX* get() const { return context_.get(); }
+  // The leaf certificate of each ServerTlsConfig::certificates entry, in that order, for the
+  // loader's warnings.
+  const std::vector<X509Ptr>& leaves() const { return leaves_; }
 
  private:
   SslCtxPtr context_;
+  std::vector<X509Ptr> leaves_;
 };
 
 }  // namespace relay7

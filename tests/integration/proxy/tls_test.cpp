@@ -78,7 +78,10 @@ class TlsTest : public ::testing::Test {
         {{"listen", {"127.0.0.1:0"}},
          {"server_names", {"other.example"}},
          {"tls", tls_of(other_)},
-         {"locations", {{{"path", "/"}, {"return", {{"status", 200}, {"body", "other"}}}}}}});
+         {"locations",
+          {{{"path", "/"}, {"return", {{"status", 200}, {"body", "other"}}}},
+           {{"path", "/moved"},
+            {"return", {{"status", 308}, {"location", "$scheme://$host:$server_port/new"}}}}}}});
     // Parking is logged at debug level: the keep-alive test sees that it happened.
     config["error_log"] = {{"level", "debug"}};
     return config;
@@ -130,6 +133,16 @@ TEST_F(TlsTest, SniPicksTheBlockAndItsCertificate) {
   const std::optional<HttpResponse> response = other.read_response();
   ASSERT_TRUE(response) << other.last_error();
   EXPECT_EQ(response->body, "other");
+}
+
+TEST_F(TlsTest, RedirectVariablesSeeTheTlsListener) {
+  TlsConnection other = connect(with_sni("other.example"));
+  ASSERT_TRUE(other.send(get("/moved", "Other.Example")));
+  const std::optional<HttpResponse> response = other.read_response();
+  ASSERT_TRUE(response) << other.last_error();
+  EXPECT_EQ(response->status, 308);
+  EXPECT_EQ(response->header("Location"),
+            "https://other.example:" + std::to_string(relay_.port()) + "/new");
 }
 
 TEST_F(TlsTest, AlpnSettlesOnHttp11AndRefusesAClientWithoutIt) {
@@ -217,6 +230,33 @@ TEST(TlsConfigCheckTest, AKeyNotMatchingItsCertificateFailsTheCheckNamingTheFile
                                " does not match the certificate in " + one.cert.string()),
       std::string::npos)
       << check.stderr_text();
+}
+
+TEST(TlsConfigCheckTest, ACertificateNearExpiryOrMissingANamePassesTheCheckWithWarnings) {
+  TempDir dir("relay7-tls-check");
+  make_certificate(dir.path(), "soon", {"soon.example"}, KeyType::ecdsa_p256, 3);
+  const std::string path = dir.file("relay7.json").string();
+  write_file(path, R"({"servers": [{"listen": ["127.0.0.1:18443"],
+      "server_names": ["soon.example", "api.example"],
+      "tls": {"certificates": [{"cert": "soon.pem", "key": "soon.key"}]},
+      "locations": [{"path": "/", "return": 204}]}]})");
+  ChildProcess check({relay7_binary(), "-t", "-c", path});
+  const std::optional<int> status = check.wait_exit(10s);
+  ASSERT_TRUE(status && WIFEXITED(*status));
+  EXPECT_EQ(WEXITSTATUS(*status), 0) << check.stderr_text();
+  const std::string where = "relay7: warning: " + path + ": servers[0].tls.certificates[0].cert: ";
+  const std::string cert = dir.file("soon.pem").string();
+  // Made moments ago for 3 days: 2 whole days and some hours are left, or 3 if the same second.
+  const std::string text = check.stderr_text();
+  EXPECT_TRUE(text.find(where + cert + " expires in 2 days (") != std::string::npos ||
+              text.find(where + cert + " expires in 3 days (") != std::string::npos)
+      << text;
+  EXPECT_NE(check.stderr_text().find(where + cert +
+                                     " does not cover server name \"api.example\" (it names "
+                                     "soon.example)\n"),
+            std::string::npos)
+      << check.stderr_text();
+  EXPECT_NE(check.stdout_text().find("test is successful"), std::string::npos);
 }
 
 }  // namespace

@@ -116,7 +116,7 @@ TEST(LoaderTest, FullExampleBuildsTheModel) {
   const auto& old = server.locations[3];
   ASSERT_TRUE(old.return_action.has_value());
   EXPECT_EQ(old.return_action->status, 301);
-  EXPECT_EQ(old.return_action->location, "https://example.com/new");
+  EXPECT_EQ(old.return_action->location.text, "https://example.com/new");
   EXPECT_EQ(old.return_action->body, "");
   EXPECT_EQ(server.locations[4].return_action->status, 403);
 
@@ -224,7 +224,7 @@ TEST(LoaderTest, SeedBlockAdminWith403) {
   EXPECT_FALSE(admin.proxy_pass.has_value());
   ASSERT_TRUE(admin.return_action.has_value());
   EXPECT_EQ(admin.return_action->status, 403);
-  EXPECT_EQ(admin.return_action->location, "");
+  EXPECT_EQ(admin.return_action->location.text, "");
 }
 
 TEST(LoaderTest, CollectsEveryErrorInOneRun) {

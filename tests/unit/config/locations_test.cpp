@@ -307,19 +307,19 @@ TEST(ReturnTest, ObjectWithLocationAndBody) {
       {{"path", "/old"}, {"return", {{"status", 308}, {"location", "/new"}, {"body", "moved"}}}});
   ASSERT_TRUE(redirect.return_action.has_value());
   EXPECT_EQ(redirect.return_action->status, 308);
-  EXPECT_EQ(redirect.return_action->location, "/new");
+  EXPECT_EQ(redirect.return_action->location.text, "/new");
   EXPECT_EQ(redirect.return_action->body, "moved");
 
   const auto body = single_location({{"path", "/"}, {"return", {{"status", 503}, {"body", "x"}}}});
   EXPECT_EQ(body.return_action->status, 503);
-  EXPECT_EQ(body.return_action->location, "");
+  EXPECT_EQ(body.return_action->location.text, "");
   EXPECT_EQ(body.return_action->body, "x");
 
   // 300 and 304 are 3xx without a mandatory Location.
   EXPECT_EQ(single_location({{"path", "/"}, {"return", {{"status", 304}}}}).return_action->status,
             304);
   EXPECT_EQ(single_location({{"path", "/"}, {"return", {{"status", 300}, {"location", "/x"}}}})
-                .return_action->location,
+                .return_action->location.text,
             "/x");
 }
 
@@ -355,6 +355,21 @@ TEST(ReturnTest, LocationOnlyWithRedirects) {
                   "test.json: servers[0].locations[2].return.location: must not contain control "
                   "characters",
                   "test.json: servers[0].locations[3].return.location: must not be empty"));
+}
+
+TEST(ReturnTest, LocationVariablesAreCheckedAtLoad) {
+  EXPECT_THAT(
+      errors_of(with_locations(
+          {{{"path", "/a"}, {"return", {{"status", 301}, {"location", "https://$host$uri"}}}},
+           {{"path", "/b"},
+            {"return", {{"status", 301}, {"location", "https://$host$request_uri"}}}},
+           {{"path", "/c"}, {"return", {{"status", 302}, {"location", "/cost/5$"}}}}})),
+      ElementsAre("test.json: servers[0].locations[0].return.location: unknown variable \"$uri\"; "
+                  "known variables: $scheme, $host, $request_uri, $server_port (\"$$\" is a "
+                  "dollar sign)",
+                  "test.json: servers[0].locations[2].return.location: \"$\" at offset 7 "
+                  "starts no variable name; write \"$$\" for a dollar sign (variables: $scheme, "
+                  "$host, $request_uri, $server_port)"));
 }
 
 TEST(ReturnTest, StatusRangeAndTypes) {

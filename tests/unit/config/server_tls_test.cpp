@@ -88,6 +88,20 @@ TEST_F(ServerTlsTest, ReadsPairsRelativeToTheConfigFolderWithDefaults) {
   EXPECT_NE(SSL_CTX_get_mode(tls->context->get()) & SSL_MODE_RELEASE_BUFFERS, 0u);
 }
 
+TEST_F(ServerTlsTest, ACertificateNotCoveringAServerNameLoadsWithAWarning) {
+  Json shop = block(tls_with({shop_pair()}));
+  shop["server_names"] = {"shop.example", "www.shop.example"};
+  const ConfigLoadResult result = load(servers({shop}));
+  ASSERT_TRUE(result.ok()) << ::testing::PrintToString(result.errors);
+  EXPECT_THAT(
+      result.warnings,
+      ElementsAre(prefix() + "servers[0].tls.certificates[0].cert: " + in_dir("tls/shop.pem") +
+                  " does not cover server name \"www.shop.example\" (it names "
+                  "shop.example)"));
+  shop["server_names"] = {"shop.example"};
+  EXPECT_THAT(load(servers({shop})).warnings, ElementsAre());
+}
+
 TEST_F(ServerTlsTest, AbsolutePathsAndOneCertificatePerKeyType) {
   Json tls = tls_with({pair(shop_.cert.string(), shop_.key.string()),
                        pair("tls/shop-rsa.pem", "tls/shop-rsa.key")});

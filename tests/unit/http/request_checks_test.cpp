@@ -37,6 +37,25 @@ TEST(RequestChecksTest, WantsExactlyOneHostInHttp11) {
   EXPECT_EQ(refuse_request_head(head(1, 0, {{"host", "a"}, {"host", "b"}})), 400);
 }
 
+TEST(RequestChecksTest, AcceptsHostNamesAddressesAndPorts) {
+  for (const char* host :
+       {"shop.example", "Shop.Example.:8080", "127.0.0.1:80", "[::1]", "[::1]:8443",
+        "xn--bcher-kva.example", "a_b.example", "a%41.example", ""}) {
+    EXPECT_TRUE(is_valid_host_value(host)) << host;
+    EXPECT_EQ(refuse_request_head(head(1, 1, {{"host", host}})), 0) << host;
+  }
+}
+
+// $host goes into redirects and selects server blocks: nothing that could end the authority or
+// start a path gets through.
+TEST(RequestChecksTest, RefusesHostsThatAreNoHost) {
+  for (const char* host : {"evil.example/path", "a@b.example", "a b", "a\\b", "a:b:c", "a:8x",
+                           "[::1", "[]", "[g::1]", "[::1]x", "a\"b", "a?b", "a#b", "<script>"}) {
+    EXPECT_FALSE(is_valid_host_value(host)) << host;
+    EXPECT_EQ(refuse_request_head(head(1, 1, {{"host", host}})), 400) << host;
+  }
+}
+
 TEST(RequestChecksTest, AcceptsOnlyASingleChunkedCoding) {
   for (const char* coding :
        {"gzip", "gzip, chunked", "chunked, gzip", "xchunked", "chunked;q=1", ""}) {

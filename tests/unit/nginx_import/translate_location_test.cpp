@@ -157,22 +157,41 @@ TEST(NginxImportLocationTest, TranslatesReturn) {
 }
 
 TEST(NginxImportLocationTest, RefusesReturnsRelay7CannotGive) {
-  const ImportRun run(server_config(
-      "location /a { return 444; }\nlocation /b { return 301 https://$host$request_uri; }\n"
-      "location /c { return nope; }\nlocation /d { return 301; }\n"));
+  const ImportRun run(
+      server_config("location /a { return 444; }\nlocation /b { return 301 https://$host$uri; }\n"
+                    "location /c { return nope; }\nlocation /d { return 301; }\n"
+                    "location /e { return 200 $remote_addr; }\nlocation /f { return $status; }\n"));
   const Lines errors = run.errors();
-  ASSERT_EQ(errors.size(), 4u);
+  ASSERT_EQ(errors.size(), 6u);
   EXPECT_EQ(errors[0],
             "nginx.conf:6: not translated: return 444 (444 closes the connection "
             "without an answer; relay7 always answers)");
   EXPECT_EQ(errors[1],
-            "nginx.conf:7: not translated: return 301 https://$host$request_uri "
-            "(relay7 has no variables: its answers are fixed text)");
+            "nginx.conf:7: not translated: return 301 https://$host$uri "
+            "(relay7's redirect locations expand only $scheme, $host, $request_uri, "
+            "$server_port)");
   EXPECT_EQ(errors[2], "nginx.conf:8: invalid return code \"nope\"");
   EXPECT_TRUE(
       errors[3].starts_with("nginx.conf:9: fails the check: servers[0].locations[0]."
                             "return: status 301 needs a \"location\""))
       << errors[3];
+  EXPECT_EQ(errors[4],
+            "nginx.conf:10: not translated: return 200 $remote_addr (relay7 expands variables "
+            "only in redirect locations: its bodies are fixed text)");
+  EXPECT_EQ(errors[5],
+            "nginx.conf:11: not translated: return $status (relay7's status codes are fixed "
+            "numbers)");
+}
+
+// The redirect every site moving to HTTPS has: relay7 expands the same variables.
+TEST(NginxImportLocationTest, TranslatesRedirectsWithRequestVariables) {
+  const ImportRun run(
+      server_config("location / { return 301 https://$host$request_uri; }\n"
+                    "location /p { return 302 $scheme://${host}:$server_port/new; }\n"));
+  EXPECT_EQ(run.errors(), Lines{});
+  EXPECT_EQ(locations_of(run), Json::parse(R"([
+    {"path": "/", "return": {"status": 301, "location": "https://$host$request_uri"}},
+    {"path": "/p", "return": {"status": 302, "location": "$scheme://${host}:$server_port/new"}}])"));
 }
 
 TEST(NginxImportLocationTest, AReturnAnswersBeforeAProxyPass) {
