@@ -133,10 +133,10 @@ run:
 # the resolver tests start on loopback. nginx is for the tests only: the differential test of
 # `relay7 import-nginx` runs Debian's nginx with the tutorial's configs beside relay7 with their
 # translation (on its own high ports, in the foreground; a system nginx the package may start is
-# never used).
+# never used). sslscan: the TLS scan test checks what relay7 offers the way an auditor would.
 DEB_PACKAGES := g++ make pkg-config libevent-dev nlohmann-json3-dev libspdlog-dev libfmt-dev \
                 libgtest-dev node-llhttp scdoc man-db libc-ares-dev libssl-dev openssl \
-                dnsmasq-base nginx
+                dnsmasq-base nginx sslscan
 
 # $(call apt_install_missing,PACKAGES,WHAT): installs those of PACKAGES that are missing and
 # nothing else, so a second run changes nothing; leaves their names in $$missing for a caller

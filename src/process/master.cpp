@@ -15,6 +15,7 @@
 #include "relay7/process/process_title.h"
 #include "relay7/process/worker_process.h"
 #include "relay7/routing/route_table.h"
+#include "relay7/tls/server_context.h"
 
 namespace relay7 {
 namespace {
@@ -117,6 +118,11 @@ bool Master::start() {
     return false;
   }
   names_ = std::make_unique<NameRefresher>(*shared_state_);
+  tickets_ = TicketKeyring::create(Clock::now(), error);
+  if (!tickets_) {
+    spdlog::critical("{}", error);
+    return false;
+  }
   std::unique_ptr<Generation> first = prepare_generation(config_, error);
   if (!first) {
     spdlog::critical("{}", error);
@@ -147,6 +153,7 @@ void Master::loop_once() {
   settle_switch(now);
   enforce_deadlines(now);
   respawn_due_workers(now);
+  rotate_ticket_keys(now);
   drop_finished_generations();
   if (reload_pending_ && phase_ == Phase::running && !reload_in_progress()) {
     reload_pending_ = false;
@@ -164,6 +171,9 @@ std::optional<std::chrono::milliseconds> Master::time_to_next_deadline(
   };
   if (pending_switch_) {
     consider(pending_switch_->give_up_at);
+  }
+  if (tickets_) {
+    consider(tickets_->next_rotation());
   }
   for (const auto& generation : generations_) {
     if (generation->state != GenerationState::serving) {
@@ -235,6 +245,18 @@ void Master::reload() {
   generations_.push_back(std::move(generation));
 }
 
+void Master::rotate_ticket_keys(Clock::time_point now) {
+  if (now < tickets_->next_rotation()) {
+    return;
+  }
+  if (tickets_->rotate(now)) {
+    spdlog::info("new TLS session ticket key; tickets of the last {} h still resume",
+                 (TicketKeyring::kRotation + TicketKeyring::kDecryptAfterRetired).count());
+  } else {
+    spdlog::error("no random bytes for a new TLS session ticket key: the current key stays");
+  }
+}
+
 std::unique_ptr<Generation> Master::prepare_generation(std::shared_ptr<const Config> config,
                                                        std::string& error) {
   auto generation = std::make_unique<Generation>();
@@ -257,6 +279,11 @@ std::unique_ptr<Generation> Master::prepare_generation(std::shared_ptr<const Con
     return nullptr;
   }
   names_->configure(config->resolver);
+  for (const ServerConfig& server : config->servers) {
+    if (server.tls && server.tls->context) {
+      tickets_->attach(server.tls->context->get());
+    }
+  }
   generation->number = ++last_generation_;
   generation->config = std::move(config);
   generation->credentials = *credentials;

@@ -169,6 +169,8 @@ check "/etc/relay7/relay7.json is a conffile" \
   sh -c "dpkg-query -W -f='\${Conffiles}' relay7 | grep -q ' /etc/relay7/relay7.json '"
 check "/etc/logrotate.d/relay7 is installed" test -f /etc/logrotate.d/relay7
 check "the systemd unit is installed" test -f /lib/systemd/system/relay7.service
+check "README.Debian says where TLS certificates go" \
+  sh -c 'zcat -f /usr/share/doc/relay7/README.Debian* | grep -q "/etc/ssl/private"'
 check "man relay7 and man relay7.json find the pages" \
   sh -c 'man -w relay7 >/dev/null && man -w 5 relay7.json >/dev/null'
 for page in /usr/share/man/man8/relay7.8.gz /usr/share/man/man5/relay7.json.5.gz; do

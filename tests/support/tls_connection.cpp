@@ -53,6 +53,13 @@ bool TlsConnection::connect(uint16_t port, const TlsClientOptions& options) {
       SSL_set_tlsext_host_name(ssl_.get(), options.server_name.c_str()) != 1) {
     return fail("SNI");
   }
+  if (options.session) {
+    // A copy, for the reason session() makes one: the offered session stays resumable.
+    const TlsSession copy(SSL_SESSION_dup(options.session.get()), TlsSessionDeleter{});
+    if (!copy || SSL_set_session(ssl_.get(), copy.get()) != 1) {
+      return fail("session");
+    }
+  }
   if (SSL_connect(ssl_.get()) != 1) {
     return fail("handshake");
   }
@@ -83,6 +90,13 @@ std::string TlsConnection::version() const {
 
 bool TlsConnection::session_reused() const {
   return SSL_session_reused(ssl_.get()) == 1;
+}
+
+TlsSession TlsConnection::session() const {
+  // A copy: OpenSSL marks the connection's own session not resumable when the connection is
+  // freed without a shutdown, as these tests do.
+  const SSL_SESSION* own = SSL_get0_session(ssl_.get());
+  return TlsSession(own != nullptr ? SSL_SESSION_dup(own) : nullptr, TlsSessionDeleter{});
 }
 
 bool TlsConnection::send(std::string_view bytes) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -12,11 +13,18 @@
 
 namespace relay7::testing {
 
+// A session a connection got, to offer for resumption on another one.
+struct TlsSessionDeleter {
+  void operator()(SSL_SESSION* session) const { SSL_SESSION_free(session); }
+};
+using TlsSession = std::shared_ptr<SSL_SESSION>;
+
 struct TlsClientOptions {
   std::string server_name;        // sent as SNI; empty: none
   std::vector<std::string> alpn;  // offered in this order; empty: no ALPN extension
   int min_version = TLS1_2_VERSION;
   int max_version = TLS1_3_VERSION;
+  TlsSession session;  // offered for resumption; null: a full handshake
 };
 
 // A blocking TLS client connection (OpenSSL, no certificate verification: the tests look at the
@@ -31,6 +39,9 @@ class TlsConnection {
   std::string alpn() const;
   std::string version() const;
   bool session_reused() const;
+  // The session to resume later. TLS 1.3 sends its tickets after the handshake: take it after
+  // a response was read.
+  TlsSession session() const;
 
   bool send(std::string_view bytes);
   std::optional<HttpResponse> read_response();

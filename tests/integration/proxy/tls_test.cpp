@@ -17,6 +17,7 @@
 #include "support/paths.h"
 #include "support/proxy_config.h"
 #include "support/relay7_process.h"
+#include "support/reload_helpers.h"
 #include "support/temp_dir.h"
 #include "support/test_certificates.h"
 #include "support/tls_connection.h"
@@ -70,7 +71,8 @@ class TlsTest : public ::testing::Test {
   }
 
   static nlohmann::json config(uint16_t backend_port) {
-    nlohmann::json config = single_upstream_config({backend_port});
+    // Two workers: a session ticket one makes must resume on the other.
+    nlohmann::json config = single_upstream_config({backend_port}, 2);
     nlohmann::json& shop = config["servers"][0];
     shop["server_names"] = {"shop.example", "www.shop.example"};
     shop["tls"] = tls_of(shop_);
@@ -143,6 +145,49 @@ TEST_F(TlsTest, RedirectVariablesSeeTheTlsListener) {
   EXPECT_EQ(response->status, 308);
   EXPECT_EQ(response->header("Location"),
             "https://other.example:" + std::to_string(relay_.port()) + "/new");
+}
+
+// The session a full handshake and one request give (TLS 1.3 sends its ticket after the
+// handshake).
+TlsSession session_after_a_request(uint16_t port, const TlsClientOptions& options) {
+  TlsConnection connection;
+  if (!connection.connect(port, options) ||
+      !connection.send(format_request("GET", "/", {{"Host", "shop.example"}})) ||
+      !connection.read_response()) {
+    ADD_FAILURE() << connection.last_error();
+    return nullptr;
+  }
+  EXPECT_FALSE(connection.session_reused());
+  return connection.session();
+}
+
+size_t resumed_of(uint16_t port, const TlsClientOptions& options, size_t connections) {
+  size_t resumed = 0;
+  for (size_t i = 0; i < connections; ++i) {
+    TlsConnection connection;
+    EXPECT_TRUE(connection.connect(port, options)) << connection.last_error();
+    resumed += connection.session_reused() ? 1 : 0;
+  }
+  return resumed;
+}
+
+// Ticket keys are the master's, shared with every worker and kept over reloads: a ticket resumes
+// whichever of the two workers a connection lands on (20 connections reach both), and after a
+// reload, whose new workers have no session of their own.
+TEST_F(TlsTest, TicketsResumeOnEveryWorkerAndAfterAReload) {
+  uint64_t reloads = 0;
+  for (const int version : {TLS1_2_VERSION, TLS1_3_VERSION}) {
+    TlsClientOptions options = with_versions(version, version);
+    options.server_name = "shop.example";
+    options.session = session_after_a_request(relay_.port(), options);
+    ASSERT_TRUE(options.session) << version;
+    EXPECT_EQ(resumed_of(relay_.port(), options, 20), 20u) << version;
+
+    relay_.reload_with(relay_.config());
+    const std::optional<ReloadStatus> status = wait_for_reloads(relay_, ++reloads, 10s);
+    ASSERT_TRUE(status && status->ok) << relay_.stderr_text();
+    EXPECT_EQ(resumed_of(relay_.port(), options, 20), 20u) << version;
+  }
 }
 
 TEST_F(TlsTest, AlpnSettlesOnHttp11AndRefusesAClientWithoutIt) {
