@@ -66,6 +66,26 @@ constexpr auto kRules = std::to_array<DirectiveRule>({
      "relay7 always sets TCP_NODELAY", "on"},
     {"server_tokens", kHttpLevels, 1, 1, false, Handling::restated_when,
      "relay7 never sends its version (\"Server: relay7\" on the responses it makes itself)", "off"},
+    {"ssl_certificate", kHttp | kServer, 1, 1, false, Handling::translated,
+     "servers[].tls.certificates[].cert"},
+    {"ssl_certificate_key", kHttp | kServer, 1, 1, false, Handling::translated,
+     "servers[].tls.certificates[].key"},
+    {"ssl_protocols", kHttp | kServer, 1, kNoLimit, false, Handling::translated,
+     "servers[].tls.protocols (TLSv1.2 and TLSv1.3; older ones are dropped)"},
+    {"ssl_ciphers", kHttp | kServer, 1, 1, false, Handling::no_effect,
+     "relay7 offers Mozilla's \"intermediate\" ciphers, a fixed list (relay7.json(5), TLS)"},
+    {"ssl_prefer_server_ciphers", kHttp | kServer, 1, 1, false, Handling::no_effect,
+     "every cipher relay7 offers is strong, so the client's order is used, as Mozilla advises"},
+    {"ssl_ecdh_curve", kHttp | kServer, 1, 1, false, Handling::no_effect,
+     "relay7 offers the groups X25519 and P-256"},
+    {"ssl_dhparam", kHttp | kServer, 1, 1, false, Handling::no_effect,
+     "relay7 uses OpenSSL's built-in DH groups of at least 2048 bits"},
+    {"ssl_session_cache", kHttp | kServer, 1, 2, false, Handling::no_effect,
+     "relay7 resumes sessions with tickets whose keys all its workers share"},
+    {"ssl_session_timeout", kHttp | kServer, 1, 1, false, Handling::no_effect,
+     "relay7 resumes a session for up to 2 hours"},
+    {"ssl_session_tickets", kHttp | kServer, 1, 1, false, Handling::restated_when,
+     "relay7 always issues session tickets, with keys its master rotates", "on"},
     {"sendfile", kHttpLevels, 1, 1, false, Handling::no_effect, "relay7 serves no files"},
     {"tcp_nopush", kHttpLevels, 1, 1, false, Handling::no_effect,
      "it works with sendfile, and relay7 serves no files"},
@@ -110,7 +130,7 @@ struct ModuleReason {
 };
 
 constexpr std::string_view kNoTls =
-    "relay7 has no TLS yet: terminate TLS in front of it, or keep nginx for TLS";
+    "relay7 has no such TLS setting: relay7.json(5), TLS, lists what it has";
 constexpr std::string_view kNoFiles = "relay7 serves no files: serve them from a backend";
 constexpr std::string_view kHttpOnly =
     "relay7 proxies to HTTP/1.1 backends only: keep nginx in front of these";
@@ -128,7 +148,7 @@ constexpr std::string_view kNoRealIp =
 // matches wins, so a prefix comes after the names it must not cover.
 constexpr auto kModuleReasons = std::to_array<ModuleReason>({
     {"proxy_ssl_", "relay7 has no TLS yet: it cannot talk https to backends"},
-    {"ssl", kNoTls},
+    {"ssl", "use \"listen ... ssl\" (nginx itself removed \"ssl on\" in 1.25.1)"},
     {"ssl_", kNoTls},
     {"http2", "relay7 speaks HTTP/1.1 only, for now: keep nginx in front for HTTP/2"},
     {"http2_", "relay7 speaks HTTP/1.1 only, for now: keep nginx in front for HTTP/2"},

@@ -74,6 +74,7 @@ ImportResult import_loaded_config(const LoadedConfig& loaded, MessageList messag
   }
   ConfigModel model = translate(loaded, messages);
   inherit_settings(model);
+  check_tls_servers(model, messages);
   put_default_servers_first(model, messages);
   const InstanceSettings instance = resolve_instance_settings(model, messages);
   add_default_notices(model, instance, loaded.main_file, messages);

@@ -12,6 +12,12 @@ void fill(std::optional<T>& own, const std::optional<T>& outer) {
 
 }  // namespace
 
+void TlsSettings::inherit_from(const TlsSettings& outer) {
+  fill(certificates, outer.certificates);
+  fill(keys, outer.keys);
+  fill(protocols, outer.protocols);
+}
+
 void InheritedSettings::inherit_from(const InheritedSettings& outer) {
   fill(max_body_size, outer.max_body_size);
   for (size_t i = 0; i < kTimeoutKinds; ++i) {
@@ -19,6 +25,7 @@ void InheritedSettings::inherit_from(const InheritedSettings& outer) {
   }
   fill(access_log, outer.access_log);
   fill(proxy_headers, outer.proxy_headers);
+  tls.inherit_from(outer.tls);
 }
 
 void inherit_settings(ConfigModel& model) {

@@ -32,6 +32,18 @@ enum class TimeoutKind : size_t {
 };
 inline constexpr size_t kTimeoutKinds = 7;
 
+// A server's TLS directives, which nginx inherits from http to server each as a whole list:
+// ssl_certificate and ssl_certificate_key may repeat (an ECDSA and an RSA pair), the Nth key
+// going with the Nth certificate.
+struct TlsSettings {
+  std::optional<Sourced<std::vector<std::string>>> certificates;  // absolute paths
+  std::optional<Sourced<std::vector<std::string>>> keys;          // absolute paths
+  std::optional<Sourced<std::vector<std::string>>> protocols;     // relay7's names
+
+  bool any() const { return certificates || keys || protocols; }
+  void inherit_from(const TlsSettings& outer);
+};
+
 // Settings nginx inherits from http to server to location, a level's own value winning.
 struct InheritedSettings {
   std::optional<Sourced<uint64_t>> max_body_size;  // client_max_body_size
@@ -42,6 +54,7 @@ struct InheritedSettings {
                    // nginx inherits
   // them only to a level that sets none of its own.
   std::optional<Sourced<std::vector<std::string>>> proxy_headers;
+  TlsSettings tls;  // http and server only
 
   // Fills every setting this level leaves unset from `outer`.
   void inherit_from(const InheritedSettings& outer);
@@ -94,6 +107,7 @@ struct ListenModel {
   std::string text;  // relay7's listen syntax
   SourceRef where;
   bool default_server = false;
+  bool ssl = false;  // "listen ... ssl": the address serves TLS
 };
 
 struct ServerModel {

@@ -1,5 +1,7 @@
 #include "nginx_import/relay7_json.h"
 
+#include <algorithm>
+
 #include "config/json_path.h"
 #include "relay7/config/dump.h"
 
@@ -76,12 +78,20 @@ class JsonBuilder {
     out_.config["upstreams"] = std::move(all);
   }
 
+  // nginx serves plain and TLS addresses from one server block; relay7 keeps them apart, so a
+  // block with both becomes two with the same names and locations, the plain one first.
   void servers(const std::vector<ServerModel>& servers) {
     Json all = Json::array();
     for (const ServerModel& server : servers) {
-      const std::string path = path_index("servers", all.size());
-      note(path, server.where);
-      all.push_back(server_json(server, path));
+      for (const bool tls : {false, true}) {
+        if (std::none_of(server.listen.begin(), server.listen.end(),
+                         [tls](const ListenModel& listen) { return listen.ssl == tls; })) {
+          continue;
+        }
+        const std::string path = path_index("servers", all.size());
+        note(path, server.where);
+        all.push_back(server_json(server, tls, path));
+      }
     }
     out_.config["servers"] = std::move(all);
   }
@@ -128,16 +138,22 @@ class JsonBuilder {
     return out.size() == 1 ? Json(server.address) : out;
   }
 
-  Json server_json(const ServerModel& server, const std::string& path) {
+  Json server_json(const ServerModel& server, bool tls, const std::string& path) {
     Json out = Json::object();
     Json listen = Json::array();
     for (const ListenModel& address : server.listen) {
+      if (address.ssl != tls) {
+        continue;
+      }
       note(path_index(path_key(path, "listen"), listen.size()), address.where);
       listen.push_back(address.text);
     }
     out["listen"] = std::move(listen);
     if (!server.names.empty()) {
       put(out, path, "server_names", server.names, server.where);
+    }
+    if (tls) {
+      out["tls"] = tls_json(server.settings.tls, path_key(path, "tls"));
     }
     if (const auto& size = server.settings.max_body_size) {
       put(out, path, "max_body_size", format_size(size->value), size->where);
@@ -152,6 +168,26 @@ class JsonBuilder {
       }
     }
     out["locations"] = std::move(locations);
+    return out;
+  }
+
+  Json tls_json(const TlsSettings& tls, const std::string& path) {
+    Json certificates = Json::array();
+    const std::string certificates_path = path_key(path, "certificates");
+    const size_t pairs = tls.certificates && tls.keys
+                             ? std::min(tls.certificates->value.size(), tls.keys->value.size())
+                             : 0;
+    for (size_t i = 0; i < pairs; ++i) {
+      const std::string pair_path = path_index(certificates_path, i);
+      note(pair_path, tls.certificates->where);
+      note(path_key(pair_path, "cert"), tls.certificates->where);
+      note(path_key(pair_path, "key"), tls.keys->where);
+      certificates.push_back({{"cert", tls.certificates->value[i]}, {"key", tls.keys->value[i]}});
+    }
+    Json out{{"certificates", std::move(certificates)}};
+    if (tls.protocols) {
+      put(out, path, "protocols", tls.protocols->value, tls.protocols->where);
+    }
     return out;
   }
 

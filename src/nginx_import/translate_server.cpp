@@ -32,10 +32,7 @@ bool read_listen_parameter(Translation& t, const Directive& d, const std::string
   if (parameter == "default_server" || parameter == "default") {
     listen.default_server = true;
   } else if (parameter == "ssl") {
-    t.not_translated(d,
-                     "relay7 has no TLS yet: terminate TLS in front of it, or keep nginx "
-                     "for this address");
-    return false;
+    listen.ssl = true;
   } else if (parameter == "http2" || parameter == "quic") {
     t.not_translated(d, std::string("relay7 speaks HTTP/1.1 only, for now: keep nginx in front "
                                     "for ") +
@@ -164,7 +161,7 @@ void translate_server(Translation& t, const Directive& directive) {
   const bool listen_lines = std::any_of(directive.block.begin(), directive.block.end(),
                                         [](const Directive& d) { return d.name == "listen"; });
   if (!listen_lines) {
-    server.listen.push_back(ListenModel{std::string(kDefaultPort), directive.where, false});
+    server.listen.push_back(ListenModel{std::string(kDefaultPort), directive.where, false, false});
     // After an error here (a mistyped "listen:") the notice would only distract from it.
     if (t.messages.error_count() == errors_before) {
       t.messages.notice(directive.where,

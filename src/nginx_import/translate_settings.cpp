@@ -126,8 +126,9 @@ constexpr SentHeader kSentHeaders[] = {
     {"x-forwarded-for", "$proxy_add_x_forwarded_for",
      "relay7 appends the client address to X-Forwarded-For itself"},
     {"x-real-ip", "$remote_addr", "relay7 sets X-Real-IP to the client address itself"},
-    {"x-forwarded-proto", "$scheme", "relay7 sets X-Forwarded-Proto itself (http)"},
-    {"x-forwarded-proto", "http", "relay7 sets X-Forwarded-Proto itself (http)"},
+    {"x-forwarded-proto", "$scheme",
+     "relay7 sets X-Forwarded-Proto itself (http, or https on TLS)"},
+    {"x-forwarded-proto", "http", "relay7 sets X-Forwarded-Proto itself (http, or https on TLS)"},
     {"x-forwarded-host", "$host", "relay7 sets X-Forwarded-Host to the client's Host itself"},
     {"x-forwarded-host", "$http_host", "relay7 sets X-Forwarded-Host to the client's Host itself"},
     {"connection", "",
@@ -170,6 +171,8 @@ bool translate_setting(Translation& t, const Directive& d, InheritedSettings& se
     translate_log_format(t, d);
   } else if (d.name == "proxy_set_header") {
     translate_proxy_set_header(t, d, settings);
+  } else if (translate_tls_setting(t, d, settings.tls)) {
+    return true;
   } else if (d.name == "error_log") {
     t.not_translated(d,
                      "relay7 writes one error log for the whole instance: set it in the "

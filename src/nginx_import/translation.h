@@ -55,6 +55,13 @@ std::optional<ReturnModel> read_return(Translation& translation, const Directive
 bool translate_setting(Translation& translation, const Directive& directive,
                        InheritedSettings& settings);
 
+// Reads ssl_certificate, ssl_certificate_key or ssl_protocols into `tls`; false when
+// `directive` is none of them.
+bool translate_tls_setting(Translation& translation, const Directive& directive, TlsSettings& tls);
+// Once settings are inherited: every server with a "listen ... ssl" has certificates and as
+// many keys (an error otherwise, as nginx refuses to start without them).
+void check_tls_servers(const ConfigModel& model, MessageList& messages);
+
 // Runs every translator over the config.
 ConfigModel translate(const LoadedConfig& config, MessageList& messages);
 

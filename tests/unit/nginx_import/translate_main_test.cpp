@@ -121,7 +121,7 @@ TEST(NginxImportMainTest, RefusesADirectiveOutsideItsBlock) {
 
 TEST(NginxImportMainTest, NamesWhatIsNotTranslatedAndWhy) {
   const ImportRun run("load_module modules/x.so;\nevents { multi_accept on; }\n" +
-                      http_block("gzip on;\nssl_protocols TLSv1.2;\nserver { listen 8080; "
+                      http_block("gzip on;\nssl_stapling on;\nserver { listen 8080; "
                                  "location / { return 204; } }\n"));
   EXPECT_EQ(run.errors(),
             (Lines{"nginx.conf:1: not translated: load_module modules/x.so (relay7 has no dynamic "
@@ -130,8 +130,8 @@ TEST(NginxImportMainTest, NamesWhatIsNotTranslatedAndWhy) {
                    "this part on nginx, or drop it)",
                    "nginx.conf:4: not translated: gzip on (relay7 does not compress responses: "
                    "let the backends compress)",
-                   "nginx.conf:5: not translated: ssl_protocols TLSv1.2 (relay7 has no TLS yet: "
-                   "terminate TLS in front of it, or keep nginx for TLS)"}));
+                   "nginx.conf:5: not translated: ssl_stapling on (relay7 has no such TLS "
+                   "setting: relay7.json(5), TLS, lists what it has)"}));
 }
 
 TEST(NginxImportMainTest, DropsWhatHasNoEffectInRelay7WithAWarning) {

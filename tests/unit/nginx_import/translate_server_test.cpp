@@ -25,12 +25,12 @@ TEST(NginxImportServerTest, TranslatesListenAddresses) {
 
 TEST(NginxImportServerTest, RefusesListenersRelay7CannotOpen) {
   const ImportRun run = servers_run(
-      "server {\nlisten 443 ssl;\nlisten 8443 http2;\nlisten 8080 proxy_protocol;\n"
+      "server {\nlisten 443 ssl http2;\nlisten 8443 http2;\nlisten 8080 proxy_protocol;\n"
       "listen localhost:8081;\nlisten unix:/run/x.sock;\nlisten 8082 backlog=512;\n"
       "listen 8083 fast;\nlisten 8084 bind ipv6only=on;\nlocation / { return 204; }\n}\n");
   EXPECT_EQ(run.errors(),
-            (Lines{"nginx.conf:4: not translated: listen 443 ssl (relay7 has no TLS yet: "
-                   "terminate TLS in front of it, or keep nginx for this address)",
+            (Lines{"nginx.conf:4: not translated: listen 443 ssl http2 (relay7 speaks HTTP/1.1 "
+                   "only, for now: keep nginx in front for HTTP/2)",
                    "nginx.conf:5: not translated: listen 8443 http2 (relay7 speaks HTTP/1.1 only, "
                    "for now: keep nginx in front for HTTP/2)",
                    "nginx.conf:6: not translated: listen 8080 proxy_protocol (relay7 does not read "
@@ -49,24 +49,6 @@ TEST(NginxImportServerTest, RefusesListenersRelay7CannotOpen) {
                    "nginx.conf:11: warning: \"ipv6only=on\" dropped: relay7 always sets "
                    "IPV6_V6ONLY"}));
   EXPECT_EQ(run.json()["servers"][0]["listen"], Json::parse(R"(["8084"])"));
-}
-
-// Until relay7 has TLS, a block listening plain and with ssl keeps its plain part only.
-TEST(NginxImportServerTest, KeepsThePlainListenerOfABlockThatAlsoListensWithTls) {
-  const ImportRun run = servers_run(
-      "server {\nlisten 8080;\nlisten 8443 ssl;\nssl_certificate /etc/ssl/a.pem;\n"
-      "ssl_certificate_key /etc/ssl/a.key;\nssl_protocols TLSv1.3;\n"
-      "location / { return 204; }\n}\n");
-  EXPECT_EQ(run.errors(),
-            (Lines{"nginx.conf:5: not translated: listen 8443 ssl (relay7 has no TLS yet: "
-                   "terminate TLS in front of it, or keep nginx for this address)",
-                   "nginx.conf:6: not translated: ssl_certificate /etc/ssl/a.pem (relay7 has no "
-                   "TLS yet: terminate TLS in front of it, or keep nginx for TLS)",
-                   "nginx.conf:7: not translated: ssl_certificate_key /etc/ssl/a.key (relay7 has "
-                   "no TLS yet: terminate TLS in front of it, or keep nginx for TLS)",
-                   "nginx.conf:8: not translated: ssl_protocols TLSv1.3 (relay7 has no TLS yet: "
-                   "terminate TLS in front of it, or keep nginx for TLS)"}));
-  EXPECT_EQ(run.json()["servers"][0]["listen"], Json::parse(R"(["8080"])"));
 }
 
 // nginx 1.25 moved HTTP/2 from a listen parameter to a directive of its own.
