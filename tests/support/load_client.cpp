@@ -2,6 +2,7 @@
 
 #include "backend_json.h"
 #include "http_connection.h"
+#include "tls_connection.h"
 
 namespace relay7::testing {
 namespace {
@@ -9,6 +10,39 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr size_t kKeptFailureMessages = 10;
+
+// One client's connection, plain or TLS, with what the load loop needs of it.
+class ClientConnection {
+ public:
+  explicit ClientConnection(bool tls) : tls_(tls) {}
+
+  bool connected() const { return tls_ ? secure_.connected() : plain_.connected(); }
+  bool open(uint16_t port) {
+    if (tls_) {
+      return secure_.connect(port);
+    }
+    if (!plain_.connect(port)) {
+      return false;
+    }
+    plain_.set_timeout(std::chrono::seconds(10));
+    return true;
+  }
+  bool send(const std::string& request) {
+    return tls_ ? secure_.send(request) : plain_.send_raw(request);
+  }
+  std::optional<HttpResponse> read_response() {
+    return tls_ ? secure_.read_response() : plain_.read_response();
+  }
+  void close() { tls_ ? secure_.close() : plain_.close(); }
+  const std::string& last_error() const {
+    return tls_ ? secure_.last_error() : plain_.last_error();
+  }
+
+ private:
+  bool tls_;
+  HttpConnection plain_;
+  TlsConnection secure_;
+};
 
 }  // namespace
 
@@ -44,18 +78,18 @@ void LoadClient::record_failure(const std::string& message) {
 void LoadClient::run_client(size_t index) {
   const auto deadline = Clock::now() + options_.max_duration;
   std::vector<LoadSample> samples;
-  HttpConnection connection;
+  ClientConnection connection(options_.tls);
   uint64_t serial = 0;
   Clock::time_point connected;
-  const std::string connection_header = options_.keep_alive ? "keep-alive" : "close";
+  const std::string request = format_request(
+      "GET", options_.path, {{"Connection", options_.keep_alive ? "keep-alive" : "close"}});
   while (!stopping_ && Clock::now() < deadline) {
     if (!connection.connected()) {
       connected = Clock::now();
-      if (!connection.connect(port_)) {
+      if (!connection.open(port_)) {
         record_failure("connect: " + connection.last_error());
         continue;
       }
-      connection.set_timeout(std::chrono::seconds(10));
       ++serial;
     }
     LoadSample sample;
@@ -63,7 +97,7 @@ void LoadClient::run_client(size_t index) {
     sample.sent = Clock::now();
     sample.connection = index;
     sample.connection_serial = serial;
-    if (!connection.send_request("GET", options_.path, {{"Connection", connection_header}})) {
+    if (!connection.send(request)) {
       record_failure("send: " + connection.last_error());
       connection.close();
       continue;

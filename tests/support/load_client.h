@@ -29,8 +29,8 @@ struct LoadResult {
   std::vector<LoadSample> samples;
 };
 
-// Keeps `connections` clients busy sending GET `path` to 127.0.0.1:port, each on its own
-// keep-alive connection (or a new connection per request), until stop(). Every failure is
+// Keeps `connections` clients busy sending GET `path` to 127.0.0.1:port (plain or TLS), each on its
+// own keep-alive connection (or a new connection per request), until stop(). Every failure is
 // counted; a `Connection: close` from the server is obeyed, not counted. Bounded: each client
 // also stops after `max_duration`.
 class LoadClient {
@@ -40,6 +40,7 @@ class LoadClient {
     bool keep_alive = true;
     std::string path = "/";
     std::chrono::milliseconds max_duration{60000};
+    bool tls = false;  // speak TLS (no certificate check), every handshake a full one
   };
 
   LoadClient(uint16_t port, Options options);

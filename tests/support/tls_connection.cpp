@@ -88,6 +88,11 @@ std::string TlsConnection::version() const {
   return SSL_get_version(ssl_.get());
 }
 
+void TlsConnection::close() {
+  ssl_.reset();
+  socket_.close();
+}
+
 bool TlsConnection::session_reused() const {
   return SSL_session_reused(ssl_.get()) == 1;
 }

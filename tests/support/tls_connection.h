@@ -43,6 +43,10 @@ class TlsConnection {
   // a response was read.
   TlsSession session() const;
 
+  bool connected() const { return ssl_ != nullptr; }
+  // Drops the connection without a close_notify, as a client that goes away does.
+  void close();
+
   bool send(std::string_view bytes);
   std::optional<HttpResponse> read_response();
   // True if the server ends the TLS stream (close_notify, or the socket closes) within the

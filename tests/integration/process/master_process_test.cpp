@@ -19,6 +19,8 @@
 #include "support/relay7_process.h"
 #include "support/reload_helpers.h"
 #include "support/temp_dir.h"
+#include "support/test_certificates.h"
+#include "support/tls_connection.h"
 
 namespace relay7::testing {
 namespace {
@@ -200,6 +202,48 @@ TEST(PrivilegesTest, WorkersRunAsTheConfiguredUser) {
   struct stat log_stat {};
   ASSERT_EQ(::stat(logs.file("access.log").c_str(), &log_stat), 0);
   EXPECT_EQ(log_stat.st_uid, nobody_uid);
+}
+
+// The master reads TLS keys before its workers switch user, at start and at every reload: a key
+// only root can read serves, as with Debian's /etc/ssl/private, and the workers never open it.
+TEST(PrivilegesTest, AKeyOnlyRootCanReadServesTlsWithWorkersAsNobody) {
+  if (::geteuid() != 0) {
+    GTEST_SKIP() << "dropping privileges needs root";
+  }
+  const passwd* nobody = ::getpwnam("nobody");
+  ASSERT_NE(nobody, nullptr);
+  TempDir dir("relay7-root-key");
+  const CertificateFiles files = make_certificate(dir.path(), "shop", {"shop.example"});
+  std::filesystem::permissions(
+      files.key, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  struct stat key_stat {};
+  ASSERT_EQ(::stat(files.key.c_str(), &key_stat), 0);
+  ASSERT_EQ(key_stat.st_uid, 0u);
+  ASSERT_EQ(key_stat.st_mode & 077, 0u);
+  nlohmann::json config = {
+      {"user", "nobody"},
+      {"workers", 1},
+      {"servers",
+       {{{"listen", {"127.0.0.1:0"}},
+         {"tls",
+          {{"certificates", {{{"cert", files.cert.string()}, {"key", files.key.string()}}}}}},
+         {"locations", {{{"path", "/"}, {"return", 204}}}}}}}};
+  Relay7Process relay(config);
+  ASSERT_TRUE(wait_for_reloads(relay, 0, 10s)) << relay.stderr_text();
+  ASSERT_TRUE(wait_for_worker_count(relay, 1, 10s));
+  const std::string worker_uid = proc_status_field(relay.descendant_pids().front(), "Uid");
+  EXPECT_TRUE(worker_uid.starts_with("\t" + std::to_string(nobody->pw_uid) + "\t")) << worker_uid;
+  const auto answers = [&relay] {
+    TlsConnection connection;
+    return connection.connect(relay.port()) &&
+           connection.send(format_request("GET", "/", {{"Host", "shop.example"}})) &&
+           connection.read_response().value_or(HttpResponse{}).status == 204;
+  };
+  EXPECT_TRUE(answers());
+  relay.reload_with(relay.config());
+  const auto status = wait_for_reloads(relay, 1, 15s);
+  ASSERT_TRUE(status && status->ok) << relay.stderr_text();
+  EXPECT_TRUE(answers());
 }
 
 TEST(LogReopenTest, Usr1ReopensTheAccessLog) {
