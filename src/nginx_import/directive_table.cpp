@@ -81,7 +81,7 @@ constexpr auto kRules = std::to_array<DirectiveRule>({
     {"ssl_dhparam", kHttp | kServer, 1, 1, false, Handling::no_effect,
      "relay7 uses OpenSSL's built-in DH groups of at least 2048 bits"},
     {"ssl_session_cache", kHttp | kServer, 1, 2, false, Handling::no_effect,
-     "relay7 resumes sessions with tickets whose keys all its workers share"},
+     "relay7 resumes sessions with tickets and a session cache that all its workers share"},
     {"ssl_session_timeout", kHttp | kServer, 1, 1, false, Handling::no_effect,
      "relay7 resumes a session for up to 2 hours"},
     {"ssl_session_tickets", kHttp | kServer, 1, 1, false, Handling::restated_when,

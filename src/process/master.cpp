@@ -118,8 +118,8 @@ bool Master::start() {
     return false;
   }
   names_ = std::make_unique<NameRefresher>(*shared_state_);
-  tickets_ = TicketKeyring::create(Clock::now(), error);
-  if (!tickets_) {
+  resumption_ = SessionResumption::create(Clock::now(), error);
+  if (!resumption_) {
     spdlog::critical("{}", error);
     return false;
   }
@@ -172,8 +172,8 @@ std::optional<std::chrono::milliseconds> Master::time_to_next_deadline(
   if (pending_switch_) {
     consider(pending_switch_->give_up_at);
   }
-  if (tickets_) {
-    consider(tickets_->next_rotation());
+  if (resumption_) {
+    consider(resumption_->tickets().next_rotation());
   }
   for (const auto& generation : generations_) {
     if (generation->state != GenerationState::serving) {
@@ -246,10 +246,11 @@ void Master::reload() {
 }
 
 void Master::rotate_ticket_keys(Clock::time_point now) {
-  if (now < tickets_->next_rotation()) {
+  TicketKeyring& tickets = resumption_->tickets();
+  if (now < tickets.next_rotation()) {
     return;
   }
-  if (tickets_->rotate(now)) {
+  if (tickets.rotate(now)) {
     spdlog::info("new TLS session ticket key; tickets of the last {} h still resume",
                  (TicketKeyring::kRotation + TicketKeyring::kDecryptAfterRetired).count());
   } else {
@@ -281,7 +282,7 @@ std::unique_ptr<Generation> Master::prepare_generation(std::shared_ptr<const Con
   names_->configure(config->resolver);
   for (const ServerConfig& server : config->servers) {
     if (server.tls && server.tls->context) {
-      tickets_->attach(server.tls->context->get());
+      resumption_->attach(server.tls->context->get());
     }
   }
   generation->number = ++last_generation_;

@@ -31,6 +31,9 @@ bool TlsConnection::connect(uint16_t port, const TlsClientOptions& options) {
       SSL_CTX_set_max_proto_version(context_.get(), options.max_version) != 1) {
     return fail("protocol versions");
   }
+  if (!options.tickets) {
+    SSL_CTX_set_options(context_.get(), SSL_OP_NO_TICKET);
+  }
   if (options.max_version < TLS1_2_VERSION) {
     SSL_CTX_set_cipher_list(context_.get(), "DEFAULT:@SECLEVEL=0");
   }

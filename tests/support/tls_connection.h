@@ -24,7 +24,8 @@ struct TlsClientOptions {
   std::vector<std::string> alpn;  // offered in this order; empty: no ALPN extension
   int min_version = TLS1_2_VERSION;
   int max_version = TLS1_3_VERSION;
-  TlsSession session;  // offered for resumption; null: a full handshake
+  TlsSession session;   // offered for resumption; null: a full handshake
+  bool tickets = true;  // false: no session ticket extension (resumption by session ID only)
 };
 
 // A blocking TLS client connection (OpenSSL, no certificate verification: the tests look at the

@@ -17,7 +17,7 @@
 #include "relay7/process/reload_status.h"
 #include "relay7/process/signal_waiter.h"
 #include "relay7/resolver/name_refresher.h"
-#include "relay7/tls/ticket_keyring.h"
+#include "relay7/tls/session_resumption.h"
 #include "relay7/upstream/shared_state.h"
 
 namespace relay7 {
@@ -111,9 +111,9 @@ class Master {
   std::unique_ptr<SharedStateRegistry> shared_state_;
   // Resolves the names of the running configs again, into shared_state_.
   std::unique_ptr<NameRefresher> names_;
-  // TLS session ticket keys: made here once, rotated here, shared with every generation's
-  // workers, so tickets resume on any worker and across reloads.
-  std::unique_ptr<TicketKeyring> tickets_;
+  // TLS ticket keys and session cache: made here once (the keys rotated here), shared with
+  // every generation's workers, so sessions resume on any worker and across reloads.
+  std::unique_ptr<SessionResumption> resumption_;
   std::vector<std::unique_ptr<Generation>> generations_;  // oldest first
   uint64_t last_generation_ = 0;
   uint64_t reloads_ = 0;

@@ -190,6 +190,24 @@ TEST_F(TlsTest, TicketsResumeOnEveryWorkerAndAfterAReload) {
   }
 }
 
+// A TLS 1.2 client that takes no tickets resumes by session ID, from the cache the workers
+// share: on either worker and after a reload.
+TEST_F(TlsTest, SessionIdsResumeOnEveryWorkerAndAfterAReload) {
+  TlsClientOptions options = with_versions(TLS1_2_VERSION, TLS1_2_VERSION);
+  options.server_name = "shop.example";
+  options.tickets = false;
+  options.session = session_after_a_request(relay_.port(), options);
+  ASSERT_TRUE(options.session);
+  unsigned int id_length = 0;
+  SSL_SESSION_get_id(options.session.get(), &id_length);
+  ASSERT_GT(id_length, 0u);
+  EXPECT_EQ(resumed_of(relay_.port(), options, 20), 20u);
+  relay_.reload_with(relay_.config());
+  const std::optional<ReloadStatus> status = wait_for_reloads(relay_, 1, 10s);
+  ASSERT_TRUE(status && status->ok) << relay_.stderr_text();
+  EXPECT_EQ(resumed_of(relay_.port(), options, 20), 20u);
+}
+
 TEST_F(TlsTest, AlpnSettlesOnHttp11AndRefusesAClientWithoutIt) {
   EXPECT_EQ(connect(with_alpn({"h2", "http/1.1"})).alpn(), "http/1.1");
   EXPECT_EQ(connect({}).alpn(), "");
