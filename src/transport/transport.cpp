@@ -236,13 +236,6 @@ void Transport::notify_readable() {
   }
 }
 
-UniqueFd Transport::release() {
-  remove_events();
-  watching_read_ = false;
-  watching_write_ = false;
-  return std::move(fd_);
-}
-
 void Transport::on_read_event(evutil_socket_t, short what, void* context) {
   auto* self = static_cast<Transport*>(context);
   self->deliver((what & EV_TIMEOUT) != 0 ? TransportEvent::read_timeout : TransportEvent::readable);

@@ -97,10 +97,6 @@ class Transport : public SlabAllocated<Transport> {
   // read that the owner takes up later, from a fresh call.
   void notify_readable();
 
-  // Gives up the socket (for a transport that moves into another object); the transport is
-  // unusable afterwards.
-  UniqueFd release();
-
  protected:
   // For a transport whose reads may have to wait for the socket to be writable, and its writes
   // for it to be readable (TLS): holds back the socket event of one direction without changing
