@@ -62,7 +62,31 @@ SCENARIOS = {
                    title="small responses, ip_hash upstream, keep-alive clients"),
     "reload": dict(kind="reload", path="/", connections=50, headers=[],
                    title="small responses over keep-alive connections during reloads"),
+    # TLS (issue 15): each proxy gets one TLS port per key type, each with one certificate.
+    "tls-keepalive": dict(kind="wrk", tls="ecdsa", path="/", connections=50, headers=[],
+                          title="small responses over keep-alive TLS connections (ECDSA P-256 "
+                                "certificate)"),
+    "tls-newconn-ecdsa": dict(kind="handshake", tls="ecdsa", path="/", connections=100,
+                              title="a new TLS connection with a full handshake per request, "
+                                    "ECDSA P-256 certificate"),
+    "tls-newconn-rsa": dict(kind="handshake", tls="rsa", path="/", connections=100,
+                            title="a new TLS connection with a full handshake per request, "
+                                  "RSA-2048 certificate"),
+    "tls-resumed": dict(kind="wrk", tls="ecdsa", per="handshake", path="/", connections=50,
+                        headers=["Connection: close"],
+                        title="a new TLS connection per request, session resumed (wrk keeps "
+                              "each connection's session), ECDSA P-256 certificate"),
+    "tls-idle": dict(kind="idle", tls="ecdsa", path="/",
+                     title="idle keep-alive TLS connections: memory per connection"),
 }
+
+# Mozilla "intermediate" (5.7), as relay7 has built in (relay7.json(5), TLS).
+TLS12_CIPHERS = ("ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+                 "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+                 "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
+                 "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:DHE-RSA-CHACHA20-POLY1305")
+TLS13_CIPHERS = "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"
+KEY_TYPES = ("ecdsa", "rsa")
 
 
 def log(message):
@@ -116,6 +140,29 @@ def process_tree(root):
 def tree_cpu_ticks(root):
     """CPU time of root and its descendants, live ones plus those already reaped."""
     return sum(st[2] + st[3] for st in process_tree(root).values())
+
+
+def tree_wchar(root):
+    """Bytes the live processes of the tree have written (to sockets and files): with the
+    same requests, a full TLS handshake writes the certificate chain and a resumed one not."""
+    total = 0
+    for pid in process_tree(root):
+        try:
+            with open(f"/proc/{pid}/io") as f:
+                for line in f:
+                    if line.startswith("wchar:"):
+                        total += int(line.split()[1])
+        except OSError:
+            pass
+    return total
+
+
+def per_item(wchar0, wchar1, count):
+    """Bytes written per request or handshake; NaN when nothing was counted: wchar counts
+    write() and writev(), not send() or sendmsg(), which HAProxy uses."""
+    if wchar1 is None or wchar1 == wchar0 or not count:
+        return float("nan")
+    return (wchar1 - wchar0) / count
 
 
 def vm_rss_kib(pid):
@@ -345,8 +392,23 @@ def backend_nginx_config(prefix, ports, www, workers):
 """
 
 
-def relay7_config(d, port, backends):
+def relay7_config(d, port, backends, tls=None):
+    """tls: None, or {key type: (port, cert, key)}: one TLS server block per key type."""
     servers = [f"127.0.0.1:{p}" for p in backends]
+    locations = [
+        {"path": "/", "proxy_pass": "http://backends"},
+        {"path": "/pool64/", "proxy_pass": "http://backends64"},
+        {"path": "/iphash", "proxy_pass": "http://backends_hash"},
+        {"path": "/admin", "return": 403},
+    ]
+    tls_servers = [{
+        "listen": [f"127.0.0.1:{tport}"],
+        # Everything else is relay7's default: Mozilla intermediate ciphers, X25519/P-256,
+        # session tickets, ALPN http/1.1 (relay7.json(5), TLS).
+        "tls": {"certificates": [{"cert": cert, "key": key}],
+                "protocols": ["TLSv1.2", "TLSv1.3"]},
+        "locations": locations,
+    } for tport, cert, key in (tls or {}).values()]
     return json.dumps({
         "workers": 1,
         "pid_file": f"{d}/relay7.pid",
@@ -359,17 +421,12 @@ def relay7_config(d, port, backends):
         },
         "servers": [{
             "listen": [f"127.0.0.1:{port}"],
-            "locations": [
-                {"path": "/", "proxy_pass": "http://backends"},
-                {"path": "/pool64/", "proxy_pass": "http://backends64"},
-                {"path": "/iphash", "proxy_pass": "http://backends_hash"},
-                {"path": "/admin", "return": 403},
-            ],
-        }],
+            "locations": locations,
+        }] + tls_servers,
     }, indent=2) + "\n"
 
 
-def nginx_proxy_config(d, port, backends):
+def nginx_proxy_config(d, port, backends, tls=None):
     head, temps = nginx_common(d, 1, NOFILE_WANTED, 16384)
     servers = "".join(f"    server 127.0.0.1:{p};\n" for p in backends)
     # The same request headers relay7 sets by default (its man page, HEADERS), so all three
@@ -381,6 +438,36 @@ def nginx_proxy_config(d, port, backends):
       proxy_set_header X-Real-IP $remote_addr;
       proxy_set_header X-Forwarded-Proto $scheme;
       proxy_set_header X-Forwarded-Host $http_host;"""
+    locations = f"""    location / {{
+      proxy_pass http://backends;
+{proxy}
+    }}
+    location /pool64/ {{
+      proxy_pass http://backends64;
+{proxy}
+    }}
+    location /iphash {{
+      proxy_pass http://backends_hash;
+{proxy}
+    }}
+    location /admin {{ return 403; }}
+"""
+    # As nginx's users configure TLS (Mozilla's generator, "intermediate"): the same ciphers
+    # and groups as relay7, a shared session cache and tickets. X-Forwarded-Proto is $scheme,
+    # so "https" on these blocks.
+    tls_servers = "".join(f"""  server {{
+    listen 127.0.0.1:{tport} ssl backlog=4096;
+    ssl_certificate {cert};
+    ssl_certificate_key {key};
+    ssl_protocols TLSv1.2 TLSv1.3;
+    ssl_ciphers {TLS12_CIPHERS};
+    ssl_prefer_server_ciphers off;
+    ssl_ecdh_curve X25519:prime256v1;
+    ssl_session_cache shared:SSL:10m;
+    ssl_session_timeout 1d;
+    ssl_session_tickets on;
+{locations}  }}
+""" for tport, cert, key in (tls or {}).values())
     return f"""{head}http {{
   access_log off;
   keepalive_timeout 75s;
@@ -403,25 +490,12 @@ def nginx_proxy_config(d, port, backends):
   }}
   server {{
     listen 127.0.0.1:{port} backlog=4096;
-    location / {{
-      proxy_pass http://backends;
-{proxy}
-    }}
-    location /pool64/ {{
-      proxy_pass http://backends64;
-{proxy}
-    }}
-    location /iphash {{
-      proxy_pass http://backends_hash;
-{proxy}
-    }}
-    location /admin {{ return 403; }}
-  }}
-}}
+{locations}  }}
+{tls_servers}}}
 """
 
 
-def haproxy_config(d, port, backends, maxconn, nofile):
+def haproxy_config(d, port, backends, maxconn, nofile, tls=None):
     servers = "".join(f"  server b{i} 127.0.0.1:{p} pool-max-conn 32\n"
                       for i, p in enumerate(backends, 1))
     servers64 = "".join(f"  server b{i} 127.0.0.1:{p} pool-max-conn 64\n"
@@ -434,7 +508,7 @@ def haproxy_config(d, port, backends, maxconn, nofile):
   # it start with a warning instead of refusing to.
   no strict-limits
   hard-stop-after 30s
-
+{haproxy_tls_global() if tls else ""}
 defaults
   mode http
   maxconn {maxconn}
@@ -452,14 +526,7 @@ defaults
 
 frontend fe
   bind 127.0.0.1:{port} backlog 4096
-  http-request deny deny_status 403 if {{ path_beg /admin }}
-  http-request set-header X-Real-IP %[src]
-  http-request set-header X-Forwarded-Proto http
-  http-request set-header X-Forwarded-Host %[req.hdr(host)]
-  use_backend backends_hash if {{ path_beg /iphash }}
-  use_backend backends64 if {{ path_beg /pool64/ }}
-  default_backend backends
-
+{haproxy_routing("http")}{haproxy_tls_frontend(tls) if tls else ""}
 backend backends
   balance roundrobin
 {servers}
@@ -471,6 +538,82 @@ backend backends_hash
 {servers}"""
 
 
+def haproxy_tls_global():
+    # As HAProxy's users configure TLS (Mozilla's generator, "intermediate": the client's
+    # cipher order, as relay7 and nginx here); tickets and the shared session cache are on by
+    # default (the generator turns tickets off; issue 15 wants them on in all three).
+    return f"""  ssl-default-bind-ciphers {TLS12_CIPHERS}
+  ssl-default-bind-ciphersuites {TLS13_CIPHERS}
+  ssl-default-bind-options ssl-min-ver TLSv1.2 prefer-client-ciphers
+  ssl-default-bind-curves X25519:P-256
+  tune.ssl.default-dh-param 2048
+"""
+
+
+def haproxy_tls_frontend(tls):
+    """The same routing as frontend fe, over TLS, X-Forwarded-Proto https; one bind per key
+    type, each with its own PEM (certificate and key in one file, as HAProxy wants)."""
+    binds = "".join(f"  bind 127.0.0.1:{tport} backlog 4096 ssl crt {pem} alpn http/1.1 "
+                    f"ssl-min-ver TLSv1.2 ciphers {TLS12_CIPHERS}\n"
+                    for tport, pem in tls.values())
+    return f"""
+frontend fe_tls
+{binds}{haproxy_routing("https")}"""
+
+
+def haproxy_routing(scheme):
+    """A frontend's request rules and backends: the same for the plain and the TLS one."""
+    return f"""  http-request deny deny_status 403 if {{ path_beg /admin }}
+  http-request set-header X-Real-IP %[src]
+  http-request set-header X-Forwarded-Proto {scheme}
+  http-request set-header X-Forwarded-Host %[req.hdr(host)]
+  use_backend backends_hash if {{ path_beg /iphash }}
+  use_backend backends64 if {{ path_beg /pool64/ }}
+  default_backend backends
+"""
+
+
+def make_certificates(tmp):
+    """A self-signed ECDSA P-256 and RSA-2048 certificate (openssl CLI): {type: (cert, key,
+    pem with both for HAProxy)}."""
+    d = os.path.join(tmp, "tls")
+    os.makedirs(d)
+    os.chmod(d, 0o755)
+    out = {}
+    for kind, newkey in (("ecdsa", ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"]),
+                         ("rsa", ["-newkey", "rsa:2048"])):
+        cert, key, pem = (os.path.join(d, f"{kind}.{ext}") for ext in ("crt", "key", "pem"))
+        r = subprocess.run(["openssl", "req", "-x509", *newkey, "-nodes", "-sha256",
+                            "-days", "365", "-subj", "/CN=localhost", "-addext",
+                            "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                            "-keyout", key, "-out", cert], capture_output=True, text=True)
+        if r.returncode != 0:
+            raise RuntimeError(f"openssl req ({kind}) failed: {r.stderr}")
+        with open(pem, "w") as f:
+            f.write(open(cert).read() + open(key).read())
+        for path in (cert, key, pem):  # nginx workers run as www-data when started as root
+            os.chmod(path, 0o644)
+        out[kind] = (cert, key, pem)
+    return out
+
+
+def sign_floor(seconds):
+    """`openssl speed` sign rates on this machine: {key type: µs per sign}, and the command."""
+    argv = ["openssl", "speed", "-seconds", str(seconds), "ecdsap256", "rsa2048"]
+    r = subprocess.run(argv, capture_output=True, text=True, timeout=20 * seconds + 60,
+                       preexec_fn=pin_for("openssl"))
+    floor = {}
+    for line in r.stdout.splitlines():
+        fields = line.split()
+        if line.startswith("rsa 2048 bits") and len(fields) >= 7:
+            floor["rsa"] = 1e6 / float(fields[5])
+        elif "ecdsa (nistp256)" in line and len(fields) >= 8:
+            floor["ecdsa"] = 1e6 / float(fields[6])
+    if len(floor) != 2:
+        log(f"!! could not read `{' '.join(argv)}`: {r.stdout[-500:]} {r.stderr[-500:]}")
+    return floor, " ".join(argv)
+
+
 # --- proxies ---------------------------------------------------------------------------------
 
 class Proxy:
@@ -480,6 +623,7 @@ class Proxy:
         self.reload_fn = reload_fn
         self.error_log = error_log
         self.events = []  # crashes and other notable things, for the report
+        self.tls_ports = {}  # key type -> TLS port, when a TLS scenario runs
 
     def start(self):
         self.proc.start()
@@ -520,8 +664,16 @@ class Proxy:
         log(f"!! {self.name} {how} ({where}); restarting it")
 
 
-def start_proxies(tmp, ports, backends, idle_conns):
+def start_proxies(tmp, ports, backends, idle_conns, tls_ports=None, certs=None):
+    """tls_ports: None, or {proxy: {key type: port}}; certs: make_certificates()."""
     proxies = {}
+    tls_ports = tls_ports or {}
+
+    def tls_for(name, pem=False):
+        if name not in tls_ports:
+            return None
+        return {k: (port, certs[k][2]) if pem else (port, certs[k][0], certs[k][1])
+                for k, port in tls_ports[name].items()}
     d = os.path.join(tmp, "relay7")
     os.makedirs(d)
     # A private copy: build/relay7 may be rebuilt while the benchmark runs, and a restart after
@@ -530,7 +682,7 @@ def start_proxies(tmp, ports, backends, idle_conns):
     shutil.copy2(ARGS.relay7, relay7_bin)
     conf = os.path.join(d, "relay7.json")
     with open(conf, "w") as f:
-        f.write(relay7_config(d, ports["relay7"], backends))
+        f.write(relay7_config(d, ports["relay7"], backends, tls_for("relay7")))
 
     def relay7_reload(p):
         return "sent SIGHUP" if p.proc.signal(signal.SIGHUP) else "skipped (not running)"
@@ -541,7 +693,7 @@ def start_proxies(tmp, ports, backends, idle_conns):
     os.makedirs(os.path.join(d, "tmp"))
     conf = os.path.join(d, "nginx.conf")
     with open(conf, "w") as f:
-        f.write(nginx_proxy_config(d, ports["nginx"], backends))
+        f.write(nginx_proxy_config(d, ports["nginx"], backends, tls_for("nginx")))
 
     def nginx_reload(p, d=d, conf=conf):
         if not p.proc.alive():
@@ -557,7 +709,7 @@ def start_proxies(tmp, ports, backends, idle_conns):
     conf = os.path.join(d, "haproxy.cfg")
     with open(conf, "w") as f:
         f.write(haproxy_config(d, ports["haproxy"], backends, max(idle_conns + 100, 2000),
-                               NOFILE))
+                               NOFILE, tls_for("haproxy", pem=True)))
 
     def haproxy_reload(p):
         return "sent SIGUSR2" if p.proc.signal(signal.SIGUSR2) else "skipped (not running)"
@@ -566,9 +718,85 @@ def start_proxies(tmp, ports, backends, idle_conns):
                                haproxy_reload, os.path.join(d, "stdout.log"))
 
     for p in proxies.values():
-        log(f"starting {p.name} on 127.0.0.1:{p.port}")
+        p.tls_ports = dict(tls_ports.get(p.name, {}))
+        log(f"starting {p.name} on 127.0.0.1:{p.port}"
+            + "".join(f", TLS {k} on {port}" for k, port in p.tls_ports.items()))
         p.start()
     return proxies
+
+
+def client_tls_context():
+    """What the harness's own TLS clients use: no verification (self-signed certificates),
+    ALPN http/1.1 as a browser offers it."""
+    import ssl
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    ctx.set_alpn_protocols(["http/1.1"])
+    return ctx
+
+
+def https_get(port, path, timeout=2.0, session=None, ctx=None):
+    """(status, body, ssl object facts) over a fresh TLS connection."""
+    ctx = ctx or client_tls_context()
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as raw:
+        with ctx.wrap_socket(raw, server_hostname="localhost", session=session) as tls:
+            tls.sendall(f"GET {path} HTTP/1.1\r\nHost: localhost\r\n"
+                        "Connection: close\r\n\r\n".encode())
+            data = b""
+            while True:
+                chunk = tls.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+            head, _, body = data.partition(b"\r\n\r\n")
+            status = int(head.split(b"\r\n")[0].split()[1])
+            info = dict(version=tls.version(), cipher=tls.cipher()[0],
+                        alpn=tls.selected_alpn_protocol(), reused=tls.session_reused,
+                        session=tls.session)
+    if b"transfer-encoding: chunked" in head.lower():
+        body = dechunk(body)
+    return status, body, info
+
+
+def dechunk(body):
+    out = b""
+    while body:
+        size_line, _, body = body.partition(b"\r\n")
+        size = int(size_line.split(b";")[0], 16)
+        if size == 0:
+            break
+        out, body = out + body[:size], body[size + 2:]
+    return out
+
+
+def check_tls(proxies):
+    """Each TLS port answers / and /admin like the plain one, selects ALPN http/1.1, and
+    resumes a session (what tls-resumed depends on). Returns (problems, facts)."""
+    problems, facts = [], []
+    for p in proxies.values():
+        for kind, port in p.tls_ports.items():
+            try:
+                ctx = client_tls_context()  # a session resumes only from its own context
+                status, body, info = https_get(port, "/", timeout=5, ctx=ctx)
+                if status != 200 or body != SMALL_BODY.encode():
+                    problems.append(f"{p.name} TLS {kind} GET /: status {status}, body "
+                                    f"{body[:80]!r}")
+                status2, _, _ = https_get(port, "/admin", timeout=5)
+                if status2 != 403:
+                    problems.append(f"{p.name} TLS {kind} GET /admin: status {status2}")
+                if info["alpn"] != "http/1.1":
+                    problems.append(f"{p.name} TLS {kind}: ALPN {info['alpn']!r}")
+                _, _, again = https_get(port, "/", timeout=5, session=info["session"], ctx=ctx)
+                facts.append(f"{p.name} {kind}: {info['version']} {info['cipher']}, ALPN "
+                             f"{info['alpn']}, session resumed on a second connection: "
+                             f"{'yes' if again['reused'] else 'NO'}")
+                if not again["reused"]:
+                    problems.append(f"{p.name} TLS {kind}: a second connection with the "
+                                    "first one's session was not resumed")
+            except (OSError, ValueError, IndexError) as e:
+                problems.append(f"{p.name} TLS {kind}: {e}")
+    return problems, facts
 
 
 def check_equivalence(proxies):
@@ -595,13 +823,14 @@ def check_equivalence(proxies):
 
 # --- measurements ----------------------------------------------------------------------------
 
-def run_wrk(port, path, seconds, connections, headers, proxy=None, during=None):
+def run_wrk(port, path, seconds, connections, headers, proxy=None, during=None, tls=False):
     """Runs wrk; samples the proxy's RSS meanwhile; `during(t)` is called about every 50 ms."""
     argv = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", WRK_SCRIPT]
     for h in headers:
         argv += ["-H", h]
-    argv.append(f"http://127.0.0.1:{port}{path}")
+    argv.append(f"{'https' if tls else 'http'}://127.0.0.1:{port}{path}")
     cpu0 = tree_cpu_ticks(proxy.pid) if proxy else 0
+    wchar0 = tree_wchar(proxy.pid) if proxy else 0
     out_path = os.path.join(TMP, "wrk.out")
     with open(out_path, "wb") as out:
         wrk = Managed("wrk", argv, out_path, TMP)
@@ -624,6 +853,7 @@ def run_wrk(port, path, seconds, connections, headers, proxy=None, during=None):
         time.sleep(0.05)
     Managed.registry.remove(wrk)
     cpu1 = tree_cpu_ticks(proxy.pid) if proxy and proxy.proc.alive() else None
+    wchar1 = tree_wchar(proxy.pid) if cpu1 is not None else None
     with open(out_path, errors="replace") as f:
         text = f.read()
     result = None
@@ -641,12 +871,69 @@ def run_wrk(port, path, seconds, connections, headers, proxy=None, during=None):
         p99_ms=result["p99_us"] / 1000.0,
         cpu_us=(cpu1 - cpu0) / CLK_TCK * 1e6 / reqs if cpu1 is not None else float("nan"),
         rss_mib=peak_rss / 1024.0,
+        written=per_item(wchar0, wchar1, reqs),
         socket_errors=result["connect"] + result["read"] + result["write"] + result["timeout"],
         failed=result["connect"] + result["read"] + result["write"] + result["timeout"]
         + result["status"],
         argv=shlex.join(argv),
+        port=port,
     )
     return result
+
+
+def h2load_once(port, path, connections):
+    """One h2load run: `connections` clients, one request each, so one full handshake each
+    (h2load resumes the session when one client reconnects, never across clients or runs)."""
+    argv = ["h2load", "--h1", "-t1", f"-c{connections}", f"-n{connections}",
+            "-H", "Connection: close", f"https://127.0.0.1:{port}{path}"]
+    r = subprocess.run(argv, capture_output=True, text=True, timeout=60,
+                       stdin=subprocess.DEVNULL, preexec_fn=pin_for("h2load"))
+    out = dict(done=0, succeeded=0, failed=connections, status_2xx=0, protocol="?",
+               cipher="?", temp_key="?", argv=shlex.join(argv), text=r.stdout + r.stderr)
+    for line in r.stdout.splitlines():
+        fields = line.replace(",", "").split()
+        if line.startswith("requests:"):
+            # requests: N total, N started, N done, N succeeded, N failed, N errored, N timeout
+            out.update(done=int(fields[5]), succeeded=int(fields[7]), failed=int(fields[9]))
+        elif line.startswith("status codes:"):
+            out["status_2xx"] = int(fields[2])
+        elif line.startswith("TLS Protocol:"):
+            out["protocol"] = fields[2]
+        elif line.startswith("Cipher:"):
+            out["cipher"] = fields[1]
+        elif line.startswith("Server Temp Key:"):
+            out["temp_key"] = " ".join(fields[3:5])
+    return out
+
+
+def run_handshakes(proxy, port, path, seconds, connections, measure=True):
+    """Full TLS handshakes for `seconds`: h2load runs one after the other, each with
+    `connections` new clients doing one request. Proxy CPU per handshake."""
+    cpu0 = tree_cpu_ticks(proxy.pid)
+    wchar0 = tree_wchar(proxy.pid)
+    start = time.time()
+    handshakes = failed = runs = 0
+    peak_rss = 0
+    first = None
+    while time.time() - start < seconds:
+        res = h2load_once(port, path, connections)
+        runs += 1
+        first = first or res
+        handshakes += res["status_2xx"]
+        failed += connections - res["status_2xx"]
+        if measure:
+            peak_rss = max(peak_rss, tree_rss_kib(proxy.pid))
+        if res["done"] == 0:
+            raise RuntimeError(f"h2load completed no request: {res['argv']}\n{res['text'][-1500:]}")
+    elapsed = time.time() - start
+    cpu1 = tree_cpu_ticks(proxy.pid) if proxy.proc.alive() else None
+    wchar1 = tree_wchar(proxy.pid) if cpu1 is not None else None
+    return dict(handshakes=handshakes, hps=handshakes / elapsed, runs=runs, failed=failed,
+                written=per_item(wchar0, wchar1, handshakes),
+                cpu_us=(cpu1 - cpu0) / CLK_TCK * 1e6 / max(handshakes, 1)
+                if cpu1 is not None else float("nan"),
+                rss_mib=peak_rss / 1024.0, protocol=first["protocol"], cipher=first["cipher"],
+                temp_key=first["temp_key"], argv=first["argv"], port=port)
 
 
 def settled_rss_kib(proxy, timeout=5.0):
@@ -663,10 +950,14 @@ def settled_rss_kib(proxy, timeout=5.0):
     return last
 
 
-def warm_up(port, requests=200):
+def warm_up(port, requests=200, tls=False):
     """A few requests on one keep-alive connection and a few on new ones, so that buffers,
     pools and upstream connections the proxy creates once are there before measuring."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    if tls:
+        conn = http.client.HTTPSConnection("127.0.0.1", port, timeout=5,
+                                           context=client_tls_context())
+    else:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
     try:
         for _ in range(requests):
             conn.request("GET", "/")
@@ -674,14 +965,18 @@ def warm_up(port, requests=200):
     finally:
         conn.close()
     for _ in range(20):
-        http_get(port, "/", timeout=5)
+        if tls:
+            https_get(port, "/", timeout=5)
+        else:
+            http_get(port, "/", timeout=5)
 
 
-def run_idle(proxy, connections):
-    warm_up(proxy.port)
+def run_idle(proxy, connections, tls=None):
+    port = proxy.tls_ports[tls] if tls else proxy.port
+    warm_up(port, tls=bool(tls))
     before = settled_rss_kib(proxy)
-    argv = [sys.executable, IDLE_CLIENT, "--port", str(proxy.port), "--connections",
-            str(connections), "--hold", "120"]
+    argv = [sys.executable, IDLE_CLIENT, "--port", str(port), "--connections",
+            str(connections), "--hold", "120"] + (["--tls"] if tls else [])
     client = Managed("idle-client", argv, os.path.join(TMP, "idle.log"), TMP)
     client.popen = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                     stdin=subprocess.PIPE, text=True, start_new_session=True,
@@ -721,7 +1016,8 @@ def run_idle(proxy, connections):
     return dict(ok=ok, failed=int(fields["failed"]), first_error=fields.get("first_error", "-"),
                 rss_before_mib=before / 1024.0, rss_after_mib=max(after, after2) / 1024.0,
                 kib_per_conn=(max(after, after2) - before) / ok if ok else float("nan"),
-                closed_by_server=closed, alive=alive, argv=" ".join(argv), stderr=err[-2000:])
+                closed_by_server=closed, alive=alive, argv=" ".join(argv), stderr=err[-2000:],
+                port=port)
 
 
 # --- scenarios -------------------------------------------------------------------------------
@@ -740,31 +1036,49 @@ def guarded(proxy, where, action):
 
 
 def scenario_wrk(name, spec, proxies, rounds, seconds, warmup):
+    """The wrk scenarios, plain or TLS, and the full-handshake ones (kind "handshake", h2load)."""
     results = {p: [] for p in proxies}
+    tls = spec.get("tls")
+
+    def measure(p, secs, proxy):
+        port = p.tls_ports[tls] if tls else p.port
+        if spec["kind"] == "handshake":
+            res = run_handshakes(p, port, spec["path"], secs, spec["connections"],
+                                 measure=proxy is not None)
+            res["sign_us"] = SIGN_FLOOR.get(tls, float("nan"))
+            res["cpu_per_sign"] = res["cpu_us"] / res["sign_us"]
+            return res
+        return run_wrk(port, spec["path"], secs, spec["connections"], spec["headers"], proxy,
+                       tls=bool(tls))
+
+    def describe(res):
+        if spec["kind"] == "handshake":
+            return (f"{res['hps']:9.0f} handshakes/s ({res['runs']} h2load runs) cpu "
+                    f"{res['cpu_us']:.1f} us/handshake = {res['cpu_per_sign']:.2f} signs, "
+                    f"{res['protocol']} {res['cipher']} {res['temp_key']}, failed "
+                    f"{res['failed']}", f"{res['failed']} failed handshakes or requests")
+        return (f"{res['rps']:9.0f} req/s {res['mbps']:8.1f} MB/s "
+                f"p50 {res['p50_ms']:.2f} ms p99 {res['p99_ms']:.2f} ms "
+                f"cpu {res['cpu_us']:.1f} us/req rss {res['rss_mib']:.1f} MiB "
+                f"failed {res['failed']}",
+                f"{res['failed']} failed requests (connect {res['connect']}, read "
+                f"{res['read']}, write {res['write']}, timeout {res['timeout']}, non-2xx/3xx "
+                f"{res['status']})")
     if warmup:
         for p in proxies.values():
             guarded(p, f"{name} warm-up", lambda p=p: (
-                p.ensure_running(f"{name} warm-up"),
-                run_wrk(p.port, spec["path"], 1, spec["connections"], spec["headers"])))
+                p.ensure_running(f"{name} warm-up"), measure(p, 1, None)))
     for r in range(1, rounds + 1):
         for p in proxies.values():
             res = guarded(p, f"{name} round {r}", lambda p=p: (
-                p.ensure_running(f"{name} round {r}"),
-                run_wrk(p.port, spec["path"], seconds, spec["connections"], spec["headers"],
-                        p))[1])
+                p.ensure_running(f"{name} round {r}"), measure(p, seconds, p))[1])
             if res is None:
                 continue
             results[p.name].append(res)
-            log(f"{name} round {r} {p.name:8s} {res['rps']:9.0f} req/s {res['mbps']:8.1f} MB/s "
-                f"p50 {res['p50_ms']:.2f} ms p99 {res['p99_ms']:.2f} ms "
-                f"cpu {res['cpu_us']:.1f} us/req rss {res['rss_mib']:.1f} MiB "
-                f"failed {res['failed']}")
+            line, failure = describe(res)
+            log(f"{name} round {r} {p.name:8s} {line}")
             if res["failed"]:
-                p.events.append(dict(where=f"{name} round {r}",
-                                     what=f"{res['failed']} failed requests (connect "
-                                          f"{res['connect']}, read {res['read']}, write "
-                                          f"{res['write']}, timeout {res['timeout']}, non-2xx/3xx "
-                                          f"{res['status']})",
+                p.events.append(dict(where=f"{name} round {r}", what=failure,
                                      command=res["argv"], log=tail(p.error_log, 15)))
             if not p.proc.alive():
                 p.ensure_running(f"{name} round {r} (died during the run)")
@@ -778,7 +1092,7 @@ def scenario_idle(name, spec, proxies, rounds, connections):
             # Freed memory is not given back to the system (by any of the three), so every round
             # starts on a fresh process: otherwise a second round reuses the first one's heap.
             res = guarded(p, f"{name} round {r}", lambda p=p: (
-                p.restart(f"{name} round {r}"), run_idle(p, connections))[1])
+                p.restart(f"{name} round {r}"), run_idle(p, connections, spec.get("tls")))[1])
             if res is None:
                 continue
             results[p.name].append(res)
@@ -912,6 +1226,7 @@ def table(columns, rows, medians):
 
 
 NO_RATIO = {"failed", "ok", "closed_by_server", "failed_total"}
+SIGN_FLOOR, SIGN_FLOOR_CMD, TLS_FACTS = {}, "", []
 
 
 def report(all_results, params, machine, proxies, started, finished):
@@ -940,19 +1255,38 @@ def report(all_results, params, machine, proxies, started, finished):
                       if len(results[p]) != ARGS.rounds]
         if incomplete:
             lines += [f"Rounds completed: {', '.join(incomplete)} (see the failures below).", ""]
+        first_port = str(first.get("port", proxies[done[0]].port))
         if spec["kind"] == "wrk":
             lines.append(f"`{first['argv'].replace(WRK_SCRIPT, 'bench/report.lua')}`"
-                         .replace(str(proxies[done[0]].port), "PORT"))
+                         .replace(first_port, "PORT"))
             lines.append("")
-            cols = [("req/s", "rps", "{:.0f}")]
+            per = spec.get("per", "req")  # tls-resumed: one resumed handshake per request
+            cols = [(f"{per}s/s" if per != "req" else "req/s", "rps", "{:.0f}")]
             if name == "big":
                 cols.append(("MB/s", "mbps", "{:.0f}"))
             cols += [("p50 ms", "p50_ms", "{:.3f}"), ("p99 ms", "p99_ms", "{:.3f}"),
-                     ("CPU µs/req", "cpu_us", "{:.1f}"), ("peak RSS MiB", "rss_mib", "{:.1f}"),
-                     ("failed (all rounds)", "failed_total", "{:d}")]
+                     (f"CPU µs/{per}", "cpu_us", "{:.1f}"), ("peak RSS MiB", "rss_mib", "{:.1f}")]
+            if spec.get("tls"):
+                cols.append((f"bytes written/{per}", "written", "{:.0f}"))
+            cols.append(("failed (all rounds)", "failed_total", "{:d}"))
+            lines += table(cols, PROXIES, med)
+        elif spec["kind"] == "handshake":
+            lines.append(f"`{first['argv']}`".replace(first_port, "PORT") + " run again and "
+                         f"again for {ARGS.duration} s (one full handshake per client); "
+                         f"negotiated: {first['protocol']} {first['cipher']}, key exchange "
+                         f"{first['temp_key']}. Floor: `{SIGN_FLOOR_CMD}` on this machine, "
+                         f"{SIGN_FLOOR.get(spec['tls'], float('nan')):.1f} µs per "
+                         f"{spec['tls'].upper()} sign.")
+            lines.append("")
+            cols = [("handshakes/s", "hps", "{:.0f}"), ("CPU µs/handshake", "cpu_us", "{:.1f}"),
+                    ("CPU/handshake in signs", "cpu_per_sign", "{:.2f}"),
+                    ("peak RSS MiB", "rss_mib", "{:.1f}"),
+                    ("bytes written/handshake", "written", "{:.0f}"),
+                    ("failed (all rounds)", "failed_total", "{:d}")]
             lines += table(cols, PROXIES, med)
         elif spec["kind"] == "idle":
-            lines.append(f"`bench/idle_clients.py --connections {params_idle(first)}`: "
+            lines.append(f"`bench/idle_clients.py --connections {params_idle(first)}"
+                         f"{' --tls' if spec.get('tls') else ''}`: "
                          "proxy RSS before and with the connections open.")
             lines.append("")
             cols = [("connections", "ok", "{:.0f}"), ("RSS before MiB", "rss_before_mib", "{:.1f}"),
@@ -992,6 +1326,11 @@ def report(all_results, params, machine, proxies, started, finished):
                         f"{k} {sum(r[k] for r in rs)}" for k in
                         ("connect", "read", "write", "timeout")) + ", non-2xx/3xx "
                     + f"{sum(r['status'] for r in rs)})")
+        lines.append("")
+    if TLS_FACTS:
+        lines.append("### TLS check before measuring")
+        lines.append("")
+        lines += [f"- {fact}" for fact in TLS_FACTS]
         lines.append("")
     events = [(p.name, e) for p in proxies.values() for e in p.events]
     if events:
@@ -1120,7 +1459,8 @@ def main():
     unknown = [s for s in chosen if s not in SCENARIOS]
     if unknown:
         parser.error(f"unknown scenario(s) {' '.join(unknown)}; known: {' '.join(SCENARIOS)}")
-    for tool in ("wrk", "nginx", "haproxy"):
+    tls_chosen = [s for s in chosen if SCENARIOS[s].get("tls")]
+    for tool in ("wrk", "nginx", "haproxy") + (("openssl", "h2load") if tls_chosen else ()):
         if not shutil.which(tool):
             parser.error(f"{tool} is not installed (run `make deps-bench`)")
     needed = ARGS.demo_backend if ARGS.compare_backends or ARGS.backend == "demo" else None
@@ -1129,7 +1469,7 @@ def main():
             parser.error(f"{binary} is not built (run `make`)")
     global NOFILE
     nofile = NOFILE = raise_nofile()
-    if "idle" in chosen and nofile < idle_conns + 200:
+    if ("idle" in chosen or "tls-idle" in chosen) and nofile < idle_conns + 200:
         log(f"open file limit is {nofile}: lowering idle connections to {nofile - 500}")
         idle_conns = nofile - 500
 
@@ -1146,19 +1486,37 @@ def main():
             return 0
         started = datetime.datetime.now(datetime.timezone.utc)
         machine = machine_info()
-        ports = pick_ports(ARGS.base_port, 8)
+        # The TLS listeners exist only when a TLS scenario runs, so the other scenarios run
+        # on exactly the configs they always had.
+        ports = pick_ports(ARGS.base_port, 14 if tls_chosen else 8)
         backends = ports[:4]
         log(f"temporary directory {TMP}; backends ({ARGS.backend}) on {backends}")
         start_backends(ARGS.backend, backends, TMP, ARGS.backend_workers)
-        proxies = start_proxies(TMP, dict(zip(PROXIES, ports[4:7])), backends, idle_conns)
+        tls_ports = certs = None
+        if tls_chosen:
+            certs = make_certificates(TMP)
+            tls_ports = {p: dict(zip(KEY_TYPES, ports[8 + 2 * i:10 + 2 * i]))
+                         for i, p in enumerate(PROXIES)}
+        proxies = start_proxies(TMP, dict(zip(PROXIES, ports[4:7])), backends, idle_conns,
+                                tls_ports, certs)
         problems = check_equivalence(proxies)
+        if tls_chosen:
+            tls_problems, facts = check_tls(proxies)
+            problems += tls_problems
+            TLS_FACTS.extend(facts)
+            if any(SCENARIOS[s]["kind"] == "handshake" for s in tls_chosen):
+                global SIGN_FLOOR_CMD
+                floor, SIGN_FLOOR_CMD = sign_floor(1 if quick else 3)
+                SIGN_FLOOR.update(floor)
+                log(f"{SIGN_FLOOR_CMD}: " + ", ".join(f"{k} {v:.1f} us/sign"
+                                                       for k, v in floor.items()))
         for problem in problems:
             log(f"!! {problem}")
         all_results = {}
         for name in chosen:
             spec = SCENARIOS[name]
             log(f"scenario {name}: {spec['title']}")
-            if spec["kind"] == "wrk":
+            if spec["kind"] in ("wrk", "handshake"):
                 res = scenario_wrk(name, spec, proxies, rounds, seconds, warmup=not quick)
             elif spec["kind"] == "idle":
                 res = scenario_idle(name, spec, proxies, rounds, idle_conns)
@@ -1191,6 +1549,7 @@ def main():
                 f.write(text + "\n")
             with open(os.path.splitext(ARGS.out)[0] + ".json", "w") as f:
                 json.dump(dict(machine=machine, params=params, events=events,
+                               sign_floor=SIGN_FLOOR, tls_check=TLS_FACTS,
                                results={n: r for n, (s, r) in all_results.items()}),
                           f, indent=1, default=str)
             log(f"report written to {ARGS.out}")

@@ -6,7 +6,7 @@
 #   make bench ROUNDS=5 DURATION=10 OUT=bench/results.md
 # See bench/README.md for what each scenario measures.
 
-BENCH_DEB_PACKAGES := nginx-light haproxy wrk python3
+BENCH_DEB_PACKAGES := nginx-light haproxy wrk python3 openssl nghttp2-client
 
 ROUNDS    ?=
 DURATION  ?=
