@@ -32,11 +32,12 @@ std::vector<ServerBlock> read_servers(const Node& node, UpstreamCatalog& upstrea
 Config build_config(const Json& root, const HostResolverFactory& resolvers,
                     const std::filesystem::path& config_dir, Diagnostics& diagnostics) {
   Config config;
-  const auto object = ObjectReader::open(
-      Node{root, ""},
-      {"workers", "worker_connections", "pid_file", "shutdown_timeout", "user", "group",
-       "error_log", "access_log", "timeouts", "limits", "resolver", "upstreams", "servers"},
-      diagnostics);
+  const auto object =
+      ObjectReader::open(Node{root, ""},
+                         {"workers", "worker_connections", "pid_file", "shutdown_timeout", "user",
+                          "group", "error_log", "access_log", "timeouts", "limits", "resolver",
+                          "real_ip", "upstreams", "servers"},
+                         diagnostics);
   if (!object) {
     return config;
   }
@@ -52,6 +53,9 @@ Config build_config(const Json& root, const HostResolverFactory& resolvers,
   }
   if (const auto node = object->find("limits")) {
     read_limits(*node, config.limits, diagnostics);
+  }
+  if (const auto node = object->find("real_ip")) {
+    read_real_ip(*node, config.real_ip, diagnostics);
   }
   // The resolver before any name is looked up, wherever it is in the file.
   if (const auto node = object->find("resolver")) {

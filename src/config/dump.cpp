@@ -201,6 +201,13 @@ nlohmann::ordered_json dump_config(const Config& config) {
   out["timeouts"] = dump_timeouts(config.timeouts);
   out["limits"] = dump_limits(config.limits);
   out["resolver"] = dump_resolver(config.resolver);
+  if (config.real_ip) {
+    Json from = Json::array();
+    for (const AddressRange& range : config.real_ip->from) {
+      from.push_back(range.to_string());
+    }
+    out["real_ip"] = {{"from", std::move(from)}, {"header", config.real_ip->header}};
+  }
   Json upstreams = Json::object();
   for (const UpstreamConfig& upstream : config.upstreams) {
     // Upstreams made for a `proxy_pass http://HOST:PORT` are written as that proxy_pass.

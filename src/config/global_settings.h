@@ -16,6 +16,9 @@ void read_limits(const Node& node, LimitsConfig& limits, Diagnostics& diagnostic
 // {"hosts_file": ..., "nameservers": [...]} (resolver_settings.cpp).
 void read_resolver(const Node& node, ResolverConfig& resolver, Diagnostics& diagnostics);
 
+// {"from": [ADDRESS or BLOCK, ...], "header": NAME} (real_ip.cpp).
+void read_real_ip(const Node& node, std::optional<RealIpConfig>& real_ip, Diagnostics& diagnostics);
+
 // Longest accepted timeout; anything longer is almost certainly a unit mistake.
 inline constexpr Duration kMaxTimeout = std::chrono::hours(24);
 

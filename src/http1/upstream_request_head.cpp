@@ -9,7 +9,7 @@
 namespace relay7 {
 namespace {
 
-void append_forwarded_for(IoBuffer& out, const HeaderList& headers, std::string_view client_ip) {
+void append_forwarded_for(IoBuffer& out, const HeaderList& headers, std::string_view peer_ip) {
   out.append("X-Forwarded-For: ");
   for (const Header& header : headers) {
     if (header.known == FieldName::x_forwarded_for && !header.value.empty()) {
@@ -17,7 +17,7 @@ void append_forwarded_for(IoBuffer& out, const HeaderList& headers, std::string_
       out.append(", ");
     }
   }
-  out.append(client_ip);
+  out.append(peer_ip);
   out.append("\r\n");
 }
 
@@ -48,7 +48,7 @@ void build_upstream_request_head(const UpstreamRequest& request, IoBuffer& out) 
     }
     out.append_field(header.name, header.value);
   }
-  append_forwarded_for(out, headers, request.client_ip);
+  append_forwarded_for(out, headers, request.peer_ip);
   out.append_field("X-Real-IP", request.client_ip);
   out.append_field("X-Forwarded-Proto", request.client_tls ? "https" : "http");
   out.append_field("X-Forwarded-Host", request.host);

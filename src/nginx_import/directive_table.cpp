@@ -141,8 +141,8 @@ constexpr std::string_view kNoHeaderRules =
 constexpr std::string_view kNoAddressRules =
     "relay7 has no address rules: block a location with return 403 instead";
 constexpr std::string_view kNoRealIp =
-    "relay7 takes the client address from the connection (no trusted proxies yet): keep the "
-    "proxy in front from rewriting it, or leave this to the backends";
+    "the import does not carry trusted proxies over yet: write relay7's top-level \"real_ip\" "
+    "(relay7.json(5)), which takes the client address from them as real_ip_recursive on does";
 
 // Why the directives of nginx modules relay7 lacks are not translated; the first entry that
 // matches wins, so a prefix comes after the names it must not cover.

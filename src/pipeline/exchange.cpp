@@ -1,5 +1,6 @@
 #include "relay7/pipeline/exchange.h"
 
+#include <arpa/inet.h>
 #include <spdlog/spdlog.h>
 
 #include <variant>
@@ -8,6 +9,7 @@
 #include "relay7/http/method.h"
 #include "relay7/http/request_checks.h"
 #include "relay7/http/status.h"
+#include "relay7/pipeline/client_address.h"
 #include "relay7/pipeline/proxy_context.h"
 #include "relay7/pipeline/template_expansion.h"
 #include "relay7/upstream/hash_key.h"
@@ -57,7 +59,7 @@ uint64_t generated_body_bytes(int status, bool head_request, std::string_view bo
   return body.empty() ? default_body(status).size() : body.size();
 }
 
-void write_log(ProxyContext& context, const ClientEndpoint& client, const MessageHead& head,
+void write_log(ProxyContext& context, std::string_view client_ip, const MessageHead& head,
                int status, uint64_t body_bytes, std::string_view upstream,
                std::chrono::steady_clock::time_point started) {
   AccessLog& log = context.access_log();
@@ -66,9 +68,8 @@ void write_log(ProxyContext& context, const ClientEndpoint& client, const Messag
   }
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
   log.write(
-      AccessLogEntry{client.peer_ip, head.method, head.target, head.version_major,
-                     head.version_minor, status, body_bytes,
-                     header_value(head.headers, FieldName::referer),
+      AccessLogEntry{client_ip, head.method, head.target, head.version_major, head.version_minor,
+                     status, body_bytes, header_value(head.headers, FieldName::referer),
                      header_value(head.headers, FieldName::user_agent), upstream, elapsed.count()},
       context.clock().log_time());
 }
@@ -94,8 +95,8 @@ void Exchange::answer_unparsed(ProxyContext& context, Downstream& downstream,
                                std::chrono::steady_clock::time_point started) {
   const bool head_request = head.method == "HEAD";
   send_generated(downstream, status, head_request, true, {}, {});
-  write_log(context, client, head, status, generated_body_bytes(status, head_request, {}), "-",
-            started);
+  write_log(context, client.peer_ip, head, status, generated_body_bytes(status, head_request, {}),
+            "-", started);
   downstream.end_response(kNoTrailers);
 }
 
@@ -130,6 +131,7 @@ void Exchange::start() {
 // Returns 0 when the request may be routed, else the status that refuses it.
 int Exchange::validate() {
   const MessageHead& head = *request_.head;
+  find_client_address();
   if (const int status = refuse_request_head(head); status != 0) {
     return status;
   }
@@ -151,6 +153,22 @@ int Exchange::validate() {
       normalize_host(state_.target.authority.empty() ? header_value(head.headers, FieldName::host)
                                                      : std::string_view(state_.target.authority));
   return 0;
+}
+
+void Exchange::find_client_address() {
+  client_ip_ = client_.peer_ip;
+  client_bytes_ = client_.peer.address_bytes();
+  const std::optional<RealIpConfig>& real_ip = context_.config().real_ip;
+  if (!real_ip ||
+      !client_address_from_header(*real_ip, client_bytes_, request_.head->headers, state_.client)) {
+    return;
+  }
+  char text[INET6_ADDRSTRLEN] = {};
+  inet_ntop(state_.client.length == 4 ? AF_INET : AF_INET6, state_.client.bytes.data(), text,
+            sizeof text);
+  state_.client_ip.assign(text);
+  client_ip_ = state_.client_ip;
+  client_bytes_ = state_.client.view();
 }
 
 // ---- route ----
@@ -253,7 +271,7 @@ void Exchange::proxy(const Location& location, const ProxyAction& action) {
   }
   build_upstream_request_head(
       UpstreamRequest{head, state_.upstream_path, state_.target.query, state_.target.has_query,
-                      host, client_.peer_ip, plan.body_mode, request_.content_length,
+                      host, client_ip_, client_.peer_ip, plan.body_mode, request_.content_length,
                       request_.upgrade, upstream.config().keepalive > 0,
                       context_.routes().listeners()[client_.listener_index].tls},
       state_.replay.start_head());
@@ -272,11 +290,10 @@ void Exchange::proxy(const Location& location, const ProxyAction& action) {
 std::string_view Exchange::hash_key(const UpstreamConfig& upstream) const {
   switch (upstream.balance) {
     case BalanceMethod::ip_hash:
-      return client_.peer.address_bytes();
+      return client_bytes_;
     case BalanceMethod::hash:
-      return hash_key_of(
-          upstream.hash_key,
-          HashKeyInputs{client_.peer.address_bytes(), state_.target.path, request_.head->headers});
+      return hash_key_of(upstream.hash_key,
+                         HashKeyInputs{client_bytes_, state_.target.path, request_.head->headers});
     case BalanceMethod::round_robin:
     case BalanceMethod::least_conn:
       break;
@@ -390,7 +407,7 @@ void Exchange::answer_locally(int status, bool close_connection, std::string_vie
 }
 
 void Exchange::log(int status, uint64_t body_bytes, std::string_view upstream) const {
-  write_log(context_, client_, *request_.head, status, body_bytes, upstream, request_.started);
+  write_log(context_, client_ip_, *request_.head, status, body_bytes, upstream, request_.started);
 }
 
 }  // namespace relay7

@@ -9,6 +9,7 @@
 
 #include "relay7/config/text_template.h"
 #include "relay7/http/request_target.h"
+#include "relay7/net/address_range.h"
 #include "relay7/net/socket_address.h"
 
 namespace relay7 {
@@ -213,6 +214,13 @@ struct LimitsConfig {
   uint64_t response_headers = 100;
 };
 
+// Whose address a request is from when it comes through trusted proxies (nginx's realip
+// module with real_ip_recursive on).
+struct RealIpConfig {
+  std::vector<AddressRange> from;  // the trusted proxies
+  std::string header = "X-Forwarded-For";
+};
+
 struct Config {
   std::string source_path;
   unsigned workers = 0;  // 0 means "auto": one per CPU
@@ -228,6 +236,7 @@ struct Config {
   TimeoutsConfig timeouts;
   LimitsConfig limits;
   ResolverConfig resolver;
+  std::optional<RealIpConfig> real_ip;
   std::vector<UpstreamConfig> upstreams;  // in file order; implicit ones appended
   std::vector<ServerConfig> servers;
 

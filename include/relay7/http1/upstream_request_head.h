@@ -19,8 +19,9 @@ struct UpstreamRequest {
   std::string_view path;  // normalised and rewritten
   std::string_view query;
   bool has_query = false;
-  std::string_view host;  // passed on as Host
-  std::string_view client_ip;
+  std::string_view host;       // passed on as Host
+  std::string_view client_ip;  // X-Real-IP: the client (real_ip may have taken it from a header)
+  std::string_view peer_ip;    // appended to X-Forwarded-For: the hop relay7 got the request from
   RequestBodyMode body_mode = RequestBodyMode::none;
   uint64_t content_length = 0;
   bool upgrade = false;     // pass the client's Upgrade on (WebSocket)

@@ -95,6 +95,7 @@ class Exchange final : public Retirable, private UpstreamExchangeOwner {
   void on_upstream_switched(std::unique_ptr<Transport> upstream, IoBuffer input) override;
 
   int validate();
+  void find_client_address();
   const Location* route();
   bool encoded_slashes_change_nothing(const VirtualServer& server, const Location* location);
   void answer_configured(const LocalResponseAction& action);
@@ -114,7 +115,10 @@ class Exchange final : public Retirable, private UpstreamExchangeOwner {
   RequestInfo request_;
   Phase phase_ = Phase::routing;
   bool asterisk_form_ = false;  // "OPTIONS *"
-  uint64_t body_limit_ = 0;     // the matched location's max_body_size; 0: none
+  // Who the request is from: the peer, or the address real_ip found (owned by state_).
+  std::string_view client_ip_;
+  std::string_view client_bytes_;
+  uint64_t body_limit_ = 0;  // the matched location's max_body_size; 0: none
   uint64_t body_received_ = 0;
   std::optional<UpstreamExchange> upstream_;
 };

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "relay7/http/request_target.h"
+#include "relay7/net/address_range.h"
 #include "relay7/pipeline/replay_buffer.h"
 #include "relay7/pipeline/upstream_attempts.h"
 #include "relay7/transport/io_buffer.h"
@@ -21,6 +22,9 @@ struct RequestState {
   std::string host;
   std::string upstream_path;
   std::string decoded_path;  // scratch for the encoded-slash check
+  // The client's address when real_ip took it from a header: its bytes and its text.
+  IpAddress client;
+  std::string client_ip;
   UpstreamAttempts attempts;
   ReplayBuffer replay;
 };

@@ -27,6 +27,7 @@ const char* kEveryKey = R"({
   "access_log": {"path": "off", "format": "combined"},
   "timeouts": {"client_header": "1s"},
   "resolver": {"hosts_file": "/etc/hosts", "nameservers": ["127.0.0.1"]},
+  "real_ip": {"from": ["10.0.0.0/8"], "header": "X-Forwarded-For"},
   "upstreams": {"app": {"balance": "round_robin", "keepalive": 4,
                         "servers": [{"address": "127.0.0.1:2222", "weight": 2}]}},
   "servers": [{"listen": ["127.0.0.1:8080"], "server_names": ["a.example"], "locations": [

@@ -34,7 +34,7 @@ TEST(UpstreamRequestHead, RemovesHopByHopAndSetsForwardingHeaders) {
   std::string out;
   buffer.clear();
   build_upstream_request_head({head, "/report", "day=1", true, "example.com", "127.0.0.2",
-                               RequestBodyMode::none, 0, false, true},
+                               "127.0.0.2", RequestBodyMode::none, 0, false, true},
                               buffer);
   out = testing::text_of(buffer);
   EXPECT_EQ(out,
@@ -48,12 +48,27 @@ TEST(UpstreamRequestHead, RemovesHopByHopAndSetsForwardingHeaders) {
             "\r\n");
 }
 
+// Behind a trusted proxy (real_ip) the client is another address than the peer: X-Real-IP names
+// the client, X-Forwarded-For gets the hop relay7 heard from, as every proxy appends its own.
+TEST(UpstreamRequestHead, ForwardsTheClientAndAppendsThePeer) {
+  const MessageHead head = head_with({{"Host", "h"}, {"X-Forwarded-For", "203.0.113.7"}});
+  BlockPool blocks;
+  IoBuffer buffer(blocks);
+  build_upstream_request_head(
+      {head, "/", "", false, "h", "203.0.113.7", "10.0.0.2", RequestBodyMode::none, 0, false, true},
+      buffer);
+  const std::string out = testing::text_of(buffer);
+  EXPECT_NE(out.find("\r\nX-Forwarded-For: 203.0.113.7, 10.0.0.2\r\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("\r\nX-Real-IP: 203.0.113.7\r\n"), std::string::npos) << out;
+}
+
 TEST(UpstreamRequestHead, SaysHttpsToTheBackendOfATlsClient) {
   const MessageHead head = head_with({{"Host", "h"}, {"X-Forwarded-Proto", "http"}});
   BlockPool blocks;
   IoBuffer buffer(blocks);
   build_upstream_request_head(
-      {head, "/", "", false, "h", "::1", RequestBodyMode::none, 0, false, true, true}, buffer);
+      {head, "/", "", false, "h", "::1", "::1", RequestBodyMode::none, 0, false, true, true},
+      buffer);
   const std::string out = testing::text_of(buffer);
   EXPECT_NE(out.find("\r\nX-Forwarded-Proto: https\r\n"), std::string::npos) << out;
   EXPECT_EQ(out.find("X-Forwarded-Proto: http\r\n"), std::string::npos) << "the client's copy goes";
@@ -66,7 +81,7 @@ TEST(UpstreamRequestHead, RegeneratesFraming) {
   std::string out;
   buffer.clear();
   build_upstream_request_head(
-      {head, "/", "", false, "h", "::1", RequestBodyMode::length, 10, false, false}, buffer);
+      {head, "/", "", false, "h", "::1", "::1", RequestBodyMode::length, 10, false, false}, buffer);
   out = testing::text_of(buffer);
   EXPECT_NE(out.find("Content-Length: 10\r\n"), std::string::npos);
   EXPECT_EQ(out.find("Content-Length: 10\r\nContent-Length"), std::string::npos);
@@ -75,7 +90,8 @@ TEST(UpstreamRequestHead, RegeneratesFraming) {
   const MessageHead chunked = head_with({{"Host", "h"}, {"Transfer-Encoding", "chunked"}});
   buffer.clear();
   build_upstream_request_head(
-      {chunked, "/", "", false, "h", "::1", RequestBodyMode::chunked, 0, false, true}, buffer);
+      {chunked, "/", "", false, "h", "::1", "::1", RequestBodyMode::chunked, 0, false, true},
+      buffer);
   out = testing::text_of(buffer);
   EXPECT_NE(out.find("Transfer-Encoding: chunked\r\n"), std::string::npos);
   EXPECT_EQ(out.find("Connection:"), std::string::npos);
@@ -89,12 +105,12 @@ TEST(UpstreamRequestHead, PassesUpgradeOnlyWhenTunnelling) {
   std::string out;
   buffer.clear();
   build_upstream_request_head(
-      {head, "/ws", "", false, "h", "::1", RequestBodyMode::none, 0, true, true}, buffer);
+      {head, "/ws", "", false, "h", "::1", "::1", RequestBodyMode::none, 0, true, true}, buffer);
   out = testing::text_of(buffer);
   EXPECT_NE(out.find("Upgrade: websocket\r\nConnection: upgrade\r\n"), std::string::npos);
   buffer.clear();
   build_upstream_request_head(
-      {head, "/ws", "", false, "h", "::1", RequestBodyMode::none, 0, false, true}, buffer);
+      {head, "/ws", "", false, "h", "::1", "::1", RequestBodyMode::none, 0, false, true}, buffer);
   out = testing::text_of(buffer);
   EXPECT_EQ(out.find("Upgrade"), std::string::npos);
 }
