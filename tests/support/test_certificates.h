@@ -14,7 +14,8 @@ struct CertificateFiles {
   std::filesystem::path key;
 };
 
-// A self-signed certificate valid for `names` (the first is also its subject CN), with an
+// A self-signed certificate valid for `names` (the first is also its subject CN; an IPv4
+// address is an IP entry of its subjectAltName, anything else a DNS one), with an
 // unencrypted key, made by the openssl command line as `stem`.pem and `stem`.key in `dir`. Throws
 // std::runtime_error (with openssl's output) when openssl fails.
 CertificateFiles make_certificate(const std::filesystem::path& dir, std::string_view stem,
