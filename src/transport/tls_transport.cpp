@@ -141,6 +141,8 @@ TlsTransport::~TlsTransport() {
     SSL_shutdown(ssl_.get());
     ERR_clear_error();
   }
+  // Before peer_, whose session slot the SSL's app data points at.
+  ssl_.reset();
 }
 
 bool TlsTransport::can_send_close_notify() const {
