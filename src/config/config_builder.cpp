@@ -3,6 +3,7 @@
 #include "config/global_settings.h"
 #include "config/listen_conflicts.h"
 #include "config/server_block.h"
+#include "config/upstream_tls.h"
 #include "config/upstreams.h"
 
 namespace relay7::config {
@@ -65,7 +66,7 @@ Config build_config(const Json& root, const HostResolverFactory& resolvers,
   // Upstreams first: proxy_pass checks its target against them, wherever they are in the file.
   UpstreamsSection upstreams;
   if (const auto node = object->find("upstreams")) {
-    upstreams = read_upstreams(*node, lookups, diagnostics);
+    upstreams = read_upstreams(*node, config_dir, lookups, diagnostics);
   }
   config.upstreams = std::move(upstreams.upstreams);
   UpstreamCatalog catalog(std::move(upstreams.names), lookups);
@@ -79,6 +80,7 @@ Config build_config(const Json& root, const HostResolverFactory& resolvers,
   for (auto& implicit : catalog.take_implicit()) {
     config.upstreams.push_back(std::move(implicit));
   }
+  apply_upstream_schemes(config.upstreams, catalog.scheme_uses(), diagnostics);
   check_server_slots(config, diagnostics);
   return config;
 }

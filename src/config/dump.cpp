@@ -57,6 +57,24 @@ Json dump_sticky(const StickyConfig& sticky) {
   return out;
 }
 
+// Absolute paths, as the loader resolved them; a "ca" left out is the system's store, and a
+// "server_name" left out each server's own host.
+Json dump_upstream_tls(const UpstreamTlsConfig& tls) {
+  Json out = Json::object();
+  if (!tls.ca.empty()) {
+    out["ca"] = tls.ca;
+  }
+  if (!tls.server_name.empty()) {
+    out["server_name"] = tls.server_name;
+  }
+  out["verify"] = tls.verify;
+  if (!tls.cert.empty()) {
+    out["cert"] = tls.cert;
+    out["key"] = tls.key;
+  }
+  return out;
+}
+
 // An upstream's "max_fails" and "fail_timeout" are only defaults for its servers; each server's
 // own values are written instead, which loads back the same.
 Json dump_upstream(const UpstreamConfig& upstream) {
@@ -80,6 +98,9 @@ Json dump_upstream(const UpstreamConfig& upstream) {
   if (upstream.sticky) {
     out["sticky"] = dump_sticky(*upstream.sticky);
   }
+  if (upstream.tls) {
+    out["tls"] = dump_upstream_tls(*upstream.tls);
+  }
   return out;
 }
 
@@ -97,7 +118,7 @@ Json dump_resolver(const ResolverConfig& resolver) {
   return out;
 }
 
-Json dump_location(const LocationConfig& location) {
+Json dump_location(const LocationConfig& location, const Config& config) {
   Json out{{"path", location.path},
            {"match", location.match == MatchKind::exact ? "exact" : "prefix"},
            {"ignore_case", location.ignore_case}};
@@ -105,8 +126,10 @@ Json dump_location(const LocationConfig& location) {
     out["max_body_size"] = format_size(*location.max_body_size);
   }
   if (location.proxy_pass) {
-    out["proxy_pass"] =
-        "http://" + location.proxy_pass->upstream + location.proxy_pass->uri_prefix.value_or("");
+    const UpstreamConfig* upstream = config.find_upstream(location.proxy_pass->upstream);
+    out["proxy_pass"] = std::string(upstream != nullptr && upstream->tls ? "https://" : "http://") +
+                        location.proxy_pass->upstream +
+                        location.proxy_pass->uri_prefix.value_or("");
     out["retry_non_idempotent"] = location.retry_non_idempotent;
   } else if (location.return_action) {
     Json action{{"status", location.return_action->status}};
@@ -136,14 +159,14 @@ Json dump_tls(const ServerTlsConfig& tls) {
               {"handshake_timeout", format_duration(tls.handshake_timeout)}};
 }
 
-Json dump_server(const ServerConfig& server) {
+Json dump_server(const ServerConfig& server, const Config& config) {
   Json listen = Json::array();
   for (const ListenConfig& entry : server.listen) {
     listen.push_back(entry.text);
   }
   Json locations = Json::array();
   for (const LocationConfig& location : server.locations) {
-    locations.push_back(dump_location(location));
+    locations.push_back(dump_location(location, config));
   }
   Json out{{"listen", std::move(listen)},
            {"server_names", server.server_names},
@@ -218,7 +241,7 @@ nlohmann::ordered_json dump_config(const Config& config) {
   out["upstreams"] = std::move(upstreams);
   Json servers = Json::array();
   for (const ServerConfig& server : config.servers) {
-    servers.push_back(dump_server(server));
+    servers.push_back(dump_server(server, config));
   }
   out["servers"] = std::move(servers);
   return out;

@@ -9,7 +9,8 @@
 namespace relay7::config {
 namespace {
 
-constexpr std::string_view kExpected = " (expected \"http://UPSTREAM[/PREFIX]\")";
+constexpr std::string_view kExpected =
+    " (expected \"http://UPSTREAM[/PREFIX]\" or \"https://UPSTREAM[/PREFIX]\")";
 
 ProxyPassUrlResult fail(std::string error) {
   return {std::nullopt, std::move(error)};
@@ -22,27 +23,27 @@ std::string lower(std::string_view text) {
   return result;
 }
 
-// The scheme is case-insensitive (RFC 3986), so "HTTP://" is as good as "http://".
-std::optional<ProxyPassUrlResult> check_scheme(std::string_view text) {
+// The scheme is case-insensitive (RFC 3986), so "HTTP://" is as good as "http://". Sets
+// `tls` for "https".
+std::optional<ProxyPassUrlResult> check_scheme(std::string_view text, bool& tls) {
   const auto separator = text.find("://");
   if (separator == std::string_view::npos) {
     return fail(quote_json(text) + " has no scheme" + std::string(kExpected));
   }
   const std::string scheme = lower(text.substr(0, separator));
-  if (scheme == "https") {
-    return fail(quote_json(text) + ": https upstreams are not supported" + std::string(kExpected));
-  }
-  if (scheme != "http") {
+  if (scheme != "http" && scheme != "https") {
     return fail(quote_json(text) + ": unsupported scheme " + quote_json(scheme) +
                 std::string(kExpected));
   }
+  tls = scheme == "https";
   return std::nullopt;
 }
 
 }  // namespace
 
 ProxyPassUrlResult parse_proxy_pass_url(std::string_view text) {
-  if (auto failure = check_scheme(text)) {
+  bool tls = false;
+  if (auto failure = check_scheme(text, tls)) {
     return std::move(*failure);
   }
   if (text.find_first_of("?#") != std::string_view::npos) {
@@ -51,6 +52,7 @@ ProxyPassUrlResult parse_proxy_pass_url(std::string_view text) {
   const std::string_view rest = text.substr(text.find("://") + 3);
   const size_t slash = std::min(rest.find('/'), rest.size());
   ProxyPassUrl url;
+  url.tls = tls;
   url.authority = rest.substr(0, slash);
   if (url.authority.empty()) {
     return fail(quote_json(text) + " has no upstream" + std::string(kExpected));

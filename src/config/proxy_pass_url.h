@@ -9,6 +9,7 @@ namespace relay7::config {
 struct ProxyPassUrl {
   std::string authority;  // an upstream name, or HOST:PORT when `direct`
   bool direct = false;
+  bool tls = false;                       // "https://": the upstream is spoken to over TLS
   std::optional<std::string> uri_prefix;  // nullopt when nothing follows the authority
 };
 
@@ -17,7 +18,8 @@ struct ProxyPassUrlResult {
   std::string error;  // empty on success
 };
 
-// Splits "http://NAME[/PREFIX]" or "http://HOST:PORT[/PREFIX]" without looking anything up.
+// Splits "http://NAME[/PREFIX]" or "http://HOST:PORT[/PREFIX]" (or the same with "https://")
+// without looking anything up.
 ProxyPassUrlResult parse_proxy_pass_url(std::string_view text);
 
 }  // namespace relay7::config

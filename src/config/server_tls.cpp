@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <ctime>
 
+#include "config/file_path.h"
 #include "config/global_settings.h"
 #include "config/json_path.h"
 #include "relay7/tls/certificate_checks.h"
@@ -14,10 +15,6 @@ namespace {
 // Names a user may try that relay7 refuses on purpose, with no "did you mean" that would suggest
 // a neighbouring version number.
 constexpr std::string_view kInsecureProtocols[] = {"SSLv2", "SSLv3", "TLSv1", "TLSv1.0", "TLSv1.1"};
-
-std::string absolute_path(const std::filesystem::path& config_dir, const std::string& path) {
-  return std::filesystem::absolute(config_dir / path).lexically_normal().string();
-}
 
 std::optional<TlsCertificateConfig> read_certificate(const Node& node,
                                                      const std::filesystem::path& config_dir,
@@ -37,7 +34,8 @@ std::optional<TlsCertificateConfig> read_certificate(const Node& node,
   if (!cert || !key) {
     return std::nullopt;
   }
-  return TlsCertificateConfig{absolute_path(config_dir, *cert), absolute_path(config_dir, *key)};
+  return TlsCertificateConfig{config_file_path(config_dir, *cert),
+                              config_file_path(config_dir, *key)};
 }
 
 // Every entry, or nullopt when any is malformed (the files are only read for a whole list).

@@ -8,16 +8,49 @@
 
 namespace relay7::config {
 
+namespace {
+
+constexpr std::string_view kDefaultHttpsPort = ":443";
+
+// "HOST" or "[IPv6]" without ":PORT".
+bool lacks_port(const std::string& authority) {
+  return authority.back() == ']' || authority.find(':') == std::string::npos;
+}
+
+}  // namespace
+
 std::optional<std::string> UpstreamCatalog::upstream_for(const ProxyPassUrl& url,
                                                          const std::string& path,
                                                          Diagnostics& diagnostics) {
+  std::optional<std::string> name = resolve(url, path, diagnostics);
+  if (name) {
+    SchemeUses& uses = scheme_uses_[*name];
+    std::string& first = url.tls ? uses.https : uses.http;
+    if (first.empty()) {
+      first = path;
+    }
+  }
+  return name;
+}
+
+// "https://HOST" is HOST:443 unless HOST is an upstream of the file, as browsers and nginx take it.
+std::optional<std::string> UpstreamCatalog::resolve(const ProxyPassUrl& url,
+                                                    const std::string& path,
+                                                    Diagnostics& diagnostics) {
+  if (url.tls && lacks_port(url.authority) && !defined(url.authority)) {
+    return direct(url.authority + std::string(kDefaultHttpsPort), path, diagnostics);
+  }
   return url.direct ? direct(url.authority, path, diagnostics)
                     : named(url.authority, path, diagnostics);
 }
 
+bool UpstreamCatalog::defined(const std::string& name) const {
+  return std::find(defined_names_.begin(), defined_names_.end(), name) != defined_names_.end();
+}
+
 std::optional<std::string> UpstreamCatalog::named(const std::string& name, const std::string& path,
                                                   Diagnostics& diagnostics) const {
-  if (std::find(defined_names_.begin(), defined_names_.end(), name) != defined_names_.end()) {
+  if (defined(name)) {
     return name;
   }
   const std::vector<std::string_view> candidates(defined_names_.begin(), defined_names_.end());

@@ -6,6 +6,7 @@
 #include "config/global_settings.h"
 #include "config/json_path.h"
 #include "config/upstream_options.h"
+#include "config/upstream_tls.h"
 
 namespace relay7::config {
 namespace {
@@ -130,12 +131,14 @@ std::optional<Duration> read_resolve_interval(const Node& node, Diagnostics& dia
 }
 
 std::optional<UpstreamConfig> read_upstream(const Node& node, const std::string& name,
+                                            const std::filesystem::path& config_dir,
                                             HostLookups& lookups, Diagnostics& diagnostics) {
-  const auto object = ObjectReader::open(
-      node,
-      {"balance", "hash_key", "keepalive", "max_fails", "fail_timeout", "servers", "resolve",
-       "next_upstream_tries", "next_upstream_timeout", "fail_on_status", "health_check", "sticky"},
-      diagnostics);
+  const auto object =
+      ObjectReader::open(node,
+                         {"balance", "hash_key", "keepalive", "max_fails", "fail_timeout",
+                          "servers", "resolve", "next_upstream_tries", "next_upstream_timeout",
+                          "fail_on_status", "health_check", "sticky", "tls"},
+                         diagnostics);
   if (!object) {
     return std::nullopt;
   }
@@ -160,12 +163,16 @@ std::optional<UpstreamConfig> read_upstream(const Node& node, const std::string&
   if (const auto sticky = object->find("sticky")) {
     upstream.sticky = read_sticky(*sticky, diagnostics);
   }
+  if (const auto tls = object->find("tls")) {
+    upstream.tls = read_upstream_tls(*tls, config_dir, diagnostics);
+  }
   return upstream;
 }
 
 }  // namespace
 
-UpstreamsSection read_upstreams(const Node& node, HostLookups& lookups, Diagnostics& diagnostics) {
+UpstreamsSection read_upstreams(const Node& node, const std::filesystem::path& config_dir,
+                                HostLookups& lookups, Diagnostics& diagnostics) {
   UpstreamsSection section;
   if (!node.value.is_object()) {
     diagnostics.error(node.path,
@@ -182,7 +189,7 @@ UpstreamsSection read_upstreams(const Node& node, HostLookups& lookups, Diagnost
           quote_json(name) +
               " is not a valid upstream name (use letters, digits, '_', '.' and '-')");
     }
-    if (auto upstream = read_upstream(upstream_node, name, lookups, diagnostics)) {
+    if (auto upstream = read_upstream(upstream_node, name, config_dir, lookups, diagnostics)) {
       section.upstreams.push_back(std::move(*upstream));
     }
   }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,8 +24,11 @@ struct UpstreamsSection {
   std::vector<std::string> names;
 };
 
-// Host names are resolved through `lookups`.
-UpstreamsSection read_upstreams(const Node& node, HostLookups& lookups, Diagnostics& diagnostics);
+// Host names are resolved through `lookups`; relative file paths are taken from `config_dir`.
+// An upstream's "tls" is kept as read: apply_upstream_schemes (upstream_tls.h) decides on it
+// once every proxy_pass is known.
+UpstreamsSection read_upstreams(const Node& node, const std::filesystem::path& config_dir,
+                                HostLookups& lookups, Diagnostics& diagnostics);
 
 // One entry of an upstream's "servers": "HOST:PORT" or {"address": ..., "weight": ..., ...}.
 // `defaults` holds what the upstream sets for all its servers (max_fails, fail_timeout); the

@@ -1,6 +1,7 @@
 #include "relay7/http1/client_session.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstring>
 #include <utility>
 
@@ -166,9 +167,14 @@ void Http1ClientSession::on_idle_event(TransportEvent event) {
   pool_.discard_idle(this);  // last: destroys this session
 }
 
+// Writable while connecting: the connect (and a TLS handshake) may still be under way.
 void Http1ClientSession::on_connected() {
-  if (const int error = transport_->finish_connect(); error != 0) {
-    fail(UpstreamFailureKind::connect, std::strerror(error));
+  const int error = transport_->finish_connect();
+  if (error == EINPROGRESS) {
+    return;
+  }
+  if (error != 0) {
+    fail(UpstreamFailureKind::connect, transport_->describe_error(error));
     return;
   }
   stage_ = request_complete_ ? Stage::awaiting : Stage::sending;

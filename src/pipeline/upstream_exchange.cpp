@@ -257,7 +257,9 @@ void UpstreamExchange::log_failure(const UpstreamFailure& failure) const {
       spdlog::warn("upstream {} timed out ({})", address, failure.detail);
       return;
     case UpstreamFailureKind::connect:
-      spdlog::warn("upstream {} failed: connect: {}", address, failure.detail);
+      // With the upstream's name: a TLS verification failure is usually its "tls" settings'.
+      spdlog::warn("upstream {} (of {}) failed: connect: {}", address, group_.config().name,
+                   failure.detail);
       return;
     case UpstreamFailureKind::reset:
       spdlog::warn("upstream {} failed: {}", address, failure.detail);

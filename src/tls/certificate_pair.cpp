@@ -3,16 +3,10 @@
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <new>
 
-#include "relay7/net/unique_fd.h"
 #include "relay7/tls/openssl_error.h"
+#include "relay7/tls/tls_file.h"
 
 namespace relay7 {
 namespace {
@@ -23,45 +17,15 @@ int no_passphrase(char*, int, int, void*) {
   return 0;
 }
 
-// A chain of a dozen certificates is tens of KiB: a path that names a device, a log or a disk
-// image must fail at once rather than hang the master's load or fill its memory.
-constexpr size_t kMaxFileBytes = 1024 * 1024;
-
-// The whole file, or nullopt with an error naming it. Reads it with relay7's own limits; OpenSSL
-// then parses the bytes from memory.
+// The whole file, or nullopt with an error naming it.
 std::optional<std::string> read_file(const std::string& path, CertificateFile which,
                                      std::vector<CertificatePairError>& errors) {
-  const auto fail = [&](const std::string& why) {
-    errors.push_back({which, "cannot read " + path + ": " + why});
-    return std::nullopt;
-  };
-  // O_NONBLOCK: opening a FIFO must not wait for a writer.
-  const UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
-  struct stat status {};
-  if (!fd.valid() || ::fstat(fd.get(), &status) != 0) {
-    return fail(std::strerror(errno));
+  std::string error;
+  std::optional<std::string> contents = read_tls_file(path, error);
+  if (!contents) {
+    errors.push_back({which, std::move(error)});
   }
-  if (!S_ISREG(status.st_mode)) {
-    return fail("not a regular file");
-  }
-  std::string contents;
-  char chunk[16 * 1024];
-  while (true) {
-    const ssize_t got = ::read(fd.get(), chunk, sizeof chunk);
-    if (got < 0 && errno == EINTR) {
-      continue;
-    }
-    if (got < 0) {
-      return fail(std::strerror(errno));
-    }
-    if (got == 0) {
-      return contents;
-    }
-    contents.append(chunk, static_cast<size_t>(got));
-    if (contents.size() > kMaxFileBytes) {
-      return fail("larger than 1 MiB, which no certificate chain or key is");
-    }
-  }
+  return contents;
 }
 
 // A BIO over `contents`, which must outlive it.
@@ -138,6 +102,20 @@ std::optional<CertificatePair> read_certificate_pair(const std::string& cert_pat
     return std::nullopt;
   }
   return pair;
+}
+
+bool use_certificate_pair(SSL_CTX* context, const CertificatePair& pair) {
+  if (SSL_CTX_use_certificate(context, pair.leaf.get()) != 1 ||
+      SSL_CTX_use_PrivateKey(context, pair.key.get()) != 1) {
+    return false;
+  }
+  // The chain goes with the certificate just set (each key type has its own).
+  for (const X509Ptr& intermediate : pair.chain) {
+    if (SSL_CTX_add1_chain_cert(context, intermediate.get()) != 1) {
+      return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace relay7

@@ -7,6 +7,7 @@
 
 #include "relay7/tls/certificate_pair.h"
 #include "relay7/tls/openssl_error.h"
+#include "tls/context_options.h"
 
 namespace relay7 {
 namespace {
@@ -63,14 +64,7 @@ int on_alpn(SSL*, const unsigned char** out, unsigned char* out_length, const un
 }
 
 bool apply_defaults(SSL_CTX* context, const ServerTlsConfig& config) {
-  SSL_CTX_set_options(context, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
-                                   // A client that closes without close_notify ends the stream:
-                                   // HTTP framing, not TLS, tells a cut body from a whole one.
-                                   SSL_OP_IGNORE_UNEXPECTED_EOF);
-  // Partial writes and a moving buffer: a write retried after WANT_WRITE comes from an IoBuffer
-  // whose front bytes are the same but whose iovecs may differ.
-  SSL_CTX_set_mode(context, SSL_MODE_RELEASE_BUFFERS | SSL_MODE_ENABLE_PARTIAL_WRITE |
-                                SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+  apply_connection_options(context);
   SSL_CTX_set_tlsext_servername_callback(context, on_servername);
   SSL_CTX_set_alpn_select_cb(context, on_alpn, nullptr);
   SSL_CTX_set_dh_auto(context, 1);  // the DHE suites of the intermediate list
@@ -92,20 +86,6 @@ bool set_session_id_context(SSL_CTX* context, const X509* leaf) {
   }
   return SSL_CTX_set_session_id_context(
              context, digest, std::min<unsigned int>(length, SSL_MAX_SID_CTX_LENGTH)) == 1;
-}
-
-bool use_pair(SSL_CTX* context, CertificatePair& pair) {
-  if (SSL_CTX_use_certificate(context, pair.leaf.get()) != 1 ||
-      SSL_CTX_use_PrivateKey(context, pair.key.get()) != 1) {
-    return false;
-  }
-  // The chain goes with the certificate just set (each key type has its own).
-  for (const X509Ptr& intermediate : pair.chain) {
-    if (SSL_CTX_add1_chain_cert(context, intermediate.get()) != 1) {
-      return false;
-    }
-  }
-  return true;
 }
 
 }  // namespace
@@ -147,7 +127,7 @@ std::shared_ptr<const ServerTlsContext> ServerTlsContext::load(const ServerTlsCo
       complete = false;
       continue;
     }
-    if (!use_pair(context.get(), *pair) ||
+    if (!use_certificate_pair(context.get(), *pair) ||
         (i == 0 && !set_session_id_context(context.get(), pair->leaf.get()))) {
       errors.push_back(
           {i, false,

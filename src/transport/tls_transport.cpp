@@ -1,6 +1,7 @@
 #include "relay7/transport/tls_transport.h"
 
 #include <openssl/err.h>
+#include <openssl/x509v3.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -36,6 +37,103 @@ TlsTransport::TlsTransport(event_base* base, UniqueFd fd, SSL_CTX* context,
   add_event(handshake_timer_.get(), handshake_timeout);
 }
 
+TlsTransport::TlsTransport(event_base* base, UniqueFd fd, std::shared_ptr<TlsPeer> peer)
+    : Transport(base, std::move(fd)), ssl_(SSL_new(peer->context->get())), peer_(std::move(peer)) {
+  if (!ssl_ || SSL_set_fd(ssl_.get(), this->fd()) != 1) {
+    ERR_clear_error();
+    throw std::bad_alloc();
+  }
+  SSL_set_connect_state(ssl_.get());
+  set_peer_name(peer_->server_name);
+  // The context's new-session callback reads the slot back; OpenSSL only stores the pointer.
+  SSL_set_app_data(ssl_.get(), &peer_->sessions);
+  if (SSL_SESSION* last = peer_->sessions.get()) {
+    SSL_set_session(ssl_.get(), last);  // takes a reference of its own
+  }
+}
+
+// An IP address is checked against the certificate's IP addresses and never sent as SNI (RFC
+// 6066, 3); a name is both.
+void TlsTransport::set_peer_name(const std::string& name) {
+  X509_VERIFY_PARAM* parameters = SSL_get0_param(ssl_.get());
+  if (X509_VERIFY_PARAM_set1_ip_asc(parameters, name.c_str()) == 1) {
+    return;
+  }
+  ERR_clear_error();
+  X509_VERIFY_PARAM_set_hostflags(parameters, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+  if (SSL_set_tlsext_host_name(ssl_.get(), name.c_str()) != 1 ||
+      SSL_set1_host(ssl_.get(), name.c_str()) != 1) {
+    ERR_clear_error();
+    throw std::bad_alloc();  // the config checked the name: only memory can fail it
+  }
+}
+
+std::unique_ptr<Transport> TlsTransport::connect(event_base* base, const SocketAddress& address,
+                                                 std::shared_ptr<TlsPeer> peer) noexcept {
+  UniqueFd fd = connecting_socket(address);
+  if (!fd.valid()) {
+    return nullptr;
+  }
+  try {
+    auto transport = std::make_unique<TlsTransport>(base, std::move(fd), std::move(peer));
+    if (!transport->valid()) {
+      errno = ENOMEM;
+      return nullptr;
+    }
+    return transport;
+  } catch (const std::bad_alloc&) {
+    errno = ENOMEM;
+    return nullptr;
+  }
+}
+
+int TlsTransport::finish_connect() {
+  if (const int error = Transport::finish_connect(); error != 0) {
+    return error;
+  }
+  return continue_handshake();
+}
+
+// One step of the client handshake. A handshake that waits for the server holds back the
+// owner's write event and reports writable when the socket turns readable, as a write does.
+int TlsTransport::continue_handshake() {
+  if (failure_ != 0) {
+    return failure_;
+  }
+  const int result = SSL_do_handshake(ssl_.get());
+  if (result == 1) {
+    end_write_wait();
+    return 0;
+  }
+  switch (classify(result, "connect")) {
+    case Stall::want_read:
+      return wait_readable_for_write() ? EINPROGRESS : failure_;
+    case Stall::want_write:
+      return EINPROGRESS;  // the owner's write event goes on
+    case Stall::closed:
+      failure_ = ECONNRESET;
+      return failure_;
+    case Stall::failed:
+      break;
+  }
+  return failure_;
+}
+
+std::string TlsTransport::describe_error(int error) const {
+  if (error != EPROTO) {
+    return Transport::describe_error(error);
+  }
+  if (peer_ && !SSL_is_init_finished(ssl_.get())) {
+    const long verify = SSL_get_verify_result(ssl_.get());
+    if (verify != X509_V_OK) {
+      return std::string("TLS certificate verification failed: ") +
+             X509_verify_cert_error_string(verify);
+    }
+  }
+  return std::string("TLS failed: ") +
+         (failure_reason_ != nullptr ? failure_reason_ : "protocol error");
+}
+
 TlsTransport::~TlsTransport() {
   if (can_send_close_notify()) {
     // Best effort, as the socket closes right after: a close_notify that does not fit the
@@ -43,6 +141,8 @@ TlsTransport::~TlsTransport() {
     SSL_shutdown(ssl_.get());
     ERR_clear_error();
   }
+  // Before peer_, whose session slot the SSL's app data points at.
+  ssl_.reset();
 }
 
 bool TlsTransport::can_send_close_notify() const {
@@ -175,13 +275,16 @@ TlsTransport::Stall TlsTransport::classify(int result, const char* operation) {
       failure_ = saved_errno != 0 ? saved_errno : ECONNRESET;
       ERR_clear_error();
       break;
-    default:
+    default: {
       failure_ = EPROTO;
+      const unsigned long code = ERR_peek_last_error();
+      failure_reason_ = code != 0 ? ERR_reason_error_string(code) : nullptr;
       // At debug level: scanners and clients that dislike a certificate fail handshakes all day.
       spdlog::debug("TLS {} failed{}: {}", operation,
                     SSL_is_init_finished(ssl_.get()) ? "" : " in the handshake",
                     take_openssl_error());
       break;
+    }
   }
   return Stall::failed;
 }

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 
 #include "relay7/event/timeval.h"
 #include "relay7/transport/flow_limits.h"
@@ -52,9 +53,21 @@ void Transport::remove_events() {
 }
 
 std::unique_ptr<Transport> Transport::connect(event_base* base, const SocketAddress& address) {
-  UniqueFd fd(::socket(address.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  UniqueFd fd = connecting_socket(address);
   if (!fd.valid()) {
     return nullptr;
+  }
+  auto transport = std::make_unique<Transport>(base, std::move(fd));
+  if (!transport->valid()) {
+    return nullptr;
+  }
+  return transport;
+}
+
+UniqueFd Transport::connecting_socket(const SocketAddress& address) {
+  UniqueFd fd(::socket(address.family(), SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+  if (!fd.valid()) {
+    return fd;
   }
   const int one = 1;
   ::setsockopt(fd.get(), IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
@@ -64,11 +77,7 @@ std::unique_ptr<Transport> Transport::connect(event_base* base, const SocketAddr
   do {
     result = ::connect(fd.get(), address.raw(), address.length);
   } while (result != 0 && errno == EINTR);
-  auto transport = std::make_unique<Transport>(base, std::move(fd));
-  if (!transport->valid()) {
-    return nullptr;
-  }
-  return transport;
+  return fd;
 }
 
 ReadResult Transport::read(IoBuffer& into, size_t limit) {
@@ -134,6 +143,10 @@ WriteResult Transport::write(IoBuffer& from) {
 
 void Transport::shutdown_write() {
   ::shutdown(fd_.get(), SHUT_WR);
+}
+
+std::string Transport::describe_error(int error) const {
+  return std::strerror(error);
 }
 
 int Transport::finish_connect() {

@@ -3,16 +3,18 @@
 #include <algorithm>
 
 #include "relay7/transport/transport.h"
+#include "relay7/transport/upstream_connect.h"
 #include "relay7/upstream/shared_state.h"
 
 namespace relay7 {
 
 ConnectionPool::ConnectionPool(const PoolResources& resources, SocketAddress address,
-                               size_t max_idle)
+                               size_t max_idle, std::shared_ptr<TlsPeer> tls)
     : resources_(resources),
       address_(address),
       address_text_(address.to_string()),
-      max_idle_(max_idle) {}
+      max_idle_(max_idle),
+      tls_(std::move(tls)) {}
 
 // The idle connections go first, while the counter they update still exists.
 ConnectionPool::~ConnectionPool() {
@@ -29,7 +31,7 @@ std::unique_ptr<Http1ClientSession> ConnectionPool::acquire() {
 }
 
 std::unique_ptr<Http1ClientSession> ConnectionPool::connect_new() {
-  std::unique_ptr<Transport> transport = Transport::connect(resources_.base, address_);
+  std::unique_ptr<Transport> transport = connect_upstream(resources_.base, address_, tls_);
   if (!transport) {
     return nullptr;
   }

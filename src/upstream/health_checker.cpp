@@ -18,6 +18,7 @@
 #include "relay7/event/handles.h"
 #include "relay7/http/message_parser.h"
 #include "relay7/transport/transport.h"
+#include "relay7/transport/upstream_connect.h"
 #include "relay7/upstream/passive_health.h"
 
 namespace relay7 {
@@ -94,6 +95,7 @@ class HealthChecker::ServerProbe final : public MessageParser::Handler, public T
         upstream_name_(upstream.name),
         address_text_(member.identity),
         address_(member.address),
+        tls_(member.pool->tls_peer()),
         check_(*upstream.health_check),
         interval_(timeval_of(check_.interval)),
         timeout_(timeval_of(check_.timeout)),
@@ -141,8 +143,12 @@ class HealthChecker::ServerProbe final : public MessageParser::Handler, public T
   void on_transport_event(Transport& transport, TransportEvent event) override {
     if (event == TransportEvent::writable) {
       if (!connected_) {
-        if (const int error = transport.finish_connect(); error != 0) {
-          failure_.set("connect failed: {}", std::strerror(error));
+        const int error = transport.finish_connect();
+        if (error == EINPROGRESS) {
+          return;  // a TLS handshake goes on
+        }
+        if (error != 0) {
+          failure_.set("connect failed: {}", transport.describe_error(error));
           conclude(false);
           return;
         }
@@ -174,7 +180,7 @@ class HealthChecker::ServerProbe final : public MessageParser::Handler, public T
   }
 
   bool connect() {
-    connection_ = Transport::connect(base_, address_);
+    connection_ = connect_upstream(base_, address_, tls_);
     if (!connection_) {
       failure_.set("cannot create a socket: {}", std::strerror(errno));
       return false;
@@ -212,7 +218,7 @@ class HealthChecker::ServerProbe final : public MessageParser::Handler, public T
         return;
       case ReadResult::Status::error:
         failure_.set("{}: {}", connected_ ? "connection failed" : "connect failed",
-                     std::strerror(read.error));
+                     transport.describe_error(read.error));
         conclude(false);
         return;
       case ReadResult::Status::data:
@@ -288,6 +294,7 @@ class HealthChecker::ServerProbe final : public MessageParser::Handler, public T
   std::string upstream_name_;
   std::string address_text_;
   SocketAddress address_;
+  std::shared_ptr<TlsPeer> tls_;  // set: probes speak TLS, as requests to the server do
   HealthCheckConfig check_;
   timeval interval_;
   timeval timeout_;

@@ -1,5 +1,6 @@
 #include "relay7/upstream/upstream_members.h"
 
+#include "relay7/tls/tls_peer.h"
 #include "relay7/upstream/member_identity.h"
 
 namespace relay7 {
@@ -80,7 +81,10 @@ size_t UpstreamMembers::add(size_t server, const SocketAddress& address, uint32_
   member.address = address;
   member.slot = &table_.slot(slot);
   member.ledger = column_ >= 0 ? &table_.ledger(column_, slot) : nullptr;
-  member.pool = std::make_unique<ConnectionPool>(resources_, address, config_.keepalive);
+  const UpstreamServerConfig& entry = config_.servers[server];
+  member.pool = std::make_unique<ConnectionPool>(
+      resources_, address, config_.keepalive,
+      make_tls_peer(config_, entry.is_name() ? entry.name : address.host_string()));
   ++live_count_;
   if (const std::optional<size_t> index = reusable_index()) {
     members_[*index] = std::move(member);

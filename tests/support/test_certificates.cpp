@@ -8,6 +8,13 @@
 #include "child_process.h"
 
 namespace relay7::testing {
+namespace {
+
+bool is_ipv4(const std::string& name) {
+  return name.find_first_not_of("0123456789.") == std::string::npos;
+}
+
+}  // namespace
 
 CertificateFiles make_certificate(const std::filesystem::path& dir, std::string_view stem,
                                   const std::vector<std::string>& names, KeyType type, int days) {
@@ -15,7 +22,7 @@ CertificateFiles make_certificate(const std::filesystem::path& dir, std::string_
                                dir / (std::string(stem) + ".key")};
   std::string alt_names = "subjectAltName=";
   for (size_t i = 0; i < names.size(); ++i) {
-    alt_names += (i == 0 ? "DNS:" : ",DNS:") + names[i];
+    alt_names += std::string(i == 0 ? "" : ",") + (is_ipv4(names[i]) ? "IP:" : "DNS:") + names[i];
   }
   std::vector<std::string> argv{"/usr/bin/openssl", "req", "-x509", "-newkey"};
   if (type == KeyType::ecdsa_p256) {

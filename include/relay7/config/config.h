@@ -96,6 +96,21 @@ struct StickyConfig {
   std::optional<Duration> max_age;  // nullopt: a session cookie
 };
 
+class UpstreamTlsContext;  // relay7/tls/upstream_context.h: keeps OpenSSL out of the config model
+
+// How relay7 speaks TLS to the servers of an upstream that proxy_pass names with "https://".
+// Paths are absolute (a relative one in the config is relative to the config file's folder).
+struct UpstreamTlsConfig {
+  std::string ca;           // PEM file of trusted CAs; empty: the system's store
+  std::string server_name;  // SNI and the name checked; empty: each server's own host
+  bool verify = true;       // nginx's proxy_ssl_verify is off; a proxy should not be
+  std::string cert;         // client certificate chain; empty (with key): none is sent
+  std::string key;
+  // The client SSL_CTX, made by the loader (in the master, before workers drop privileges) and
+  // shared with every worker of the generation this config starts.
+  std::shared_ptr<const UpstreamTlsContext> context;
+};
+
 struct UpstreamConfig {
   std::string name;
   BalanceMethod balance = BalanceMethod::round_robin;
@@ -113,6 +128,7 @@ struct UpstreamConfig {
   // How often the servers given as names are resolved again while running (sooner when a DNS
   // answer's TTL is shorter); 0: only when a config is loaded.
   Duration resolve = kDefaultResolveInterval;
+  std::optional<UpstreamTlsConfig> tls;  // set: proxy_pass names it with "https://"
 };
 
 // How host names are resolved: at load by the loader, while running by the master.

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <openssl/ssl.h>
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,5 +30,9 @@ struct CertificatePairError {
 std::optional<CertificatePair> read_certificate_pair(const std::string& cert_path,
                                                      const std::string& key_path,
                                                      std::vector<CertificatePairError>& errors);
+
+// Makes `pair` the certificate `context` presents (one per key type), its chain with it. False
+// when OpenSSL refuses it (the reason is on its error queue).
+bool use_certificate_pair(SSL_CTX* context, const CertificatePair& pair);
 
 }  // namespace relay7

@@ -23,6 +23,9 @@ struct X509Deleter {
 struct EvpPkeyDeleter {
   void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
 };
+struct SslSessionDeleter {
+  void operator()(SSL_SESSION* session) const { SSL_SESSION_free(session); }
+};
 struct BioDeleter {
   void operator()(BIO* bio) const { BIO_free(bio); }
 };
@@ -32,5 +35,6 @@ using SslPtr = std::unique_ptr<SSL, SslDeleter>;
 using X509Ptr = std::unique_ptr<X509, X509Deleter>;
 using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, EvpPkeyDeleter>;
 using BioPtr = std::unique_ptr<BIO, BioDeleter>;
+using SslSessionPtr = std::unique_ptr<SSL_SESSION, SslSessionDeleter>;
 
 }  // namespace relay7

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <string>
 
 #include "relay7/config/config.h"
 #include "relay7/event/handles.h"
@@ -69,6 +70,9 @@ class Transport : public SlabAllocated<Transport> {
   // A new transport whose non-blocking connect to `address` is under way; watch_write() and
   // finish_connect() tell when it is done. nullptr (and errno) when no socket could be made.
   static std::unique_ptr<Transport> connect(event_base* base, const SocketAddress& address);
+  // The socket of such a connect, for a transport of another kind (TLS) to take; invalid (and
+  // errno) when none could be made.
+  static UniqueFd connecting_socket(const SocketAddress& address);
 
   // nullptr: events are dropped (the transport is between owners).
   void set_owner(TransportOwner* owner) { owner_ = owner; }
@@ -83,8 +87,13 @@ class Transport : public SlabAllocated<Transport> {
   // Writes as much of `from` as the socket takes, consuming it.
   virtual WriteResult write(IoBuffer& from);
   virtual void shutdown_write();
-  // After a connect: 0 when it succeeded, else the socket error.
-  int finish_connect();
+  // After a connect, at each writable event: 0 when the connection is ready, EINPROGRESS when
+  // it is not yet (a TLS handshake under way: the transport reports writable again when it
+  // goes on), else the error that ended it.
+  virtual int finish_connect();
+  // What an errno-style error of this transport means, for a log line: strerror, or what TLS
+  // knows (a certificate that failed verification and why).
+  virtual std::string describe_error(int error) const;
 
   // Reports readable while on; nullopt: no timeout, else read_timeout after that long without an
   // event (restarted by each one). Asking for what is already so changes nothing.

@@ -11,6 +11,7 @@
 #include "relay7/http/message_parser.h"
 #include "relay7/http1/client_session.h"
 #include "relay7/net/socket_address.h"
+#include "relay7/tls/tls_peer.h"
 #include "relay7/transport/io_buffer.h"
 
 namespace relay7 {
@@ -34,7 +35,10 @@ class ConnectionPool {
  public:
   static constexpr int64_t kExcessIdleMs = 1000;
 
-  ConnectionPool(const PoolResources& resources, SocketAddress address, size_t max_idle);
+  // `tls` set: the server is spoken to over TLS (its connections, kept alive and reused as
+  // plain ones are, resume the peer's last session).
+  ConnectionPool(const PoolResources& resources, SocketAddress address, size_t max_idle,
+                 std::shared_ptr<TlsPeer> tls = nullptr);
   ~ConnectionPool();
   ConnectionPool(const ConnectionPool&) = delete;
   ConnectionPool& operator=(const ConnectionPool&) = delete;
@@ -58,6 +62,9 @@ class ConnectionPool {
   // now, the ones in use when they are released.
   void retire();
 
+  // Set when the server is spoken to over TLS; health probes connect with it too.
+  const std::shared_ptr<TlsPeer>& tls_peer() const { return tls_; }
+
   const SocketAddress& address() const { return address_; }
   const std::string& address_text() const { return address_text_; }
   size_t idle_count() const { return idle_.size(); }
@@ -73,6 +80,7 @@ class ConnectionPool {
   SocketAddress address_;
   std::string address_text_;
   size_t max_idle_;
+  std::shared_ptr<TlsPeer> tls_;
   bool retired_ = false;
   size_t live_connections_ = 0;
   // Oldest first: taking and giving back work at the end (no allocation once it has grown),

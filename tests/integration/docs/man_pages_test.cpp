@@ -54,7 +54,8 @@ void collect_keys(const nlohmann::ordered_json& value, std::set<std::string>& ke
 }
 
 TEST(ManPagesTest, EveryConfigKeyIsDocumented) {
-  // "tls" reads its files at load: they are made for the test.
+  // "tls" (of a server block and of an upstream) reads its files at load: they are made for the
+  // test.
   const TempDir dir("relay7-man-keys");
   const CertificateFiles pair = make_certificate(dir.path(), "a", {"a.example"});
   nlohmann::ordered_json every = nlohmann::ordered_json::parse(kEveryKey);
@@ -62,6 +63,12 @@ TEST(ManPagesTest, EveryConfigKeyIsDocumented) {
       {"certificates", {{{"cert", pair.cert.string()}, {"key", pair.key.string()}}}},
       {"protocols", {"TLSv1.3"}},
       {"handshake_timeout", "5s"}};
+  every["servers"][0]["locations"][0]["proxy_pass"] = "https://app";
+  every["upstreams"]["app"]["tls"] = {{"ca", pair.cert.string()},
+                                      {"server_name", "a.example"},
+                                      {"verify", true},
+                                      {"cert", pair.cert.string()},
+                                      {"key", pair.key.string()}};
   const ConfigLoadResult loaded = parse_config_text(every.dump(), "every-key.json");
   ASSERT_TRUE(loaded.ok()) << loaded.errors.front();
   std::set<std::string> keys;

@@ -216,16 +216,17 @@ TEST(ProxyPassTest, UpstreamWithOwnErrorsIsNotAlsoUndefined) {
 
 TEST(ProxyPassTest, SchemeErrors) {
   EXPECT_THAT(
-      errors_of(with_locations({proxy("/a", "https://allbackend/"), proxy("/b", "allbackend"),
-                                proxy("/c", "ftp://allbackend/"), proxy("/d", "http:///x")})),
-      ElementsAre("test.json: servers[0].locations[0].proxy_pass: \"https://allbackend/\": https "
-                  "upstreams are not supported (expected \"http://UPSTREAM[/PREFIX]\")",
-                  "test.json: servers[0].locations[1].proxy_pass: \"allbackend\" has no scheme "
-                  "(expected \"http://UPSTREAM[/PREFIX]\")",
-                  "test.json: servers[0].locations[2].proxy_pass: \"ftp://allbackend/\": "
-                  "unsupported scheme \"ftp\" (expected \"http://UPSTREAM[/PREFIX]\")",
-                  "test.json: servers[0].locations[3].proxy_pass: \"http:///x\" has no upstream "
-                  "(expected \"http://UPSTREAM[/PREFIX]\")"));
+      errors_of(with_locations({proxy("/b", "allbackend"), proxy("/c", "ftp://allbackend/"),
+                                proxy("/d", "http:///x"), proxy("/e", "https:///x")})),
+      ElementsAre("test.json: servers[0].locations[0].proxy_pass: \"allbackend\" has no scheme "
+                  "(expected \"http://UPSTREAM[/PREFIX]\" or \"https://UPSTREAM[/PREFIX]\")",
+                  "test.json: servers[0].locations[1].proxy_pass: \"ftp://allbackend/\": "
+                  "unsupported scheme \"ftp\" (expected \"http://UPSTREAM[/PREFIX]\" or "
+                  "\"https://UPSTREAM[/PREFIX]\")",
+                  "test.json: servers[0].locations[2].proxy_pass: \"http:///x\" has no upstream "
+                  "(expected \"http://UPSTREAM[/PREFIX]\" or \"https://UPSTREAM[/PREFIX]\")",
+                  "test.json: servers[0].locations[3].proxy_pass: \"https:///x\" has no upstream "
+                  "(expected \"http://UPSTREAM[/PREFIX]\" or \"https://UPSTREAM[/PREFIX]\")"));
 }
 
 TEST(ProxyPassTest, PrefixFollowsPathRules) {
