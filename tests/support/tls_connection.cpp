@@ -31,6 +31,10 @@ bool TlsConnection::connect(uint16_t port, const TlsClientOptions& options) {
       SSL_CTX_set_max_proto_version(context_.get(), options.max_version) != 1) {
     return fail("protocol versions");
   }
+  if (!options.signature_algorithms.empty() &&
+      SSL_CTX_set1_sigalgs_list(context_.get(), options.signature_algorithms.c_str()) != 1) {
+    return fail("signature algorithms");
+  }
   if (!options.tickets) {
     SSL_CTX_set_options(context_.get(), SSL_OP_NO_TICKET);
   }
@@ -78,6 +82,16 @@ std::string TlsConnection::peer_common_name() const {
   X509_NAME_get_text_by_NID(X509_get_subject_name(certificate.get()), NID_commonName, name,
                             sizeof name);
   return name;
+}
+
+std::string TlsConnection::peer_key_type() const {
+  const X509Ptr certificate(SSL_get1_peer_certificate(ssl_.get()));
+  const EVP_PKEY* key = certificate ? X509_get0_pubkey(certificate.get()) : nullptr;
+  if (key == nullptr) {
+    return "";
+  }
+  const int type = EVP_PKEY_get_base_id(key);
+  return type == EVP_PKEY_EC ? "EC" : type == EVP_PKEY_RSA ? "RSA" : OBJ_nid2sn(type);
 }
 
 std::string TlsConnection::alpn() const {

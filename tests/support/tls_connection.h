@@ -26,6 +26,9 @@ struct TlsClientOptions {
   int max_version = TLS1_3_VERSION;
   TlsSession session;   // offered for resumption; null: a full handshake
   bool tickets = true;  // false: no session ticket extension (resumption by session ID only)
+  // Offered signature algorithms (OpenSSL's list syntax, e.g. "RSA-PSS+SHA256"); empty:
+  // OpenSSL's defaults.
+  std::string signature_algorithms;
 };
 
 // A blocking TLS client connection (OpenSSL, no certificate verification: the tests look at the
@@ -37,6 +40,8 @@ class TlsConnection {
 
   // What the handshake settled.
   std::string peer_common_name() const;
+  // "EC" or "RSA": the key type of the certificate the server chose.
+  std::string peer_key_type() const;
   std::string alpn() const;
   std::string version() const;
   bool session_reused() const;

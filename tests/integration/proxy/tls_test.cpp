@@ -276,6 +276,66 @@ TEST_F(TlsTest, AClientThatNeverCompletesTheHandshakeIsClosedAfterHandshakeTimeo
   EXPECT_TRUE(backend_.requests().empty());
 }
 
+// A block with an ECDSA and an RSA certificate: the client's signature algorithms choose, as
+// with nginx's dual certificates.
+TEST(TlsDualCertificateTest, TheClientsSignatureAlgorithmsPickEcdsaOrRsa) {
+  TempDir dir("relay7-tls-dual");
+  const CertificateFiles ecdsa = make_certificate(dir.path(), "ecdsa", {"shop.example"});
+  const CertificateFiles rsa =
+      make_certificate(dir.path(), "rsa", {"shop.example"}, KeyType::rsa_2048);
+  Relay7Process relay(
+      nlohmann::json{{"servers",
+                      {{{"listen", {"127.0.0.1:0"}},
+                        {"tls",
+                         {{"certificates",
+                           {{{"cert", rsa.cert.string()}, {"key", rsa.key.string()}},
+                            {{"cert", ecdsa.cert.string()}, {"key", ecdsa.key.string()}}}}}},
+                        {"locations", {{{"path", "/"}, {"return", 204}}}}}}}});
+  for (const int version : {TLS1_2_VERSION, TLS1_3_VERSION}) {
+    TlsClientOptions options = with_versions(version, version);
+    TlsConnection any;
+    ASSERT_TRUE(any.connect(relay.port(), options)) << any.last_error();
+    EXPECT_EQ(any.peer_key_type(), "EC") << "OpenSSL prefers ECDSA when the client offers both";
+    options.signature_algorithms = "RSA-PSS+SHA256:RSA+SHA256";
+    TlsConnection rsa_only;
+    ASSERT_TRUE(rsa_only.connect(relay.port(), options)) << rsa_only.last_error();
+    EXPECT_EQ(rsa_only.peer_key_type(), "RSA") << version;
+    options.signature_algorithms = "ECDSA+SHA256";
+    TlsConnection ecdsa_only;
+    ASSERT_TRUE(ecdsa_only.connect(relay.port(), options)) << ecdsa_only.last_error();
+    EXPECT_EQ(ecdsa_only.peer_key_type(), "EC") << version;
+  }
+}
+
+// A reload whose certificate is broken fails, naming the file, and the running generation keeps
+// serving with the certificate it has.
+TEST(TlsReloadTest, ABrokenCertificateFailsTheReloadAndTheOldOneServes) {
+  TempDir dir("relay7-tls-bad-reload");
+  const CertificateFiles good = make_certificate(dir.path(), "good", {"shop.example"});
+  Relay7Process relay(nlohmann::json{
+      {"servers",
+       {{{"listen", {"127.0.0.1:0"}},
+         {"tls", {{"certificates", {{{"cert", good.cert.string()}, {"key", good.key.string()}}}}}},
+         {"locations", {{{"path", "/"}, {"return", 204}}}}}}}});
+  const std::string broken = dir.file("broken.pem").string();
+  write_file(broken, "-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----\n");
+  nlohmann::json next = relay.config();
+  next["servers"][0]["tls"]["certificates"][0]["cert"] = broken;
+  relay.reload_with(next);
+  const std::optional<ReloadStatus> status = wait_for_reloads(relay, 1, 10s);
+  ASSERT_TRUE(status);
+  EXPECT_FALSE(status->ok);
+  EXPECT_NE(status->error.find("servers[0].tls.certificates[0].cert: " + broken), std::string::npos)
+      << status->error;
+  TlsConnection connection;
+  ASSERT_TRUE(connection.connect(relay.port())) << connection.last_error();
+  EXPECT_EQ(connection.peer_common_name(), "shop.example");
+  ASSERT_TRUE(connection.send(format_request("GET", "/", {})));
+  const std::optional<HttpResponse> response = connection.read_response();
+  ASSERT_TRUE(response) << connection.last_error();
+  EXPECT_EQ(response->status, 204);
+}
+
 TEST(TlsConfigCheckTest, AKeyNotMatchingItsCertificateFailsTheCheckNamingTheFile) {
   TempDir dir("relay7-tls-check");
   const CertificateFiles one = make_certificate(dir.path(), "one", {"one.example"});
