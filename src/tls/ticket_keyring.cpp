@@ -77,7 +77,8 @@ bool set_hmac_key(EVP_MAC_CTX* hmac, TicketKeyring::Key& key) {
 
 // OpenSSL's ticket callback (SSL_CTX_set_tlsext_ticket_key_evp_cb). Encrypting: the newest key,
 // a fresh IV. Decrypting: the key the ticket names; 2 asks OpenSSL to issue a new ticket under
-// the newest key, 0 (an unknown or expired key) makes it a full handshake.
+// the newest key (a TLS 1.2 ticket under an older key, and every TLS 1.3 resumption), 0 (an
+// unknown or expired key) makes it a full handshake.
 int on_ticket(SSL* ssl, unsigned char* name, unsigned char* iv, EVP_CIPHER_CTX* cipher,
               EVP_MAC_CTX* hmac, int encrypt) noexcept {
   const auto* keyring =
@@ -109,7 +110,9 @@ int on_ticket(SSL* ssl, unsigned char* name, unsigned char* iv, EVP_CIPHER_CTX* 
         !set_hmac_key(hmac, key)) {
       return -1;
     }
-    return i == 0 ? 1 : 2;
+    // TLS 1.3 clients use a ticket once (RFC 8446, appendix C.4): without a new one after
+    // each resumption, a browser's next connection would be a full handshake.
+    return i == 0 && SSL_version(ssl) != TLS1_3_VERSION ? 1 : 2;
   }
   return 0;
 }

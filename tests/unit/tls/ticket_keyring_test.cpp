@@ -168,6 +168,35 @@ TEST_F(TicketResumptionTest, ATicketResumesWithANewContextOnTheSameKeyring) {
   }
 }
 
+std::string ticket_of(const SSL_SESSION* session) {
+  const unsigned char* ticket = nullptr;
+  size_t length = 0;
+  SSL_SESSION_get0_ticket(session, &ticket, &length);
+  return std::string(reinterpret_cast<const char*>(ticket), length);
+}
+
+// TLS 1.3 tickets are single-use for browsers: each resumption hands out a fresh one, which
+// resumes in turn. A TLS 1.2 ticket under the newest key stays as it is.
+TEST_F(TicketResumptionTest, ATls13ResumptionGetsAFreshTicketThatResumesAgain) {
+  auto keyring = make_keyring();
+  const Outcome first = handshake(server_context(keyring.get()).get(), TLS1_3_VERSION, nullptr);
+  ASSERT_TRUE(first.completed);
+  const Outcome second =
+      handshake(server_context(keyring.get()).get(), TLS1_3_VERSION, first.session.get());
+  ASSERT_TRUE(second.completed && second.reused);
+  ASSERT_FALSE(ticket_of(second.session.get()).empty());
+  EXPECT_NE(ticket_of(second.session.get()), ticket_of(first.session.get()));
+  const Outcome third =
+      handshake(server_context(keyring.get()).get(), TLS1_3_VERSION, second.session.get());
+  EXPECT_TRUE(third.completed && third.reused);
+
+  const Outcome tls12 = handshake(server_context(keyring.get()).get(), TLS1_2_VERSION, nullptr);
+  const Outcome again =
+      handshake(server_context(keyring.get()).get(), TLS1_2_VERSION, tls12.session.get());
+  ASSERT_TRUE(again.completed && again.reused);
+  EXPECT_EQ(ticket_of(again.session.get()), ticket_of(tls12.session.get()));
+}
+
 TEST_F(TicketResumptionTest, WithoutTheKeyringANewContextCannotResume) {
   auto keyring = make_keyring();
   const Outcome first = handshake(server_context(keyring.get()).get(), TLS1_3_VERSION, nullptr);
