@@ -1,11 +1,9 @@
 #include "relay7/tls/session_cache.h"
 
 #include <openssl/crypto.h>
-#include <sys/mman.h>
 
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
 #include <cstring>
 #include <optional>
 
@@ -157,23 +155,20 @@ bool with_slot(SharedSessionCache::Slot& slot, Write write) {
 }  // namespace
 
 std::unique_ptr<SharedSessionCache> SharedSessionCache::create(std::string& error) {
-  // Anonymous and shared: workers forked later inherit it, nothing else can reach it.
-  void* memory =
-      ::mmap(nullptr, kMappingBytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-  if (memory == MAP_FAILED) {
-    error = "cannot map the TLS session cache (" + std::to_string(kMappingBytes) +
-            " bytes): " + std::strerror(errno);
+  std::optional<SharedMapping> memory =
+      SharedMapping::create(kMappingBytes, "the TLS session cache", error);
+  if (!memory) {
     return nullptr;
   }
-  // A fresh anonymous mapping reads as zeros: every slot is empty, sequence 0, not held.
-  return std::make_unique<SharedSessionCache>(ConstructionKey{}, static_cast<Slot*>(memory));
+  return std::make_unique<SharedSessionCache>(ConstructionKey{}, std::move(*memory));
 }
 
-SharedSessionCache::SharedSessionCache(ConstructionKey, Slot* slots) : slots_(slots) {}
+// A fresh mapping reads as zeros: every slot is empty, sequence 0, not held.
+SharedSessionCache::SharedSessionCache(ConstructionKey, SharedMapping memory)
+    : memory_(std::move(memory)), slots_(static_cast<Slot*>(memory_.data())) {}
 
 SharedSessionCache::~SharedSessionCache() {
   OPENSSL_cleanse(slots_, kMappingBytes);  // master secrets must not outlive the cache
-  ::munmap(slots_, kMappingBytes);
 }
 
 SharedSessionCache::Slot& SharedSessionCache::slot_for(std::span<const unsigned char> id) const {

@@ -3,9 +3,7 @@
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
-#include <sys/mman.h>
 
-#include <cerrno>
 #include <cstring>
 
 namespace relay7 {
@@ -121,14 +119,12 @@ int on_ticket(SSL* ssl, unsigned char* name, unsigned char* iv, EVP_CIPHER_CTX* 
 
 std::unique_ptr<TicketKeyring> TicketKeyring::create(std::chrono::steady_clock::time_point now,
                                                      std::string& error) {
-  // Anonymous and shared: workers forked later inherit it, nothing else can reach it.
-  void* memory =
-      ::mmap(nullptr, sizeof(Shared), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-  if (memory == MAP_FAILED) {
-    error = std::string("cannot map the TLS ticket keys: ") + std::strerror(errno);
+  std::optional<SharedMapping> memory =
+      SharedMapping::create(sizeof(Shared), "the TLS ticket keys", error);
+  if (!memory) {
     return nullptr;
   }
-  auto keyring = std::make_unique<TicketKeyring>(ConstructionKey{}, new (memory) Shared{});
+  auto keyring = std::make_unique<TicketKeyring>(ConstructionKey{}, std::move(*memory));
   if (!keyring->rotate(now)) {
     error = "no random bytes for the TLS ticket keys";
     return nullptr;
@@ -136,12 +132,12 @@ std::unique_ptr<TicketKeyring> TicketKeyring::create(std::chrono::steady_clock::
   return keyring;
 }
 
-TicketKeyring::TicketKeyring(ConstructionKey, Shared* shared) : shared_(shared) {}
+TicketKeyring::TicketKeyring(ConstructionKey, SharedMapping memory)
+    : memory_(std::move(memory)), shared_(new (memory_.data()) Shared{}) {}
 
 TicketKeyring::~TicketKeyring() {
   // Keys must not linger in memory a core dump or a later mapping could show.
   OPENSSL_cleanse(shared_, sizeof(Shared));
-  ::munmap(shared_, sizeof(Shared));
 }
 
 bool TicketKeyring::rotate(std::chrono::steady_clock::time_point now) {

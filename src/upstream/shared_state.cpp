@@ -1,9 +1,6 @@
 #include "relay7/upstream/shared_state.h"
 
-#include <sys/mman.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 #include <ctime>
 #include <new>
@@ -58,32 +55,26 @@ SharedServerTable::SharedServerTable(void* memory, SharedTableSize size) : size_
 
 std::unique_ptr<SharedStateRegistry> SharedStateRegistry::create(SharedTableSize size,
                                                                  std::string& error) {
-  // Anonymous and shared: workers forked later inherit the mapping, nothing else can reach it.
-  void* memory = ::mmap(nullptr, SharedServerTable::bytes_for(size), PROT_READ | PROT_WRITE,
-                        MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-  if (memory == MAP_FAILED) {
-    error = "cannot map the shared upstream state (" +
-            std::to_string(SharedServerTable::bytes_for(size)) + " bytes): " + std::strerror(errno);
+  std::optional<SharedMapping> memory =
+      SharedMapping::create(SharedServerTable::bytes_for(size), "the shared upstream state", error);
+  if (!memory) {
     return nullptr;
   }
-  return std::make_unique<SharedStateRegistry>(ConstructionKey{}, memory, size);
+  return std::make_unique<SharedStateRegistry>(ConstructionKey{}, std::move(*memory), size);
 }
 
-SharedStateRegistry::SharedStateRegistry(ConstructionKey, void* memory, SharedTableSize size)
-    : memory_(memory),
-      bytes_(SharedServerTable::bytes_for(size)),
-      table_(memory, size),
-      column_taken_(size.columns, false) {
+SharedStateRegistry::SharedStateRegistry(ConstructionKey, SharedMapping memory,
+                                         SharedTableSize size)
+    : memory_(std::move(memory)), table_(memory_.data(), size), column_taken_(size.columns, false) {
   free_slots_.reserve(size.slots);
   for (size_t slot = size.slots; slot > 0; --slot) {
     free_slots_.push_back(static_cast<uint32_t>(slot - 1));  // lowest first out of the back
   }
 }
 
-// Every member of the table is trivially destructible: unmapping is all there is to do.
-SharedStateRegistry::~SharedStateRegistry() {
-  ::munmap(memory_, bytes_);
-}
+// Every member of the table is trivially destructible: unmapping (memory_) is all there is to
+// do.
+SharedStateRegistry::~SharedStateRegistry() = default;
 
 std::string SharedStateRegistry::literal_key(const std::string& upstream,
                                              const std::string& address) {

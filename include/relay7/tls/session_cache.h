@@ -9,6 +9,8 @@
 #include <span>
 #include <string>
 
+#include "relay7/memory/shared_mapping.h"
+
 namespace relay7 {
 
 // TLS 1.2 sessions resumed by session ID (clients that do not take tickets), kept in memory the
@@ -53,12 +55,13 @@ class SharedSessionCache {
     friend class SharedSessionCache;
     ConstructionKey() = default;
   };
-  SharedSessionCache(ConstructionKey, Slot* slots);
+  SharedSessionCache(ConstructionKey, SharedMapping memory);
 
  private:
   Slot& slot_for(std::span<const unsigned char> id) const;
 
-  Slot* slots_;
+  SharedMapping memory_;
+  Slot* slots_;  // kSlots of them, in memory_
 };
 
 }  // namespace relay7

@@ -10,6 +10,8 @@
 #include <memory>
 #include <string>
 
+#include "relay7/memory/shared_mapping.h"
+
 namespace relay7 {
 
 // The keys that encrypt TLS session tickets, made by the master and kept in memory it shares
@@ -66,10 +68,11 @@ class TicketKeyring {
     friend class TicketKeyring;
     ConstructionKey() = default;
   };
-  TicketKeyring(ConstructionKey, Shared* shared);
+  TicketKeyring(ConstructionKey, SharedMapping memory);
 
  private:
-  Shared* shared_;
+  SharedMapping memory_;
+  Shared* shared_;                                      // laid out in memory_
   std::chrono::steady_clock::time_point rotated_at_{};  // the master's; workers do not rotate
 };
 

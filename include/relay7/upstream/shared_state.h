@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "relay7/config/config.h"
+#include "relay7/memory/shared_mapping.h"
 #include "relay7/upstream/name_positions.h"
 #include "relay7/upstream/published_address.h"
 
@@ -121,7 +122,7 @@ class SharedStateRegistry {
 
   // nullptr with `error` set when the memory cannot be mapped.
   static std::unique_ptr<SharedStateRegistry> create(SharedTableSize size, std::string& error);
-  SharedStateRegistry(ConstructionKey, void* memory, SharedTableSize size);
+  SharedStateRegistry(ConstructionKey, SharedMapping memory, SharedTableSize size);
   ~SharedStateRegistry();
   SharedStateRegistry(const SharedStateRegistry&) = delete;
   SharedStateRegistry& operator=(const SharedStateRegistry&) = delete;
@@ -157,8 +158,7 @@ class SharedStateRegistry {
   void reset_health(uint32_t slot);
   std::optional<NameUpdate> place(ResolvedName& name, const std::vector<SocketAddress>& addresses);
 
-  void* memory_;
-  size_t bytes_;
+  SharedMapping memory_;
   SharedServerTable table_;
   std::map<std::string, uint32_t> literal_slots_;
   std::map<std::string, ResolvedName> names_;
