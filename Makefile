@@ -30,7 +30,7 @@ LLHTTP_INC_DIR := /usr/share/include/llhttp
 LLHTTP_DEFS    := -DLLHTTP_STRICT_MODE=1
 
 SPDLOG_CFLAGS := -DSPDLOG_SHARED_LIB -DSPDLOG_COMPILED_LIB -DSPDLOG_FMT_EXTERNAL
-DEP_LIBS      := -lspdlog -lfmt -levent -lcares -lssl -lcrypto -pthread
+DEP_LIBS      := -lspdlog -lfmt -levent -lcares -lnghttp2 -lssl -lcrypto -pthread
 
 WARNINGS := -Wall -Wextra -Werror
 CPPFLAGS := -Iinclude -Isrc -I$(LLHTTP_INC_DIR) $(SPDLOG_CFLAGS) -MMD -MP
@@ -134,9 +134,11 @@ run:
 # `relay7 import-nginx` runs Debian's nginx with the tutorial's configs beside relay7 with their
 # translation (on its own high ports, in the foreground; a system nginx the package may start is
 # never used). sslscan: the TLS scan test checks what relay7 offers the way an auditor would.
+# libnghttp2-dev: HTTP/2 framing, HPACK and flow control for clients (a codec relay7 does not
+# write itself); nghttp2-client (nghttp, h2load) and python3-h2 drive the HTTP/2 tests.
 DEB_PACKAGES := g++ make pkg-config libevent-dev nlohmann-json3-dev libspdlog-dev libfmt-dev \
                 libgtest-dev node-llhttp scdoc man-db libc-ares-dev libssl-dev openssl \
-                dnsmasq-base nginx sslscan
+                dnsmasq-base nginx sslscan libnghttp2-dev nghttp2-client python3-h2
 
 # $(call apt_install_missing,PACKAGES,WHAT): installs those of PACKAGES that are missing and
 # nothing else, so a second run changes nothing; leaves their names in $$missing for a caller

@@ -20,7 +20,7 @@ DEB_TREE  := $(DEB_STAGE)/relay7-$(RELAY7_VERSION)
 # relay7, a forced rotation of the package's logs).
 PACKAGE_DEB_PACKAGES := debhelper dpkg-dev fakeroot lintian scdoc g++ make pkg-config \
                         libevent-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libssl-dev node-llhttp \
-                        libc-ares-dev \
+                        libc-ares-dev libnghttp2-dev \
                         man-db curl logrotate
 
 .PHONY: deb deps-package lintian test-package

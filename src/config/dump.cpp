@@ -162,7 +162,7 @@ Json dump_tls(const ServerTlsConfig& tls) {
 Json dump_server(const ServerConfig& server, const Config& config) {
   Json listen = Json::array();
   for (const ListenConfig& entry : server.listen) {
-    listen.push_back(entry.text);
+    listen.push_back(entry.h2c ? Json{{"address", entry.text}, {"h2c", true}} : Json(entry.text));
   }
   Json locations = Json::array();
   for (const LocationConfig& location : server.locations) {
@@ -175,6 +175,7 @@ Json dump_server(const ServerConfig& server, const Config& config) {
   if (server.tls) {
     out["tls"] = dump_tls(*server.tls);
   }
+  out["http2"] = server.http2;
   out["locations"] = std::move(locations);
   return out;
 }
@@ -231,6 +232,9 @@ nlohmann::ordered_json dump_config(const Config& config) {
     }
     out["real_ip"] = {{"from", std::move(from)}, {"header", config.real_ip->header}};
   }
+  out["http2"] = {{"max_concurrent_streams", config.http2.max_concurrent_streams},
+                  {"max_resets_per_second", config.http2.max_resets_per_second},
+                  {"max_control_frames_per_second", config.http2.max_control_frames_per_second}};
   Json upstreams = Json::object();
   for (const UpstreamConfig& upstream : config.upstreams) {
     // Upstreams made for a `proxy_pass http://HOST:PORT` are written as that proxy_pass.

@@ -71,6 +71,15 @@ void check_wildcard_conflicts(const std::vector<ServerBlock>& blocks, Diagnostic
   }
 }
 
+bool listens_h2c(const ServerBlock& block, const ListenConfig& at) {
+  for (const ListenConfig& listen : block.config.listen) {
+    if (listen.address == at.address) {
+      return listen.h2c;
+    }
+  }
+  return false;
+}
+
 // A connection is TLS or not before any byte says which block it is for, and a TLS handshake
 // starts with the first block's settings before SNI picks one: so every block on an address
 // serves TLS or none does, and TLS blocks on one address agree on what applies before SNI.
@@ -85,7 +94,11 @@ void check_tls_sharing(const std::vector<ServerBlock>& blocks, Diagnostics& diag
       }
       const auto& tls = block.config.tls;
       const auto& first_tls = first->second->config.tls;
-      if (tls.has_value() != first_tls.has_value()) {
+      if (block.config.listen[i].h2c != listens_h2c(*first->second, block.config.listen[i])) {
+        diagnostics.error(listen_path(block, i),
+                          address + " must set h2c as " + first->second->path +
+                              " does: the connection preface comes before any Host");
+      } else if (tls.has_value() != first_tls.has_value()) {
         diagnostics.error(listen_path(block, i),
                           address +
                               (tls ? " is served with TLS here but without it by "

@@ -42,13 +42,33 @@ void read_locations(const Node& node, ServerBlock& block, UpstreamCatalog& upstr
   }
 }
 
+// h2c is cleartext HTTP/2 on an address; a TLS block offers HTTP/2 by ALPN instead, and a block
+// that turns HTTP/2 off cannot also ask for it.
+void check_h2c_listen(const ServerBlock& block, Diagnostics& diagnostics) {
+  for (size_t i = 0; i < block.config.listen.size(); ++i) {
+    if (!block.config.listen[i].h2c) {
+      continue;
+    }
+    const std::string path =
+        path_key(path_index(block.path + ".listen", block.listen_positions[i]), "h2c");
+    if (block.config.tls) {
+      diagnostics.error(path,
+                        "h2c is cleartext HTTP/2; a block with tls offers HTTP/2 by ALPN "
+                        "(\"http2\": true, the default)");
+    } else if (!block.config.http2) {
+      diagnostics.error(path, "the block sets \"http2\": false");
+    }
+  }
+}
+
 }  // namespace
 
 std::optional<ServerBlock> read_server(const Node& node, UpstreamCatalog& upstreams,
                                        const std::filesystem::path& config_dir,
                                        Diagnostics& diagnostics) {
   const auto object = ObjectReader::open(
-      node, {"listen", "server_names", "max_body_size", "encoded_slashes", "tls", "locations"},
+      node,
+      {"listen", "server_names", "max_body_size", "encoded_slashes", "tls", "http2", "locations"},
       diagnostics);
   if (!object) {
     return std::nullopt;
@@ -71,9 +91,15 @@ std::optional<ServerBlock> read_server(const Node& node, UpstreamCatalog& upstre
       block.config.encoded_slashes = static_cast<EncodedSlashes>(*index);
     }
   }
-  if (const auto tls = object->find("tls")) {
-    block.config.tls = read_server_tls(*tls, config_dir, block.config.server_names, diagnostics);
+  // Before tls: the TLS context's ALPN offer depends on it.
+  if (const auto http2 = object->find("http2")) {
+    assign_if(block.config.http2, read_bool(*http2, diagnostics));
   }
+  if (const auto tls = object->find("tls")) {
+    block.config.tls = read_server_tls(*tls, config_dir, block.config.server_names,
+                                       block.config.http2, diagnostics);
+  }
+  check_h2c_listen(block, diagnostics);
   if (const auto locations = object->require("locations", diagnostics)) {
     read_locations(*locations, block, upstreams, diagnostics);
   }

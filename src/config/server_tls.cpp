@@ -142,13 +142,14 @@ void load_context(const Node& certificates_node, ServerTlsConfig& tls,
 std::optional<ServerTlsConfig> read_server_tls(const Node& node,
                                                const std::filesystem::path& config_dir,
                                                const std::vector<std::string>& server_names,
-                                               Diagnostics& diagnostics) {
+                                               bool http2, Diagnostics& diagnostics) {
   const auto object =
       ObjectReader::open(node, {"certificates", "protocols", "handshake_timeout"}, diagnostics);
   if (!object) {
     return std::nullopt;
   }
   ServerTlsConfig tls;
+  tls.alpn_h2 = http2;
   std::optional<Node> certificates_node = object->require("certificates", diagnostics);
   std::optional<std::vector<TlsCertificateConfig>> certificates;
   if (certificates_node) {

@@ -18,6 +18,6 @@ namespace relay7::config {
 std::optional<ServerTlsConfig> read_server_tls(const Node& node,
                                                const std::filesystem::path& config_dir,
                                                const std::vector<std::string>& server_names,
-                                               Diagnostics& diagnostics);
+                                               bool http2, Diagnostics& diagnostics);
 
 }  // namespace relay7::config

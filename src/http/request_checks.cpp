@@ -56,8 +56,10 @@ bool is_valid_host_value(std::string_view value) {
   return all_of(host, is_reg_name_char) && all_of(port, is_digit);
 }
 
-int refuse_request_head(const MessageHead& head) {
-  if (head.version_major != 1 || head.version_minor > 1) {
+int refuse_request_head(const MessageHead& head, bool from_http2) {
+  const bool supported = from_http2 ? head.version_major == 2 && head.version_minor == 0
+                                    : head.version_major == 1 && head.version_minor <= 1;
+  if (!supported) {
     return 505;
   }
   if (head.method == "CONNECT") {

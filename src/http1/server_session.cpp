@@ -9,6 +9,7 @@
 #include "relay7/http/chunked.h"
 #include "relay7/http1/idle_timing.h"
 #include "relay7/http1/parked_connection.h"
+#include "relay7/http2/server_session.h"
 #include "relay7/pipeline/proxy_context.h"
 #include "relay7/transport/flow_limits.h"
 #include "relay7/transport/tunnel.h"
@@ -98,6 +99,10 @@ void Http1ServerSession::on_readable() {
     // Pipelined requests beyond the watermark wait in the socket, not in relay7's memory.
     transport_->watch_read(false);
   } else if (!read_more(room)) {
+    return;
+  }
+  if (phase_ == Phase::waiting && transport_->negotiated_h2()) {
+    switch_to_http2();
     return;
   }
   // What was just read, or what a pipelining client sent earlier (notify_readable).
@@ -497,6 +502,19 @@ void Http1ServerSession::switch_to_tunnel(std::unique_ptr<Transport> upstream,
   phase_ = Phase::closing;
   context_.connections().retire(this);
   started.start();
+}
+
+// ALPN chose h2: the handshake is done and what was read of the connection is HTTP/2's preface.
+void Http1ServerSession::switch_to_http2() {
+  event_del(timer_.get());
+  phase_ = Phase::closing;
+  context_.connections().retire(this);
+  try {
+    Http2ServerSession::open(context_, std::move(transport_), client_.peer, client_.listener_index,
+                             std::move(input_));
+  } catch (const std::bad_alloc&) {
+    spdlog::error("out of memory starting an HTTP/2 session");
+  }
 }
 
 // ---- between requests ----

@@ -132,7 +132,7 @@ void Exchange::start() {
 int Exchange::validate() {
   const MessageHead& head = *request_.head;
   find_client_address();
-  if (const int status = refuse_request_head(head); status != 0) {
+  if (const int status = refuse_request_head(head, request_.http2); status != 0) {
     return status;
   }
   asterisk_form_ = head.target == "*";

@@ -8,6 +8,7 @@
 
 #include "relay7/event/timeval.h"
 #include "relay7/http1/server_session.h"
+#include "relay7/http2/server_session.h"
 #include "relay7/log/error_log.h"
 #include "relay7/transport/tls_transport.h"
 
@@ -151,9 +152,13 @@ void Worker::accept_connection(size_t listener_index, evutil_socket_t fd, const 
     if (!transport->valid()) {
       return;  // the transport closes the socket
     }
-    Http1ServerSession::open(*context_, std::move(transport),
-                             socket_address_from(address, static_cast<socklen_t>(length)),
-                             listener_index);
+    const SocketAddress peer = socket_address_from(address, static_cast<socklen_t>(length));
+    if (context_->routes().listeners()[listener_index].h2c) {
+      Http2ServerSession::open(*context_, std::move(transport), peer, listener_index,
+                               IoBuffer(context_->blocks()));
+    } else {
+      Http1ServerSession::open(*context_, std::move(transport), peer, listener_index);
+    }
     if (context_->connections().live_count() >= context_->config().worker_connections) {
       // At the limit: leave further connections in this worker's socket backlog (its share of
       // new connections waits there) rather than accept what cannot be served; on_tick resumes.

@@ -119,6 +119,7 @@ RouteTable::RouteTable(const Config& config) {
                                             std::to_string(listen.address.port()),
                                             s,
                                             server.tls.has_value(),
+                                            listen.h2c,
                                             {},
                                             {}});
         existing = listeners_.end() - 1;

@@ -23,6 +23,10 @@ constexpr const char* kTls13Suites =
     "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256";
 constexpr const char* kGroups = "X25519:P-256";
 constexpr std::string_view kHttp11 = "http/1.1";
+constexpr std::string_view kH2 = "h2";
+// The ALPN callback's argument: whether the context offers h2 (its block's "http2").
+constexpr bool kOfferH2 = true;
+constexpr bool kHttp11Only = false;
 
 int version_of(TlsProtocol protocol) {
   return protocol == TlsProtocol::tls1_2 ? TLS1_2_VERSION : TLS1_3_VERSION;
@@ -43,22 +47,36 @@ int on_servername(SSL* ssl, int*, void*) {
   return SSL_TLSEXT_ERR_OK;
 }
 
-// http/1.1 when the client offers it. A client that offers ALPN without it gets the
-// no_application_protocol alert (RFC 7301, 3.2) rather than an HTTP/1 answer it cannot read.
-int on_alpn(SSL*, const unsigned char** out, unsigned char* out_length, const unsigned char* in,
-            unsigned int in_length, void*) {
+// Finds `protocol` in the client's ALPN list; false when it is not there (or the list is broken).
+bool find_protocol(const unsigned char* in, unsigned int in_length, std::string_view protocol,
+                   const unsigned char** out, unsigned char* out_length) {
   unsigned int at = 0;
   while (at < in_length) {
     const unsigned int length = in[at];
     if (at + 1 + length > in_length) {
-      break;
+      return false;
     }
-    if (std::string_view(reinterpret_cast<const char*>(in + at + 1), length) == kHttp11) {
+    if (std::string_view(reinterpret_cast<const char*>(in + at + 1), length) == protocol) {
       *out = in + at + 1;
       *out_length = static_cast<unsigned char>(length);
-      return SSL_TLSEXT_ERR_OK;
+      return true;
     }
     at += 1 + length;
+  }
+  return false;
+}
+
+// h2 when the block offers it and the client does, whatever the client's order (a client lists
+// what it can speak, and HTTP/2 serves it better); else http/1.1. A client that offers ALPN
+// with neither gets the no_application_protocol alert (RFC 7301, 3.2) rather than an answer it
+// cannot read. SNI has picked the block's context before this runs.
+int on_alpn(SSL*, const unsigned char** out, unsigned char* out_length, const unsigned char* in,
+            unsigned int in_length, void* offer_h2) {
+  if (*static_cast<const bool*>(offer_h2) && find_protocol(in, in_length, kH2, out, out_length)) {
+    return SSL_TLSEXT_ERR_OK;
+  }
+  if (find_protocol(in, in_length, kHttp11, out, out_length)) {
+    return SSL_TLSEXT_ERR_OK;
   }
   return SSL_TLSEXT_ERR_ALERT_FATAL;
 }
@@ -66,7 +84,8 @@ int on_alpn(SSL*, const unsigned char** out, unsigned char* out_length, const un
 bool apply_defaults(SSL_CTX* context, const ServerTlsConfig& config) {
   apply_connection_options(context);
   SSL_CTX_set_tlsext_servername_callback(context, on_servername);
-  SSL_CTX_set_alpn_select_cb(context, on_alpn, nullptr);
+  SSL_CTX_set_alpn_select_cb(context, on_alpn,
+                             const_cast<bool*>(config.alpn_h2 ? &kOfferH2 : &kHttp11Only));
   SSL_CTX_set_dh_auto(context, 1);  // the DHE suites of the intermediate list
   return SSL_CTX_set_min_proto_version(context, version_of(config.protocols.front())) == 1 &&
          SSL_CTX_set_max_proto_version(context, version_of(config.protocols.back())) == 1 &&

@@ -119,6 +119,13 @@ int TlsTransport::continue_handshake() {
   return failure_;
 }
 
+bool TlsTransport::negotiated_h2() const {
+  const unsigned char* protocol = nullptr;
+  unsigned int length = 0;
+  SSL_get0_alpn_selected(ssl_.get(), &protocol, &length);
+  return length == 2 && protocol[0] == 'h' && protocol[1] == '2';
+}
+
 std::string TlsTransport::describe_error(int error) const {
   if (error != EPROTO) {
     return Transport::describe_error(error);

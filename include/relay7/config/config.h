@@ -170,6 +170,9 @@ struct LocationConfig {
 struct ListenConfig {
   std::string text;  // as written, e.g. "80"
   SocketAddress address;
+  // Cleartext HTTP/2 with prior knowledge: the connection preface comes before any Host, so this
+  // belongs to the address, not to a server block.
+  bool h2c = false;
 };
 
 // The TLS protocol versions a server may accept, as "protocols" names them.
@@ -191,6 +194,9 @@ struct ServerTlsConfig {
   std::vector<TlsCertificateConfig> certificates;
   std::vector<TlsProtocol> protocols{TlsProtocol::tls1_2, TlsProtocol::tls1_3};  // ascending
   Duration handshake_timeout = kDefaultHandshakeTimeout;
+  // ALPN offers h2 before http/1.1: the block's "http2" (ServerConfig::http2), set before the
+  // context is made.
+  bool alpn_h2 = true;
   // The certificates and keys, read by the loader (in the master, before workers drop
   // privileges) and shared with every worker of the generation this config starts.
   std::shared_ptr<const ServerTlsContext> context;
@@ -204,6 +210,8 @@ struct ServerConfig {
   EncodedSlashes encoded_slashes = EncodedSlashes::keep;
   std::vector<LocationConfig> locations;
   std::optional<ServerTlsConfig> tls;  // set: every address of the block serves TLS
+  // Offers h2 by ALPN on its TLS addresses (SNI picks the block before ALPN is answered).
+  bool http2 = true;
 };
 
 struct TimeoutsConfig {
@@ -230,6 +238,15 @@ struct LimitsConfig {
   uint64_t response_headers = 100;
 };
 
+// HTTP/2 limits, per client connection. Each flood budget is a token bucket refilled at its rate
+// and holding ten seconds' worth, so a burst a browser could make passes and a sustained flood
+// does not.
+struct Http2Config {
+  uint32_t max_concurrent_streams = 128;
+  uint32_t max_resets_per_second = 100;          // RST_STREAM from the client (Rapid Reset)
+  uint32_t max_control_frames_per_second = 100;  // PING, SETTINGS, PRIORITY, empty DATA
+};
+
 // Whose address a request is from when it comes through trusted proxies (nginx's realip
 // module with real_ip_recursive on).
 struct RealIpConfig {
@@ -253,6 +270,7 @@ struct Config {
   LimitsConfig limits;
   ResolverConfig resolver;
   std::optional<RealIpConfig> real_ip;
+  Http2Config http2;
   std::vector<UpstreamConfig> upstreams;  // in file order; implicit ones appended
   std::vector<ServerConfig> servers;
 

@@ -16,8 +16,10 @@ namespace relay7 {
 // - the method: CONNECT is refused (501). relay7 is a reverse proxy and opens no tunnels to
 //   arbitrary hosts; llhttp ends a CONNECT request at its head whatever its framing says, so
 //   passing one on would leave relay7 and the backend reading its bytes differently.
+// - the version: 1.0 or 1.1 from an HTTP/1 connection, 2.0 from an HTTP/2 stream (505 else): an
+//   HTTP/1 request line saying "HTTP/2.0" is not HTTP/2.
 // Returns 0 when the head is acceptable, else the status that refuses it.
-int refuse_request_head(const MessageHead& head);
+int refuse_request_head(const MessageHead& head, bool from_http2 = false);
 
 // RFC 9110 section 7.2: uri-host [":" port], where uri-host is an IP literal in brackets or an
 // RFC 3986 reg-name (which covers IPv4 addresses). An empty value is valid (HTTP/1.0 allows it).

@@ -74,6 +74,7 @@ class Http1ServerSession final : public ManagedConnection,
   void pause_request_body() override;
   void resume_request_body() override;
   void switch_to_tunnel(std::unique_ptr<Transport> upstream, IoBuffer upstream_input) override;
+  void switch_to_http2();
 
   // Between requests.
   void finish_request(bool keep_alive);

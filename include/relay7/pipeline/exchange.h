@@ -42,6 +42,7 @@ struct RequestInfo {
   RequestBodyKind body = RequestBodyKind::none;
   uint64_t content_length = 0;
   bool upgrade = false;  // asks to switch protocols (and carries no body)
+  bool http2 = false;    // a stream of an HTTP/2 connection
   std::chrono::steady_clock::time_point started;
 };
 

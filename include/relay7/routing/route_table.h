@@ -62,6 +62,7 @@ struct ListenerRoutes {
   // Every block on the address serves TLS (the config allows no mix): the default block's
   // context starts each handshake and SNI picks the block's certificates by select().
   bool tls = false;
+  bool h2c = false;  // cleartext HTTP/2 with prior knowledge (the config makes blocks agree)
   std::unordered_map<std::string, size_t> exact_names;
   std::vector<std::pair<std::string, size_t>> wildcard_suffixes;  // ".example.com", longest first
 

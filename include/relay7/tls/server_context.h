@@ -33,8 +33,9 @@ class TlsContextSelector {
 };
 
 // One server block's SSL_CTX: its certificate set with relay7's defaults (the "protocols" of the
-// block, Mozilla's "intermediate" ciphers, groups X25519 and P-256, session tickets, ALPN
-// http/1.1, no compression, no renegotiation, buffers released while idle). The master makes it
+// block, Mozilla's "intermediate" ciphers, groups X25519 and P-256, session tickets, ALPN h2
+// (unless the block turns it off) and http/1.1, no compression, no renegotiation, buffers
+// released while idle). The master makes it
 // when it loads a config, so a key readable by root alone works; the workers of that config's
 // generation inherit it across fork and make one SSL per connection from it.
 class ServerTlsContext {

@@ -48,6 +48,7 @@ class TlsTransport final : public Transport {
 
   int finish_connect() override;
   std::string describe_error(int error) const override;
+  bool negotiated_h2() const override;
 
   ReadResult read(IoBuffer& into, size_t limit) override;
   WriteResult write(IoBuffer& from) override;

@@ -94,6 +94,8 @@ class Transport : public SlabAllocated<Transport> {
   // What an errno-style error of this transport means, for a log line: strerror, or what TLS
   // knows (a certificate that failed verification and why).
   virtual std::string describe_error(int error) const;
+  // The client chose HTTP/2 by ALPN (TLS only), known once the handshake is done.
+  virtual bool negotiated_h2() const { return false; }
 
   // Reports readable while on; nullopt: no timeout, else read_timeout after that long without an
   // event (restarted by each one). Asking for what is already so changes nothing.

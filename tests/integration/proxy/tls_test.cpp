@@ -208,13 +208,16 @@ TEST_F(TlsTest, SessionIdsResumeOnEveryWorkerAndAfterAReload) {
   EXPECT_EQ(resumed_of(relay_.port(), options, 20), 20u);
 }
 
-TEST_F(TlsTest, AlpnSettlesOnHttp11AndRefusesAClientWithoutIt) {
-  EXPECT_EQ(connect(with_alpn({"h2", "http/1.1"})).alpn(), "http/1.1");
+// h2 whenever the client can speak it, whatever its order; http/1.1 else; a client offering
+// neither is refused rather than answered in a protocol it did not ask for.
+TEST_F(TlsTest, AlpnPrefersH2ThenHttp11AndRefusesAClientWithNeither) {
+  EXPECT_EQ(connect(with_alpn({"http/1.1", "h2"})).alpn(), "h2");
+  EXPECT_EQ(connect(with_alpn({"http/1.1"})).alpn(), "http/1.1");
   EXPECT_EQ(connect({}).alpn(), "");
-  TlsConnection h2_only;
-  EXPECT_FALSE(h2_only.connect(relay_.port(), with_alpn({"h2"})));
-  EXPECT_NE(h2_only.last_error().find("no application protocol"), std::string::npos)
-      << h2_only.last_error();
+  TlsConnection other_protocol;
+  EXPECT_FALSE(other_protocol.connect(relay_.port(), with_alpn({"spdy/3.1"})));
+  EXPECT_NE(other_protocol.last_error().find("no application protocol"), std::string::npos)
+      << other_protocol.last_error();
 }
 
 TEST_F(TlsTest, RefusesTls11AndNegotiatesTls13) {

@@ -81,7 +81,7 @@ TEST(ListenTest, PortRange) {
 TEST(ListenTest, TypesAndPresence) {
   EXPECT_THAT(
       errors_of(with_listen("80")),
-      ElementsAre("test.json: servers[0].listen: expected an array of strings, got string"));
+      ElementsAre("test.json: servers[0].listen: expected an array of addresses, got string"));
   EXPECT_THAT(errors_of(with_listen({80})),
               ElementsAre("test.json: servers[0].listen[0]: expected a string, got number"));
   EXPECT_THAT(errors_of(with_listen(Json::array())),

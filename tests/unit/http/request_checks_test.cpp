@@ -27,6 +27,8 @@ TEST(RequestChecksTest, AcceptsPlainAndChunkedRequests) {
 
 TEST(RequestChecksTest, RefusesOtherVersions) {
   EXPECT_EQ(refuse_request_head(head(2, 0, {{"host", "a"}})), 505);
+  EXPECT_EQ(refuse_request_head(head(2, 0, {{"host", "a"}}), true), 0);
+  EXPECT_EQ(refuse_request_head(head(1, 1, {{"host", "a"}}), true), 505);
   EXPECT_EQ(refuse_request_head(head(1, 2, {{"host", "a"}})), 505);
   EXPECT_EQ(refuse_request_head(head(0, 9, {})), 505);
 }
