@@ -441,15 +441,15 @@ def relay7_config(d, port, backends, tls=None):
         {"path": "/admin", "return": 403},
     ]
     # Everything else is relay7's default: Mozilla intermediate ciphers, X25519/P-256,
-    # session tickets, ALPN (relay7.json(5), TLS): h2 and http/1.1 once relay7 speaks HTTP/2
-    # (a TLS block offers h2 unless it says "http2": false), http/1.1 before. The h2 listener
-    # therefore needs no key of its own, as a user's config would not.
-    tls_servers = [{
+    # session tickets, ALPN h2 and http/1.1 (relay7.json(5), TLS). The h2 listener therefore
+    # needs no key of its own, as a user's config would not; the HTTP/1.1 ones say
+    # "http2": false, so that they offer http/1.1 only, as nginx's and HAProxy's do.
+    tls_servers = [dict({
         "listen": [f"127.0.0.1:{tport}"],
         "tls": {"certificates": [{"cert": cert, "key": key}],
                 "protocols": ["TLSv1.2", "TLSv1.3"]},
         "locations": locations,
-    } for tport, cert, key, _h2 in (tls or {}).values()]
+    }, **({} if h2 else {"http2": False})) for tport, cert, key, h2 in (tls or {}).values()]
     return json.dumps({
         "workers": 1,
         "pid_file": f"{d}/relay7.pid",
