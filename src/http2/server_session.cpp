@@ -227,6 +227,9 @@ int Http2ServerSession::frame_received(const nghttp2_frame& frame) {
 // to calm down. nghttp2 bounds the acknowledgements it queues for a client that does not read
 // (and CONTINUATION frames), but not the rate of these.
 bool Http2ServerSession::within_budget(const nghttp2_frame& frame) {
+  if (calmed_down_) {
+    return false;
+  }
   const bool ack = (frame.hd.flags & NGHTTP2_FLAG_ACK) != 0;
   const bool end_stream = (frame.hd.flags & NGHTTP2_FLAG_END_STREAM) != 0;
   switch (frame.hd.type) {
@@ -261,6 +264,10 @@ bool Http2ServerSession::within_budget(const nghttp2_frame& frame) {
 }
 
 void Http2ServerSession::calm_down(std::string_view what) {
+  if (calmed_down_) {
+    return;  // nghttp2 goes on with the frames already read: one line and one GOAWAY is enough
+  }
+  calmed_down_ = true;
   spdlog::warn("client {} {}: HTTP/2 connection ended with GOAWAY ENHANCE_YOUR_CALM",
                client_.peer_ip, what);
   nghttp2_session_terminate_session(codec_.get(), NGHTTP2_ENHANCE_YOUR_CALM);

@@ -67,6 +67,11 @@ void Http2Stream::on_head_complete(bool end_stream) {
   exchange_ = std::make_unique<Exchange>(session_.context(), static_cast<Downstream&>(*this),
                                          session_.client(), state_, info);
   exchange_->start();
+  if (end_stream && exchange_running()) {
+    // As after an HTTP/1 request without a body: the upstream side learns the request is
+    // whole (its connection can then be reused, and the response timeout runs).
+    exchange_->on_request_end(trailers_);
+  }
 }
 
 void Http2Stream::answer_unparsed(int status) {

@@ -118,6 +118,7 @@ class Http2ServerSession final : public ManagedConnection, private TransportOwne
   bool handling_io_ = false;  // inside an I/O handler, which sends before it returns
   bool draining_ = false;
   bool final_goaway_sent_ = false;
+  bool calmed_down_ = false;  // GOAWAY ENHANCE_YOUR_CALM submitted
   bool idle_timeout_on_ = false;
   bool reading_paused_ = false;  // the client does not read what it asked for: neither do we
   bool closing_ = false;         // nothing more is read; the output drains, then the socket closes

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -21,6 +22,7 @@
 #include "support/relay7_process.h"
 #include "support/reload_helpers.h"
 #include "support/rss_sampler.h"
+#include "support/tcp_sockets.h"
 #include "support/temp_dir.h"
 #include "support/test_certificates.h"
 #include "support/tls_connection.h"
@@ -144,6 +146,36 @@ TEST_F(Http2Test, TrailersOfAChunkedBackendArriveAsAFinalHeadersFrame) {
   EXPECT_EQ(result.out.find("transfer-encoding"), std::string::npos);
 }
 
+// Stream after stream on one HTTP/2 connection: the upstream side learns each request is whole
+// (no body, END_STREAM on its HEADERS), so one pooled backend connection carries them all.
+TEST_F(Http2Test, SequentialStreamsReuseOneBackendConnection) {
+  std::set<uint16_t> local_ports;
+  std::atomic<bool> stop{false};
+  H2LoadResult result;
+  std::thread load([&] {
+    result = run_h2_load({.port = relay_.port(),
+                          .connections = 1,
+                          .streams = 1,
+                          .duration = std::chrono::milliseconds(1500),
+                          .stop = &stop});
+  });
+  ASSERT_TRUE(eventually([&] { return backend_.requests().size() > 20; }, 10s));
+  for (int sample = 0; sample < 20; ++sample) {
+    for (const TcpSocket& socket : tcp_sockets_of(relay_.all_pids())) {
+      if (socket.established() && socket.remote_port == backend_.port()) {
+        local_ports.insert(socket.local_port);
+      }
+    }
+    std::this_thread::sleep_for(20ms);
+  }
+  stop = true;
+  load.join();
+  EXPECT_EQ(result.failed, 0u) << ::testing::PrintToString(result.failure_messages);
+  EXPECT_GT(result.completed, 50u);
+  EXPECT_EQ(local_ports.size(), 1u) << "backend connections seen: " << local_ports.size() << " for "
+                                    << result.completed << " streams";
+}
+
 // The body h2_client.py uploads: bytes 0..255 repeated.
 std::string expected_pattern_digest(uint64_t length) {
   std::string piece;
@@ -237,6 +269,24 @@ TEST_F(Http2Test, TwentyReloadsUnderHttp2LoadFailNoStream) {
       static_cast<unsigned long long>(result.retried),
       static_cast<unsigned long long>(result.goaways),
       static_cast<unsigned long long>(result.connections));
+}
+
+// A request without a body is whole once its HEADERS end the stream: the backend's silence is
+// then bounded by upstream_read, as for HTTP/1.
+TEST(Http2TimeoutTest, ABackendThatDoesNotAnswerGets504) {
+  TempDir logs("relay7-h2-timeout");
+  DemoBackend backend(0, "b");
+  Relay7Process relay([&](uint16_t port) {
+    Json config = h2c_config(port, backend, logs.file("access.log").string());
+    config["timeouts"] = {{"upstream_read", "300ms"}};
+    return config;
+  });
+  const auto started = std::chrono::steady_clock::now();
+  const CommandResult result = run(
+      {kNghttp, "-v", "http://127.0.0.1:" + std::to_string(relay.port()) + "/slow?delay_ms=5000"});
+  const auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_NE(result.out.find(":status: 504"), std::string::npos) << result.out;
+  EXPECT_LT(took, 4s);
 }
 
 // SNI picks the block before ALPN is answered: one address, one block with HTTP/2 and one
