@@ -65,13 +65,8 @@ void run(Behaviour first, Behaviour second, std::string_view response, std::stri
 }  // namespace relay7::fuzz
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  using relay7::fuzz::behaviour_of;
-  if (size < 3) {
-    return 0;
+  if (const auto input = relay7::fuzz::split_pipeline_input(data, size)) {
+    relay7::fuzz::run(input->first, input->second, input->response, input->client);
   }
-  const size_t response_length = std::min<size_t>(data[2], size - 3);
-  const std::string_view bytes(reinterpret_cast<const char*>(data) + 3, size - 3);
-  relay7::fuzz::run(behaviour_of(data[0]), behaviour_of(data[1]), bytes.substr(0, response_length),
-                    bytes.substr(response_length));
   return 0;
 }

@@ -87,16 +87,14 @@ void check_frames(std::string_view received) {
 }  // namespace relay7::fuzz
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  using relay7::fuzz::behaviour_of;
-  if (size < 3) {
+  namespace fuzz = relay7::fuzz;
+  const auto input = fuzz::split_pipeline_input(data, size);
+  if (!input) {
     return 0;
   }
-  const size_t response_length = std::min<size_t>(data[2], size - 3);
-  const std::string_view bytes(reinterpret_cast<const char*>(data) + 3, size - 3);
-  std::string client(relay7::fuzz::kPreface);
-  client.append(bytes.substr(response_length));
-  relay7::fuzz::check_frames(relay7::fuzz::run_pipeline(
-      relay7::fuzz::fixture(), behaviour_of(data[0]), behaviour_of(data[1]),
-      bytes.substr(0, response_length), client, relay7::fuzz::open_http2));
+  std::string client(fuzz::kPreface);
+  client.append(input->client);
+  fuzz::check_frames(fuzz::run_pipeline(fuzz::fixture(), input->first, input->second,
+                                        input->response, client, fuzz::open_http2));
   return 0;
 }

@@ -89,6 +89,16 @@ Behaviour behaviour_of(uint8_t byte) {
   return static_cast<Behaviour>(byte % static_cast<uint8_t>(Behaviour::count));
 }
 
+std::optional<PipelineInput> split_pipeline_input(const uint8_t* data, size_t size) {
+  if (size < 3) {
+    return std::nullopt;
+  }
+  const size_t response_length = std::min<size_t>(data[2], size - 3);
+  const std::string_view bytes(reinterpret_cast<const char*>(data) + 3, size - 3);
+  return PipelineInput{behaviour_of(data[0]), behaviour_of(data[1]),
+                       bytes.substr(0, response_length), bytes.substr(response_length)};
+}
+
 void Backend::listen(event_base* base, int socket) {
   listener.reset(evconnlistener_new(base, &on_backend_accept, this, 0, -1, socket));
   FUZZ_CHECK(listener != nullptr);

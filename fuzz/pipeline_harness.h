@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,16 @@ enum class Behaviour : uint8_t {
 };
 
 Behaviour behaviour_of(uint8_t byte);
+
+// A harness's input: byte 0 and byte 1 choose the backends' behaviours, byte 2 the length of
+// their response bytes (0..255), which follow; the rest is the client's. Views into the input.
+struct PipelineInput {
+  Behaviour first;
+  Behaviour second;
+  std::string_view response;
+  std::string_view client;
+};
+std::optional<PipelineInput> split_pipeline_input(const uint8_t* data, size_t size);
 
 struct Backend;
 
