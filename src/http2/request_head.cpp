@@ -1,5 +1,8 @@
 #include "relay7/http2/request_head.h"
 
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
 #include <charconv>
 
 #include "relay7/http/ascii.h"
@@ -29,8 +32,10 @@ void Http2RequestHead::add(std::string_view name, std::string_view value) {
   } else if (name == ":authority") {
     authority_.assign(value);
     has_authority_ = true;
+  } else if (name == ":protocol") {
+    protocol_.assign(value);
   } else if (name.starts_with(':')) {
-    return;  // :scheme: the listener says which it is; :protocol is never enabled
+    return;  // :scheme: the listener says which it is
   } else {
     add_regular(name, value);
   }
@@ -63,6 +68,14 @@ void Http2RequestHead::finish() {
   if (!cookie_.empty()) {
     head_.headers.add("cookie", cookie_);
   }
+  if (!protocol_.empty()) {
+    // nghttp2 lets :protocol through only on a CONNECT with :scheme and :path.
+    if (!iequals(protocol_, "websocket")) {
+      error_ = Http2HeadError::unsupported;
+      return;
+    }
+    become_websocket_upgrade();
+  }
   if (!has_authority_) {
     return;  // a Host field, if any, names the authority (RFC 9113 section 8.3.1)
   }
@@ -71,6 +84,19 @@ void Http2RequestHead::finish() {
     head_.headers.add("host", authority_);
   } else if (!iequals(host->value, authority_)) {
     error_ = Http2HeadError::malformed;
+  }
+}
+
+void Http2RequestHead::become_websocket_upgrade() {
+  websocket_ = true;
+  head_.method.assign("GET");
+  head_.headers.add("upgrade", "websocket");
+  if (head_.headers.find("sec-websocket-key") == nullptr) {
+    unsigned char nonce[16];
+    RAND_bytes(nonce, sizeof nonce);  // a nonce for the handshake, not a secret
+    unsigned char key[25];
+    EVP_EncodeBlock(key, nonce, sizeof nonce);
+    head_.headers.add("sec-websocket-key", std::string_view(reinterpret_cast<char*>(key), 24));
   }
 }
 

@@ -124,6 +124,8 @@ bool Http2ServerSession::submit_settings() {
   const nghttp2_settings_entry settings[] = {
       {NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, limits.max_concurrent_streams},
       {NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, static_cast<uint32_t>(kStreamWindow)},
+      // WebSocket over HTTP/2 (RFC 8441).
+      {NGHTTP2_SETTINGS_ENABLE_CONNECT_PROTOCOL, 1},
       {NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE,
        static_cast<uint32_t>(std::min<uint64_t>(context_.config().limits.request_head, INT32_MAX))},
   };

@@ -50,12 +50,16 @@ void Http2Stream::on_head_complete(bool end_stream) {
     case Http2HeadError::malformed:
       answer_unparsed(400);
       return;
+    case Http2HeadError::unsupported:
+      answer_unparsed(501);
+      return;
   }
   RequestInfo info;
   info.head = &request_.head();
   info.http2 = true;
   info.started = std::chrono::steady_clock::now();
-  if (end_stream) {
+  info.upgrade = request_.websocket();
+  if (end_stream || info.upgrade) {
     info.body = RequestBodyKind::none;
   } else if (const auto length = request_.content_length()) {
     // nghttp2 holds the DATA to this length; a declared empty body has nothing to frame.
@@ -84,6 +88,10 @@ bool Http2Stream::exchange_running() const {
 }
 
 void Http2Stream::on_body(std::string_view bytes) {
+  if (tunnel_) {
+    tunnel_->send(bytes);  // acknowledged as the backend takes it (on_tunnel_written)
+    return;
+  }
   if (!exchange_running()) {
     session_.acknowledge(id_, bytes.size());  // answered already: the rest is dropped
     return;
@@ -116,6 +124,10 @@ void Http2Stream::refuse_body(int status) {
 
 void Http2Stream::on_request_end() {
   request_ended_ = true;
+  if (tunnel_) {
+    tunnel_->end_from_client();
+    return;
+  }
   if (exchange_running()) {
     exchange_->on_request_end(trailers_);
   }
@@ -123,6 +135,7 @@ void Http2Stream::on_request_end() {
 
 void Http2Stream::on_closed() {
   closed_ = true;
+  tunnel_.reset();
   if (unacknowledged_ > 0) {
     // The stream's window goes with it; the connection's share comes back.
     session_.acknowledge(id_, unacknowledged_);
@@ -152,8 +165,16 @@ void Http2Stream::start_response(const ResponseHead& head) {
   response_started_ = true;
   const std::string_view date =
       head.generated ? std::string_view(session_.context().clock().http_date()) : "";
-  fields_.build(head, date);
-  if (head.bodiless) {
+  if (head.switching_protocols) {
+    // RFC 8441: a 2xx accepts the extended CONNECT; the tunnel's bytes follow as DATA.
+    ResponseHead accepted = head;
+    accepted.status = 200;
+    accepted.bodiless = false;
+    fields_.build(accepted, date);
+  } else {
+    fields_.build(head, date);
+  }
+  if (head.bodiless && !head.switching_protocols) {
     response_ended_ = true;
     nghttp2_submit_response(session_.codec(), id_, fields_.data(), fields_.size(), nullptr);
   } else {
@@ -220,8 +241,10 @@ void Http2Stream::abort_response() {
   }
 }
 
+// At the watermark, as the tunnel stops reading there too: it is read again when framing takes
+// the buffer below it (read_body).
 bool Http2Stream::response_backlogged() const {
-  return body_.size() > kBufferHighWatermark;
+  return body_.size() >= kBufferHighWatermark;
 }
 
 void Http2Stream::pause_request_body() {
@@ -236,10 +259,31 @@ void Http2Stream::resume_request_body() {
   }
 }
 
-void Http2Stream::switch_to_tunnel(std::unique_ptr<Transport>, IoBuffer) {
-  // A stream never asks to upgrade (nghttp2 refuses Upgrade fields and relay7 does not enable
-  // extended CONNECT), so a 101 cannot be accepted for one; should it happen, the stream ends.
-  abort_response();
+void Http2Stream::switch_to_tunnel(std::unique_ptr<Transport> upstream, IoBuffer upstream_input) {
+  if (closed_) {
+    return;  // the client went away meanwhile: the backend's connection closes
+  }
+  StreamTunnelOwner& owner = *this;
+  tunnel_ = std::make_unique<Http2StreamTunnel>(
+      owner, std::move(upstream), body_, std::move(upstream_input), session_.context().blocks());
+  tunnel_->start();
+}
+
+void Http2Stream::on_tunnel_data() {
+  body_bytes_arrived();
+}
+
+void Http2Stream::on_tunnel_end(bool clean) {
+  if (!clean) {
+    abort_response();
+    return;
+  }
+  response_ended_ = true;  // END_STREAM once the buffered bytes are framed
+  body_bytes_arrived();
+}
+
+void Http2Stream::on_tunnel_written(size_t length) {
+  session_.acknowledge(id_, length);
 }
 
 ssize_t Http2Stream::read_body(uint8_t* into, size_t length, uint32_t* flags) {
@@ -274,6 +318,10 @@ ssize_t Http2Stream::read_body(uint8_t* into, size_t length, uint32_t* flags) {
 
 void Http2Stream::on_drained() {
   drain_notice_ = false;
+  if (tunnel_) {
+    tunnel_->resume_reading();
+    return;
+  }
   if (exchange_running()) {
     exchange_->on_downstream_drained();
   }

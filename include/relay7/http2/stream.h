@@ -7,6 +7,7 @@
 #include "relay7/http/header_list.h"
 #include "relay7/http2/request_head.h"
 #include "relay7/http2/response_fields.h"
+#include "relay7/http2/stream_tunnel.h"
 #include "relay7/pipeline/downstream.h"
 #include "relay7/pipeline/exchange.h"
 #include "relay7/pipeline/request_state.h"
@@ -27,9 +28,12 @@ class Http2ServerSession;
 // to one window while the connection's other streams go on; response bytes wait here, and the
 // backend is read again when nghttp2 has framed them below the watermark.
 //
+// After an extended CONNECT for WebSocket (RFC 8441) that the backend accepted with 101, the
+// stream answers 200 and carries the WebSocket's bytes both ways (http2/stream_tunnel.h).
+//
 // The session owns streams and retires them (ConnectionSet::retire_later) when nghttp2 closes
 // them, so a stream the pipeline is still inside is never destroyed under it.
-class Http2Stream final : public Retirable, private Downstream {
+class Http2Stream final : public Retirable, private Downstream, private StreamTunnelOwner {
  public:
   Http2Stream(Http2ServerSession& session, int32_t id);
   ~Http2Stream() override;
@@ -71,6 +75,11 @@ class Http2Stream final : public Retirable, private Downstream {
   void resume_request_body() override;
   void switch_to_tunnel(std::unique_ptr<Transport> upstream, IoBuffer upstream_input) override;
 
+  // After a WebSocket extended CONNECT was answered 101 (StreamTunnelOwner).
+  void on_tunnel_data() override;
+  void on_tunnel_end(bool clean) override;
+  void on_tunnel_written(size_t length) override;
+
   void answer_unparsed(int status);
   void refuse_body(int status);
   // Acknowledges request bytes to the client, now or once the backend has taken them.
@@ -85,7 +94,8 @@ class Http2Stream final : public Retirable, private Downstream {
   RequestState state_;
   std::unique_ptr<Exchange> exchange_;
   Http2ResponseFields fields_;
-  IoBuffer body_;  // response bytes nghttp2 has not framed yet
+  IoBuffer body_;                              // response bytes nghttp2 has not framed yet
+  std::unique_ptr<Http2StreamTunnel> tunnel_;  // refers to body_, so it goes first
   HeaderList response_trailers_;
   size_t unacknowledged_ = 0;  // request bytes the backend has not taken yet
   bool request_paused_ = false;
