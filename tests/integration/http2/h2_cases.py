@@ -1103,9 +1103,10 @@ def _(o):
 PAUSE = None  # yielded by a flood: send what is pending, then let the server work a moment
 
 
-def flood(o, peer, frames, batch=100):
-    """Writes `frames` (an iterator of bytes) in batches, reading between them, until the server
-    says GOAWAY or closes. Returns (outcome, frames sent, seconds)."""
+def flood(o, peer, frames, batch=100, read=True):
+    """Writes `frames` (an iterator of bytes) in batches, reading between them (unless not to
+    `read` until the end), until the server says GOAWAY or closes. Returns (outcome, frames sent,
+    seconds)."""
     began = time.monotonic()
     sent = 0
     pending = []
@@ -1122,7 +1123,8 @@ def flood(o, peer, frames, batch=100):
         peer.send(b"".join(pending))
         sent += len(pending)
         pending = []
-        peer.drain()
+        if read:
+            peer.drain()
         if peer.goaway or peer.closed or peer.send_failed:
             break
     if pending and not (peer.goaway or peer.closed or peer.send_failed):
@@ -1137,14 +1139,16 @@ def flood(o, peer, frames, batch=100):
     return result, sent, seconds
 
 
-def flood_case(name, expected="GOAWAY ENHANCE_YOUR_CALM"):
+def flood_case(name, expected="GOAWAY ENHANCE_YOUR_CALM", read=True):
     def register(function):
         def run(o):
             peer = opened(o)
-            result, sent, seconds = flood(o, peer, function(o, peer))
+            result, sent, seconds = flood(o, peer, function(o, peer), read=read)
+            # The acknowledgements tell how many PING and SETTINGS frames the server processed.
             run.detail = {"frames_sent": sent, "seconds": round(seconds, 3),
                           "responses": sum(r.ended for r in peer.responses.values()),
-                          "rst_streams": len(peer.rsts)}
+                          "rst_streams": len(peer.rsts), "ping_acks": len(peer.ping_acks),
+                          "settings_acks": peer.settings_acks}
             return result
 
         CASES.append(Case("flood", name, expected, run, function.__doc__))
@@ -1186,10 +1190,14 @@ def _(o, peer):
         yield frame(CONTINUATION, 0, 1, literal(b"x-c", b"%06d" % i))
 
 
-@flood_case("flood/ping")
-def _(o, peer):
+def pings(o, peer):
     for i in range(o.count):
         yield ping_frame(struct.pack(">Q", i))
+
+
+flood_case("flood/ping")(pings)
+# A client that reads none of the answers until it has sent every PING: they queue up in relay7.
+flood_case("flood/ping-unread", read=False)(pings)
 
 
 @flood_case("flood/settings")

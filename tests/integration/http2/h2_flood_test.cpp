@@ -38,7 +38,11 @@ struct FloodCase {
   // The most requests the backend may see.
   size_t max_backend_requests;
   // Non-empty: the reported relay7 bug that makes it log more than one line for the flood.
-  std::string known_log_bug;
+  std::string known_log_bug = {};
+  // The config's "http2" object; empty: the defaults.
+  nlohmann::json http2 = nlohmann::json::object();
+  // Tells apart the test names of one flood run with different configs.
+  std::string variant = {};
 };
 
 size_t occurrences(const std::string& text, const std::string& what) {
@@ -55,9 +59,12 @@ class Http2Flood : public ::testing::TestWithParam<FloodCase> {
       GTEST_SKIP() << kSystemPython << " with python3-h2's hpack is not installed";
     backend_ = std::make_unique<DemoBackend>();
     const uint16_t backend_port = backend_->port();
-    relay_ = std::make_unique<Relay7Process>([backend_port](uint16_t port) {
+    const nlohmann::json http2 = GetParam().http2;
+    relay_ = std::make_unique<Relay7Process>([backend_port, http2](uint16_t port) {
       nlohmann::json config = single_upstream_config({backend_port});
       config["servers"][0]["listen"] = {{{"address", loopback_address(port)}, {"h2c", true}}};
+      if (!http2.empty())
+        config["http2"] = http2;
       return config;
     });
   }
@@ -151,15 +158,21 @@ TEST_P(Http2Flood, EndsInEnhanceYourCalmWithBoundedMemoryAndBackendLoad) {
 // one request.
 INSTANTIATE_TEST_SUITE_P(
     Floods, Http2Flood,
-    ::testing::Values(FloodCase{"flood/rapid-reset", kResetBurst + kResetBurst / 2, ""},
-                      FloodCase{"flood/rapid-reset-paced", kResetBurst + kResetBurst / 2, ""},
-                      FloodCase{"flood/continuation", 0, ""}, FloodCase{"flood/ping", 0, ""},
-                      FloodCase{"flood/settings", 0, ""},
-                      FloodCase{"flood/empty-data", 1,
-                                "every empty DATA frame past the budget logs the warning and "
-                                "terminates the session again"}),
+    ::testing::Values(
+        FloodCase{"flood/rapid-reset", kResetBurst + kResetBurst / 2},
+        FloodCase{"flood/rapid-reset-paced", kResetBurst + kResetBurst / 2},
+        // The budget follows the config: 10 resets a second, a burst of 100.
+        FloodCase{.name = "flood/rapid-reset-paced",
+                  .max_backend_requests = 150,
+                  .http2 = {{"max_resets_per_second", 10}},
+                  .variant = "_at_10_per_second"},
+        FloodCase{"flood/continuation", 0}, FloodCase{"flood/ping", 0},
+        FloodCase{"flood/ping-unread", 0}, FloodCase{"flood/settings", 0},
+        FloodCase{"flood/empty-data", 1,
+                  "every empty DATA frame past the budget logs the warning and terminates the "
+                  "session again"}),
     [](const ::testing::TestParamInfo<FloodCase>& info) {
-      return h2_case_test_name(info.param.name);
+      return h2_case_test_name(info.param.name) + info.param.variant;
     });
 
 }  // namespace
