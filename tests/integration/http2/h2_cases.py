@@ -25,6 +25,7 @@ except where the contract allows two), got, passed, and detail.
 
 import argparse
 import json
+import os
 import select
 import signal
 import socket
@@ -152,7 +153,9 @@ class Peer:
         self.settings_seen = 0
         self.settings_acks = 0
         self.ping_acks = []
-        self.goaway = None
+        self.goaway = None  # the first: (code, last stream id, debug data)
+        self.goaways = []  # every one: (code, last stream id)
+        self.timeline = []  # every GOAWAY and complete response, in order
         self.rsts = []
         self.responses = {}
         self.window_updates = 0
@@ -266,6 +269,8 @@ class Peer:
                 self.send(ping_frame(payload, FLAG_ACK))
         elif kind == GOAWAY:
             last_stream, code = struct.unpack(">II", payload[:8])
+            self.goaways.append((code, last_stream & 0x7FFFFFFF))
+            self.timeline.append("GOAWAY %s last=%d" % (error_name(code), last_stream & 0x7FFFFFFF))
             if self.goaway is None:
                 self.goaway = (code, last_stream & 0x7FFFFFFF, payload[8:])
                 self.events.append("GOAWAY " + error_name(code))
@@ -321,6 +326,7 @@ class Peer:
         response = self.response(stream_id)
         response.ended = True
         self.events.append("RESPONSE %s" % response.status)
+        self.timeline.append("RESPONSE %s" % response.status)
 
     def wait(self, done, timeout=DEFAULT_WAIT):
         """Reads until done() holds, the connection closes, or timeout; returns done()."""
@@ -1097,6 +1103,24 @@ def _(o):
     return "%d responses, statuses %s, events %s" % (ended, statuses, peer.events[:3])
 
 
+# === Graceful shutdown (RFC 9113 6.8) ===========================================================
+
+
+@case("6.8", "drain/reload-finishes-the-stream-in-flight",
+      "GOAWAY NO_ERROR last=2147483647, RESPONSE 200, GOAWAY NO_ERROR last=1, CLOSED")
+def _(o):
+    """A reload (SIGHUP to --relay7-pid) while a request waits on the backend: first a GOAWAY
+    that refuses nothing, then the response, then the GOAWAY naming the last stream taken."""
+    if o.relay7_pid is None:
+        return "needs --relay7-pid"
+    peer = opened(o)
+    peer.get(1, "/drain?delay_ms=800")
+    peer.wait(lambda: peer.events, 0.2)
+    os.kill(o.relay7_pid, signal.SIGHUP)
+    peer.wait(lambda: peer.closed, 5)
+    return ", ".join(peer.timeline + ["CLOSED" if peer.closed else "still open"])
+
+
 # === Floods: each must end in GOAWAY ENHANCE_YOUR_CALM, bounded in frames and time =============
 
 
@@ -1253,6 +1277,7 @@ def main():
     parser.add_argument("--case", action="append", default=[])
     parser.add_argument("--section", action="append", default=[])
     parser.add_argument("--list", action="store_true")
+    parser.add_argument("--relay7-pid", type=int, help="the master, for the drain case")
     parser.add_argument("--max-concurrent-streams", type=int, default=128)
     parser.add_argument("--max-header-list-size", type=int, default=65536)
     parser.add_argument("--count", type=int, default=5000, help="frames or streams per flood")
