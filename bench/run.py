@@ -78,6 +78,14 @@ SCENARIOS = {
                               "each connection's session), ECDSA P-256 certificate"),
     "tls-idle": dict(kind="idle", tls="ecdsa", path="/",
                      title="idle keep-alive TLS connections: memory per connection"),
+    # HTTP/2 (issue 16): h2load over TLS, ALPN h2, on a TLS port of its own (listener "h2",
+    # the ECDSA certificate), so the HTTP/1.1 TLS ports keep the configs they had.
+    "h2-c10-m10": dict(kind="h2", tls="h2", path="/", clients=10, streams=10,
+                       title="small responses over HTTP/2 (TLS, ALPN h2): 10 connections, "
+                             "10 concurrent streams each"),
+    "h2-c1-m100": dict(kind="h2", tls="h2", path="/", clients=1, streams=100,
+                       title="small responses over HTTP/2 (TLS, ALPN h2): 1 connection, "
+                             "100 concurrent streams"),
 }
 
 # Mozilla "intermediate" (5.7), as relay7 has built in (relay7.json(5), TLS).
@@ -87,6 +95,8 @@ TLS12_CIPHERS = ("ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
                  "DHE-RSA-AES128-GCM-SHA256:DHE-RSA-AES256-GCM-SHA384:DHE-RSA-CHACHA20-POLY1305")
 TLS13_CIPHERS = "TLS_AES_128_GCM_SHA256:TLS_AES_256_GCM_SHA384:TLS_CHACHA20_POLY1305_SHA256"
 KEY_TYPES = ("ecdsa", "rsa")
+# Each proxy's TLS listeners: name -> (certificate key type, whether it offers ALPN h2).
+TLS_LISTENERS = {"ecdsa": ("ecdsa", False), "rsa": ("rsa", False), "h2": ("ecdsa", True)}
 
 
 def log(message):
@@ -361,16 +371,45 @@ def nginx_common(prefix, workers, nofile, worker_connections):
 _NGINX_MODULES = None
 
 
-def nginx_has_directive(directive):
-    # nginx-light lacks some modules (uwsgi, scgi); their temp path directives are then unknown.
+def nginx_build_info():
+    """What `nginx -V` says (version, configure arguments), read once."""
     global _NGINX_MODULES
     if _NGINX_MODULES is None:
-        out = subprocess.run(["nginx", "-V"], capture_output=True, text=True).stderr
-        _NGINX_MODULES = out
+        _NGINX_MODULES = subprocess.run(["nginx", "-V"], capture_output=True, text=True).stderr
+    return _NGINX_MODULES
+
+
+def nginx_has_directive(directive):
+    # nginx-light lacks some modules (uwsgi, scgi); their temp path directives are then unknown.
     module = directive.split("_")[0]
     if module in ("client", "proxy"):
         return True
-    return f"--without-http_{module}_module" not in _NGINX_MODULES
+    return f"--without-http_{module}_module" not in nginx_build_info()
+
+
+def nginx_tls_listen(port, h2):
+    """The listen line of a TLS server block, with HTTP/2 as the installed nginx spells it:
+    `http2 on;` from 1.25.1 on, the `http2` parameter of `listen` before (Debian 12 has
+    1.22). Without the HTTP/2 module nginx would refuse the config; the port then answers
+    HTTP/1.1 only and the h2 check before measuring says so."""
+    if not h2 or not nginx_has_http2():
+        return f"listen 127.0.0.1:{port} ssl backlog=4096;"
+    if nginx_version() >= (1, 25, 1):
+        return f"listen 127.0.0.1:{port} ssl backlog=4096;\n    http2 on;"
+    return f"listen 127.0.0.1:{port} ssl http2 backlog=4096;"
+
+
+def nginx_has_http2():
+    return "--with-http_v2_module" in nginx_build_info()
+
+
+def nginx_version():
+    """(1, 22, 1) for nginx/1.22.1. The `http2` directive is not a module of its own, so
+    nginx_has_directive() cannot tell; the version can."""
+    for word in nginx_build_info().split():
+        if word.startswith("nginx/"):
+            return tuple(int(x) for x in word[6:].split(".")[:3] if x.isdigit())
+    return (0,)
 
 
 def backend_nginx_config(prefix, ports, www, workers):
@@ -393,7 +432,7 @@ def backend_nginx_config(prefix, ports, www, workers):
 
 
 def relay7_config(d, port, backends, tls=None):
-    """tls: None, or {key type: (port, cert, key)}: one TLS server block per key type."""
+    """tls: None, or {listener: (port, cert, key, h2)}: one TLS server block per listener."""
     servers = [f"127.0.0.1:{p}" for p in backends]
     locations = [
         {"path": "/", "proxy_pass": "http://backends"},
@@ -401,14 +440,16 @@ def relay7_config(d, port, backends, tls=None):
         {"path": "/iphash", "proxy_pass": "http://backends_hash"},
         {"path": "/admin", "return": 403},
     ]
-    tls_servers = [{
+    # Everything else is relay7's default: Mozilla intermediate ciphers, X25519/P-256,
+    # session tickets, ALPN h2 and http/1.1 (relay7.json(5), TLS). The h2 listener therefore
+    # needs no key of its own, as a user's config would not; the HTTP/1.1 ones say
+    # "http2": false, so that they offer http/1.1 only, as nginx's and HAProxy's do.
+    tls_servers = [dict({
         "listen": [f"127.0.0.1:{tport}"],
-        # Everything else is relay7's default: Mozilla intermediate ciphers, X25519/P-256,
-        # session tickets, ALPN http/1.1 (relay7.json(5), TLS).
         "tls": {"certificates": [{"cert": cert, "key": key}],
                 "protocols": ["TLSv1.2", "TLSv1.3"]},
         "locations": locations,
-    } for tport, cert, key in (tls or {}).values()]
+    }, **({} if h2 else {"http2": False})) for tport, cert, key, h2 in (tls or {}).values()]
     return json.dumps({
         "workers": 1,
         "pid_file": f"{d}/relay7.pid",
@@ -456,7 +497,7 @@ def nginx_proxy_config(d, port, backends, tls=None):
     # and groups as relay7, a shared session cache and tickets. X-Forwarded-Proto is $scheme,
     # so "https" on these blocks.
     tls_servers = "".join(f"""  server {{
-    listen 127.0.0.1:{tport} ssl backlog=4096;
+    {nginx_tls_listen(tport, h2)}
     ssl_certificate {cert};
     ssl_certificate_key {key};
     ssl_protocols TLSv1.2 TLSv1.3;
@@ -467,7 +508,7 @@ def nginx_proxy_config(d, port, backends, tls=None):
     ssl_session_timeout 1d;
     ssl_session_tickets on;
 {locations}  }}
-""" for tport, cert, key in (tls or {}).values())
+""" for tport, cert, key, h2 in (tls or {}).values())
     return f"""{head}http {{
   access_log off;
   keepalive_timeout 75s;
@@ -551,11 +592,13 @@ def haproxy_tls_global():
 
 
 def haproxy_tls_frontend(tls):
-    """The same routing as frontend fe, over TLS, X-Forwarded-Proto https; one bind per key
-    type, each with its own PEM (certificate and key in one file, as HAProxy wants)."""
-    binds = "".join(f"  bind 127.0.0.1:{tport} backlog 4096 ssl crt {pem} alpn http/1.1 "
+    """The same routing as frontend fe, over TLS, X-Forwarded-Proto https; one bind per TLS
+    listener, each with its own PEM (certificate and key in one file, as HAProxy wants); the h2
+    listener offers ALPN h2 and http/1.1, as HAProxy's users enable HTTP/2."""
+    binds = "".join(f"  bind 127.0.0.1:{tport} backlog 4096 ssl crt {pem} "
+                    f"alpn {'h2,http/1.1' if h2 else 'http/1.1'} "
                     f"ssl-min-ver TLSv1.2 ciphers {TLS12_CIPHERS}\n"
-                    for tport, pem in tls.values())
+                    for tport, pem, h2 in tls.values())
     return f"""
 frontend fe_tls
 {binds}{haproxy_routing("https")}"""
@@ -623,7 +666,8 @@ class Proxy:
         self.reload_fn = reload_fn
         self.error_log = error_log
         self.events = []  # crashes and other notable things, for the report
-        self.tls_ports = {}  # key type -> TLS port, when a TLS scenario runs
+        self.tls_ports = {}  # TLS listener (TLS_LISTENERS) -> port, when a TLS scenario runs
+        self.h2_alpn = None  # what its h2 listener selected when offered h2 and http/1.1
 
     def start(self):
         self.proc.start()
@@ -665,15 +709,19 @@ class Proxy:
 
 
 def start_proxies(tmp, ports, backends, idle_conns, tls_ports=None, certs=None):
-    """tls_ports: None, or {proxy: {key type: port}}; certs: make_certificates()."""
+    """tls_ports: None, or {proxy: {TLS listener: port}}; certs: make_certificates()."""
     proxies = {}
     tls_ports = tls_ports or {}
 
     def tls_for(name, pem=False):
         if name not in tls_ports:
             return None
-        return {k: (port, certs[k][2]) if pem else (port, certs[k][0], certs[k][1])
-                for k, port in tls_ports[name].items()}
+        out = {}
+        for listener, port in tls_ports[name].items():
+            cert, key, both = certs[TLS_LISTENERS[listener][0]]
+            h2 = TLS_LISTENERS[listener][1]
+            out[listener] = (port, both, h2) if pem else (port, cert, key, h2)
+        return out
     d = os.path.join(tmp, "relay7")
     os.makedirs(d)
     # A private copy: build/relay7 may be rebuilt while the benchmark runs, and a restart after
@@ -725,15 +773,46 @@ def start_proxies(tmp, ports, backends, idle_conns, tls_ports=None, certs=None):
     return proxies
 
 
-def client_tls_context():
+def client_tls_context(alpn=("http/1.1",)):
     """What the harness's own TLS clients use: no verification (self-signed certificates),
-    ALPN http/1.1 as a browser offers it."""
+    ALPN http/1.1 (an HTTP/1.1 client's offer) unless told otherwise."""
     import ssl
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE
-    ctx.set_alpn_protocols(["http/1.1"])
+    ctx.set_alpn_protocols(list(alpn))
     return ctx
+
+
+H2_SETTINGS_NAMES = {1: "HEADER_TABLE_SIZE", 2: "ENABLE_PUSH", 3: "MAX_CONCURRENT_STREAMS",
+                     4: "INITIAL_WINDOW_SIZE", 5: "MAX_FRAME_SIZE", 6: "MAX_HEADER_LIST_SIZE",
+                     8: "ENABLE_CONNECT_PROTOCOL"}
+
+
+def alpn_selected(port, offer):
+    """(the protocol a TLS server selects from `offer` or None, and when it is h2 the
+    parameters of the SETTINGS frame it sends first (RFC 9113, 3.4): {name: value})."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
+        with client_tls_context(offer).wrap_socket(raw, server_hostname="localhost") as tls:
+            selected = tls.selected_alpn_protocol()
+            if selected != "h2":
+                return selected, {}
+            # Client preface, then our (empty) SETTINGS frame: length 0, type 4, flags 0.
+            tls.sendall(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + bytes(9))
+            data = b""
+            while len(data) < 9 or len(data) < 9 + int.from_bytes(data[:3], "big"):
+                chunk = tls.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+            settings = {}
+            if len(data) >= 9 and data[3] == 4:
+                payload = data[9:9 + int.from_bytes(data[:3], "big")]
+                for i in range(0, len(payload) - 5, 6):
+                    ident = int.from_bytes(payload[i:i + 2], "big")
+                    settings[H2_SETTINGS_NAMES.get(ident, f"0x{ident:x}")] = \
+                        int.from_bytes(payload[i + 2:i + 6], "big")
+            return selected, settings
 
 
 def https_get(port, path, timeout=2.0, session=None, ctx=None):
@@ -771,12 +850,26 @@ def dechunk(body):
 
 
 def check_tls(proxies):
-    """Each TLS port answers / and /admin like the plain one, selects ALPN http/1.1, and
-    resumes a session (what tls-resumed depends on). Returns (problems, facts)."""
+    """Each TLS port answers / and /admin like the plain one, selects ALPN http/1.1 when only
+    that is offered, and resumes a session (what tls-resumed depends on); the h2 port selects h2
+    when offered h2 and http/1.1, as a browser does. Returns (problems, facts)."""
     problems, facts = [], []
     for p in proxies.values():
         for kind, port in p.tls_ports.items():
             try:
+                if TLS_LISTENERS[kind][1]:
+                    p.h2_alpn, settings = alpn_selected(port, ("h2", "http/1.1"))
+                    facts.append(f"{p.name} {kind}: offered h2 and http/1.1, selected "
+                                 f"{p.h2_alpn or 'none'}" + (
+                                     "; its first SETTINGS: " + ", ".join(
+                                         f"{k} {v}" for k, v in settings.items())
+                                     + (" (MAX_CONCURRENT_STREAMS absent: unlimited)"
+                                        if "MAX_CONCURRENT_STREAMS" not in settings else "")
+                                     if p.h2_alpn == "h2" else ""))
+                    if p.h2_alpn != "h2":
+                        problems.append(f"{p.name} TLS {kind}: offered h2 and http/1.1, "
+                                        f"selected {p.h2_alpn or 'none'}: the HTTP/2 "
+                                        "scenarios do not measure it")
                 ctx = client_tls_context()  # a session resumes only from its own context
                 status, body, info = https_get(port, "/", timeout=5, ctx=ctx)
                 if status != 200 or body != SMALL_BODY.encode():
@@ -823,6 +916,36 @@ def check_equivalence(proxies):
 
 # --- measurements ----------------------------------------------------------------------------
 
+def run_client(name, argv, seconds, proxy=None, during=None):
+    """Runs a load client (wrk, h2load) that stops by itself after `seconds`, killing it 30 s
+    later if it has not; samples the proxy's RSS every 250 ms meanwhile and calls `during(t)`
+    about every 50 ms. Returns (what it printed, peak RSS of the proxy in KiB)."""
+    out_path = os.path.join(TMP, f"{name}.out")
+    with open(out_path, "wb") as out:
+        client = Managed(name, argv, out_path, TMP)
+        client.popen = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT,
+                                        stdin=subprocess.DEVNULL, start_new_session=True,
+                                        preexec_fn=pin_for(name))
+        Managed.registry.append(client)
+    start = time.time()
+    peak_rss, next_sample = 0, 0.0
+    while client.popen.poll() is None:
+        now = time.time() - start
+        if now > seconds + 30:
+            client.stop()
+            Managed.registry.remove(client)
+            raise RuntimeError(f"{name} did not finish in time")
+        if proxy and now >= next_sample:
+            peak_rss = max(peak_rss, tree_rss_kib(proxy.pid))
+            next_sample = now + 0.25
+        if during:
+            during(now)
+        time.sleep(0.05)
+    Managed.registry.remove(client)
+    with open(out_path, errors="replace") as f:
+        return f.read(), peak_rss
+
+
 def run_wrk(port, path, seconds, connections, headers, proxy=None, during=None, tls=False):
     """Runs wrk; samples the proxy's RSS meanwhile; `during(t)` is called about every 50 ms."""
     argv = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency", "-s", WRK_SCRIPT]
@@ -831,31 +954,9 @@ def run_wrk(port, path, seconds, connections, headers, proxy=None, during=None, 
     argv.append(f"{'https' if tls else 'http'}://127.0.0.1:{port}{path}")
     cpu0 = tree_cpu_ticks(proxy.pid) if proxy else 0
     wchar0 = tree_wchar(proxy.pid) if proxy else 0
-    out_path = os.path.join(TMP, "wrk.out")
-    with open(out_path, "wb") as out:
-        wrk = Managed("wrk", argv, out_path, TMP)
-        wrk.popen = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL, start_new_session=True,
-                                     preexec_fn=pin_for("wrk"))
-        Managed.registry.append(wrk)
-    start = time.time()
-    peak_rss, next_sample = 0, 0.0
-    while wrk.popen.poll() is None:
-        now = time.time() - start
-        if now > seconds + 30:
-            wrk.stop()
-            raise RuntimeError("wrk did not finish in time")
-        if proxy and now >= next_sample:
-            peak_rss = max(peak_rss, tree_rss_kib(proxy.pid))
-            next_sample = now + 0.25
-        if during:
-            during(now)
-        time.sleep(0.05)
-    Managed.registry.remove(wrk)
+    text, peak_rss = run_client("wrk", argv, seconds, proxy, during)
     cpu1 = tree_cpu_ticks(proxy.pid) if proxy and proxy.proc.alive() else None
     wchar1 = tree_wchar(proxy.pid) if cpu1 is not None else None
-    with open(out_path, errors="replace") as f:
-        text = f.read()
     result = None
     for line in text.splitlines():
         if line.startswith("WRK_RESULT "):
@@ -934,6 +1035,91 @@ def run_handshakes(proxy, port, path, seconds, connections, measure=True):
                 if cpu1 is not None else float("nan"),
                 rss_mib=peak_rss / 1024.0, protocol=first["protocol"], cipher=first["cipher"],
                 temp_key=first["temp_key"], argv=first["argv"], port=port)
+
+
+def percentile(sorted_values, q):
+    """Nearest-rank percentile (the smallest value with at least q % of them at or below it)."""
+    if not sorted_values:
+        return float("nan")
+    rank = max(1, -(-len(sorted_values) * q // 100))  # ceil(n * q / 100)
+    return sorted_values[int(rank) - 1]
+
+
+def parse_h2load(text):
+    """The numbers h2load prints at the end (nghttp2 1.52): protocol, request and status counts,
+    its own req/s."""
+    out = dict(protocol=None, tls_version="?", cipher="?", rps=float("nan"), done=0,
+               succeeded=0, failed=0, errored=0, timeout=0, status_2xx=0)
+    for line in text.splitlines():
+        fields = line.replace(",", "").split()
+        if line.startswith("Application protocol:"):
+            out["protocol"] = fields[2] if len(fields) > 2 else None
+        elif line.startswith("TLS Protocol:"):
+            out["tls_version"] = fields[2]
+        elif line.startswith("Cipher:"):
+            out["cipher"] = fields[1]
+        elif line.startswith("finished in"):
+            # finished in 5.00s, 12345.67 req/s, 1.23MB/s
+            out["rps"] = float(fields[3])
+        elif line.startswith("requests:"):
+            # requests: N total, N started, N done, N succeeded, N failed, N errored, N timeout
+            out.update(done=int(fields[5]), succeeded=int(fields[7]), failed=int(fields[9]),
+                       errored=int(fields[11]), timeout=int(fields[13]))
+        elif line.startswith("status codes:"):
+            out["status_2xx"] = int(fields[2])
+    return out
+
+
+def run_h2load(proxy, port, path, seconds, clients, streams, measure=True):
+    """h2load over TLS for `seconds` (timing-based, -D): `clients` connections with `streams`
+    concurrent streams each. h2load offers ALPN h2 and http/1.1, as a browser does; a run that
+    did not negotiate h2, or in which any request failed or answered other than 2xx, is an
+    error, not a number. Latency percentiles come from h2load's per-request log."""
+    log_path = os.path.join(TMP, "h2load.tsv")
+    if os.path.exists(log_path):
+        os.unlink(log_path)  # h2load appends to its log file
+    argv = ["h2load", "-t1", f"-c{clients}", f"-m{streams}", "-D", str(seconds),
+            "--log-file", log_path, f"https://127.0.0.1:{port}{path}"]
+    cpu0 = tree_cpu_ticks(proxy.pid)
+    text, peak_rss = run_client("h2load", argv, seconds, proxy if measure else None)
+    cpu1 = tree_cpu_ticks(proxy.pid) if proxy.proc.alive() else None
+    res = parse_h2load(text)
+    command = shlex.join(argv).replace(f" --log-file {log_path}", " --log-file LOG")
+    if res["protocol"] != "h2":
+        raise RuntimeError(f"h2load did not negotiate h2 with {proxy.name} (application "
+                           f"protocol: {res['protocol'] or 'none'}): {command}\n{text[-1500:]}")
+    # Per request: start time (µs since the epoch), status (-1: the stream failed), µs from
+    # the request's start to the end of its response.
+    latencies, other = [], 0
+    with open(log_path) as f:
+        for row in f:
+            fields = row.split("\t")
+            if len(fields) >= 3 and fields[1].startswith("2"):
+                latencies.append(int(fields[2]))
+            else:
+                other += 1
+    os.unlink(log_path)
+    latencies.sort()
+    bad = max(res["done"] - res["status_2xx"], res["failed"], res["errored"], res["timeout"],
+              other)
+    if bad or not res["status_2xx"]:
+        raise RuntimeError(f"{bad} of {res['done']} requests failed or were not 2xx through "
+                           f"{proxy.name} (h2load: {res['succeeded']} succeeded, {res['failed']} "
+                           f"failed, {res['errored']} errored, {res['timeout']} timeout, "
+                           f"{res['status_2xx']} 2xx; log: {other} rows not 2xx): "
+                           f"{command}\n{text[-1500:]}")
+    if len(latencies) != res["status_2xx"]:
+        raise RuntimeError(f"h2load logged {len(latencies)} 2xx responses but counted "
+                           f"{res['status_2xx']}: {command}")
+    res.update(
+        requests=res["status_2xx"],
+        p50_ms=percentile(latencies, 50) / 1000.0,
+        p99_ms=percentile(latencies, 99) / 1000.0,
+        cpu_us=(cpu1 - cpu0) / CLK_TCK * 1e6 / res["status_2xx"]
+        if cpu1 is not None else float("nan"),
+        rss_mib=peak_rss / 1024.0,
+        argv=command, port=port)
+    return res
 
 
 def settled_rss_kib(proxy, timeout=5.0):
@@ -1036,12 +1222,27 @@ def guarded(proxy, where, action):
 
 
 def scenario_wrk(name, spec, proxies, rounds, seconds, warmup):
-    """The wrk scenarios, plain or TLS, and the full-handshake ones (kind "handshake", h2load)."""
+    """The wrk scenarios, plain or TLS, the full-handshake ones (kind "handshake", h2load) and
+    the HTTP/2 ones (kind "h2", h2load)."""
     results = {p: [] for p in proxies}
     tls = spec.get("tls")
+    if spec["kind"] == "h2":
+        # A proxy whose h2 port did not select h2 before measuring is not run at all: h2load
+        # would fall back to HTTP/1.1, which is not what this scenario measures.
+        for p in list(proxies.values()):
+            if p.h2_alpn != "h2":
+                p.events.append(dict(where=name, what="not measured: its h2 port selected ALPN "
+                                     f"{p.h2_alpn or 'none'} when offered h2 and http/1.1",
+                                     command="", log=""))
+                log(f"!! {name}: {p.name} does not negotiate h2 (ALPN {p.h2_alpn or 'none'}); "
+                    "not measured")
+        proxies = {n: p for n, p in proxies.items() if p.h2_alpn == "h2"}
 
     def measure(p, secs, proxy):
         port = p.tls_ports[tls] if tls else p.port
+        if spec["kind"] == "h2":
+            return run_h2load(p, port, spec["path"], secs, spec["clients"], spec["streams"],
+                              measure=proxy is not None)
         if spec["kind"] == "handshake":
             res = run_handshakes(p, port, spec["path"], secs, spec["connections"],
                                  measure=proxy is not None)
@@ -1057,6 +1258,11 @@ def scenario_wrk(name, spec, proxies, rounds, seconds, warmup):
                     f"{res['cpu_us']:.1f} us/handshake = {res['cpu_per_sign']:.2f} signs, "
                     f"{res['protocol']} {res['cipher']} {res['temp_key']}, failed "
                     f"{res['failed']}", f"{res['failed']} failed handshakes or requests")
+        if spec["kind"] == "h2":
+            return (f"{res['rps']:9.0f} req/s p50 {res['p50_ms']:.2f} ms p99 {res['p99_ms']:.2f} "
+                    f"ms cpu {res['cpu_us']:.1f} us/req rss {res['rss_mib']:.1f} MiB, "
+                    f"{res['requests']} requests, all 2xx over {res['protocol']} "
+                    f"({res['tls_version']} {res['cipher']})", "")
         return (f"{res['rps']:9.0f} req/s {res['mbps']:8.1f} MB/s "
                 f"p50 {res['p50_ms']:.2f} ms p99 {res['p99_ms']:.2f} ms "
                 f"cpu {res['cpu_us']:.1f} us/req rss {res['rss_mib']:.1f} MiB "
@@ -1077,7 +1283,7 @@ def scenario_wrk(name, spec, proxies, rounds, seconds, warmup):
             results[p.name].append(res)
             line, failure = describe(res)
             log(f"{name} round {r} {p.name:8s} {line}")
-            if res["failed"]:
+            if res.get("failed"):
                 p.events.append(dict(where=f"{name} round {r}", what=failure,
                                      command=res["argv"], log=tail(p.error_log, 15)))
             if not p.proc.alive():
@@ -1225,7 +1431,7 @@ def table(columns, rows, medians):
     return out
 
 
-NO_RATIO = {"failed", "ok", "closed_by_server", "failed_total"}
+NO_RATIO = {"failed", "ok", "closed_by_server", "failed_total", "requests"}
 SIGN_FLOOR, SIGN_FLOOR_CMD, TLS_FACTS = {}, "", []
 
 
@@ -1283,6 +1489,17 @@ def report(all_results, params, machine, proxies, started, finished):
                     ("peak RSS MiB", "rss_mib", "{:.1f}"),
                     ("bytes written/handshake", "written", "{:.0f}"),
                     ("failed (all rounds)", "failed_total", "{:d}")]
+            lines += table(cols, PROXIES, med)
+        elif spec["kind"] == "h2":
+            lines.append(f"`{first['argv']}`".replace(first_port, "PORT") + f"; negotiated "
+                         f"{first['protocol']} over {first['tls_version']} {first['cipher']}. "
+                         "req/s is h2load's; p50 and p99 are nearest-rank percentiles of the "
+                         "per-request times in its `--log-file`; a round with any failed or "
+                         "non-2xx request, or without h2, counts as failed, not as a number.")
+            lines.append("")
+            cols = [("req/s", "rps", "{:.0f}"), ("p50 ms", "p50_ms", "{:.3f}"),
+                    ("p99 ms", "p99_ms", "{:.3f}"), ("CPU µs/req", "cpu_us", "{:.1f}"),
+                    ("peak RSS MiB", "rss_mib", "{:.1f}"), ("requests/round", "requests", "{:.0f}")]
             lines += table(cols, PROXIES, med)
         elif spec["kind"] == "idle":
             lines.append(f"`bench/idle_clients.py --connections {params_idle(first)}"
@@ -1367,7 +1584,8 @@ def machine_info():
                 versions="; ".join([
                     f"relay7 {commit} ({version([os.path.abspath(ARGS.relay7), '--version'])})",
                     version(["nginx", "-v"]), " ".join(version(["haproxy", "-v"]).split()[:3]),
-                    version(["wrk", "-v"]).split(" [")[0]]))
+                    version(["wrk", "-v"]).split(" [")[0]]
+                    + ([version(["h2load", "--version"])] if shutil.which("h2load") else [])))
 
 
 # --- backends --------------------------------------------------------------------------------
@@ -1460,6 +1678,7 @@ def main():
     if unknown:
         parser.error(f"unknown scenario(s) {' '.join(unknown)}; known: {' '.join(SCENARIOS)}")
     tls_chosen = [s for s in chosen if SCENARIOS[s].get("tls")]
+    h2_chosen = [s for s in chosen if SCENARIOS[s]["kind"] == "h2"]
     for tool in ("wrk", "nginx", "haproxy") + (("openssl", "h2load") if tls_chosen else ()):
         if not shutil.which(tool):
             parser.error(f"{tool} is not installed (run `make deps-bench`)")
@@ -1487,15 +1706,17 @@ def main():
         started = datetime.datetime.now(datetime.timezone.utc)
         machine = machine_info()
         # The TLS listeners exist only when a TLS scenario runs, so the other scenarios run
-        # on exactly the configs they always had.
-        ports = pick_ports(ARGS.base_port, 14 if tls_chosen else 8)
+        # on exactly the configs they always had; the h2 one only when an HTTP/2 one runs.
+        listeners = (KEY_TYPES + (("h2",) if h2_chosen else ())) if tls_chosen else ()
+        ports = pick_ports(ARGS.base_port, 8 + len(PROXIES) * len(listeners))
         backends = ports[:4]
         log(f"temporary directory {TMP}; backends ({ARGS.backend}) on {backends}")
         start_backends(ARGS.backend, backends, TMP, ARGS.backend_workers)
         tls_ports = certs = None
         if tls_chosen:
             certs = make_certificates(TMP)
-            tls_ports = {p: dict(zip(KEY_TYPES, ports[8 + 2 * i:10 + 2 * i]))
+            n = len(listeners)
+            tls_ports = {p: dict(zip(listeners, ports[8 + n * i:8 + n * (i + 1)]))
                          for i, p in enumerate(PROXIES)}
         proxies = start_proxies(TMP, dict(zip(PROXIES, ports[4:7])), backends, idle_conns,
                                 tls_ports, certs)
@@ -1516,7 +1737,7 @@ def main():
         for name in chosen:
             spec = SCENARIOS[name]
             log(f"scenario {name}: {spec['title']}")
-            if spec["kind"] in ("wrk", "handshake"):
+            if spec["kind"] in ("wrk", "handshake", "h2"):
                 res = scenario_wrk(name, spec, proxies, rounds, seconds, warmup=not quick)
             elif spec["kind"] == "idle":
                 res = scenario_idle(name, spec, proxies, rounds, idle_conns)

@@ -2,6 +2,7 @@
 # backend, installs the benchmark tools when missing and runs bench/run.py.
 #   make bench                                  every scenario, ROUNDS=3 rounds of DURATION=5 s
 #   make bench SCENARIOS="keepalive newconn"    only these scenarios
+#   make bench SCENARIOS="h2-c10-m10 h2-c1-m100" HTTP/2 only (h2load, from nghttp2-client)
 #   make bench QUICK=1                          smoke test: one 1 s round, 1,000 idle connections
 #   make bench ROUNDS=5 DURATION=10 OUT=bench/results.md
 # See bench/README.md for what each scenario measures.

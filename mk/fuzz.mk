@@ -16,7 +16,7 @@ FUZZ_CXX     ?= clang++
 FUZZ_CC      ?= clang
 FUZZ_TIME    ?= 60
 FUZZ_TIMEOUT ?= 10
-FUZZ_TARGETS ?= request response config exchange nginx_import
+FUZZ_TARGETS ?= request response config exchange http2 nginx_import
 FUZZ_ARGS    ?=
 # Extra compiler flags for every fuzz object, e.g. FUZZ_EXTRA_CFLAGS=-DSOMETHING with
 # FUZZ_BUILD=build/fuzz-try to try a variant in a tree of its own.
@@ -35,7 +35,7 @@ FUZZ_LDFLAGS  := $(FUZZ_SAN) -fsanitize=fuzzer
 
 FUZZ_LIB_OBJS    := $(LIB_SRCS:%.cpp=$(FUZZ_BUILD)/obj/%.o)
 FUZZ_LLHTTP_OBJS := $(patsubst $(LLHTTP_SRC_DIR)/%.c,$(FUZZ_BUILD)/obj/llhttp/%.o,$(LLHTTP_SRCS))
-FUZZ_COMMON_OBJS := $(FUZZ_BUILD)/obj/fuzz/fake_resolver.o
+FUZZ_COMMON_OBJS := $(FUZZ_BUILD)/obj/fuzz/fake_resolver.o $(FUZZ_BUILD)/obj/fuzz/pipeline_harness.o
 FUZZ_MAIN_OBJS   := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/obj/fuzz/%_fuzzer.o)
 FUZZ_LIB         := $(FUZZ_BUILD)/librelay7.a
 FUZZ_BINARIES    := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz_%)

@@ -91,13 +91,16 @@ void Http2Stream::on_body(std::string_view bytes) {
   acknowledge(bytes.size());
 }
 
+// The backlog is looked at anew for every DATA frame: the upstream connection may have written
+// its backlog out from inside this very send (and then tells nobody), and bytes held back
+// earlier go back to the client with these.
 void Http2Stream::acknowledge(size_t length) {
+  unacknowledged_ += length;
   if (request_paused_ || (exchange_ && exchange_->request_body_backlogged())) {
-    request_paused_ = true;
-    unacknowledged_ += length;  // resume_request_body gives the window back
-    return;
+    return;  // resume_request_body gives the window back
   }
-  session_.acknowledge(id_, length);
+  session_.acknowledge(id_, unacknowledged_);
+  unacknowledged_ = 0;
 }
 
 void Http2Stream::refuse_body(int status) {
@@ -115,6 +118,11 @@ void Http2Stream::on_request_end() {
 
 void Http2Stream::on_closed() {
   closed_ = true;
+  if (unacknowledged_ > 0) {
+    // The stream's window goes with it; the connection's share comes back.
+    session_.acknowledge(id_, unacknowledged_);
+    unacknowledged_ = 0;
+  }
   if (exchange_running()) {
     exchange_->on_downstream_gone();
   }

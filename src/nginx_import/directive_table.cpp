@@ -147,14 +147,19 @@ constexpr std::string_view kNoRealIp =
 // Why the directives of nginx modules relay7 lacks are not translated; the first entry that
 // matches wins, so a prefix comes after the names it must not cover.
 constexpr auto kModuleReasons = std::to_array<ModuleReason>({
-    {"proxy_ssl_", "relay7 has no TLS yet: it cannot talk https to backends"},
+    {"proxy_ssl_",
+     "the import does not write TLS to backends yet: write the upstream's \"tls\" object by hand "
+     "(relay7.json(5), UPSTREAMS)"},
     {"ssl", "use \"listen ... ssl\" (nginx itself removed \"ssl on\" in 1.25.1)"},
     {"ssl_", kNoTls},
-    {"http2", "relay7 speaks HTTP/1.1 only, for now: keep nginx in front for HTTP/2"},
-    {"http2_", "relay7 speaks HTTP/1.1 only, for now: keep nginx in front for HTTP/2"},
-    {"http3", "relay7 speaks HTTP/1.1 only: keep nginx in front for HTTP/3"},
-    {"http3_", "relay7 speaks HTTP/1.1 only: keep nginx in front for HTTP/3"},
-    {"quic_", "relay7 speaks HTTP/1.1 only: keep nginx in front for HTTP/3"},
+    {"http2",
+     "relay7 offers HTTP/2 on every TLS block unless the block says \"http2\": false; "
+     "cleartext HTTP/2 is a listen object with \"h2c\": true (relay7.json(5), HTTP/2)"},
+    {"http2_",
+     "relay7's HTTP/2 limits are its top-level \"http2\" object (relay7.json(5), HTTP/2)"},
+    {"http3", "relay7 speaks HTTP/1.1 and HTTP/2 only: keep nginx in front for HTTP/3"},
+    {"http3_", "relay7 speaks HTTP/1.1 and HTTP/2 only: keep nginx in front for HTTP/3"},
+    {"quic_", "relay7 speaks HTTP/1.1 and HTTP/2 only: keep nginx in front for HTTP/3"},
     {"gzip", "relay7 does not compress responses: let the backends compress"},
     {"gzip_", "relay7 does not compress responses: let the backends compress"},
     {"gunzip", "relay7 does not decompress responses: let the backends send what clients accept"},

@@ -108,6 +108,9 @@ struct ListenModel {
   SourceRef where;
   bool default_server = false;
   bool ssl = false;  // "listen ... ssl": the address serves TLS
+  // "listen ... http2": relay7 offers HTTP/2 on TLS addresses by default; on a plain one it
+  // means cleartext HTTP/2 with prior knowledge.
+  bool http2 = false;
 };
 
 struct ServerModel {

@@ -120,7 +120,9 @@ void translate_proxy_pass(Translation& t, const Directive& d, LocationModel& loc
   }
   // The scheme is case-insensitive: nginx takes "HTTP://" too.
   if (iequals(parts->scheme, "https")) {
-    t.not_translated(d, "relay7 has no TLS yet: it cannot talk https to backends");
+    t.not_translated(d,
+                     "the import does not write TLS to backends yet: write proxy_pass https:// "
+                     "with the upstream's \"tls\" object by hand (relay7.json(5), UPSTREAMS)");
     return;
   }
   if (!iequals(parts->scheme, "http")) {

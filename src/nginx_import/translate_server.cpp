@@ -33,10 +33,10 @@ bool read_listen_parameter(Translation& t, const Directive& d, const std::string
     listen.default_server = true;
   } else if (parameter == "ssl") {
     listen.ssl = true;
-  } else if (parameter == "http2" || parameter == "quic") {
-    t.not_translated(d, std::string("relay7 speaks HTTP/1.1 only, for now: keep nginx in front "
-                                    "for ") +
-                            (parameter == "quic" ? "HTTP/3" : "HTTP/2"));
+  } else if (parameter == "http2") {
+    listen.http2 = true;  // what relay7 does on a TLS address anyway; see translate_listen
+  } else if (parameter == "quic") {
+    t.not_translated(d, "relay7 speaks HTTP/1.1 and HTTP/2 only: keep nginx in front for HTTP/3");
     return false;
   } else if (parameter == "proxy_protocol") {
     t.not_translated(d,
@@ -74,6 +74,11 @@ void translate_listen(Translation& t, const Directive& d, ServerModel& server) {
   bool usable = true;
   for (size_t i = 1; i < d.args.size(); ++i) {
     usable = read_listen_parameter(t, d, d.args[i], listen) && usable;
+  }
+  if (usable && listen.http2 && !listen.ssl) {
+    t.not_translated(d, "cleartext HTTP/2 is a listen object in relay7: write {\"address\": \"" +
+                            listen.text + "\", \"h2c\": true} (relay7.json(5), HTTP/2)");
+    usable = false;
   }
   if (usable) {
     server.listen.push_back(std::move(listen));

@@ -79,18 +79,18 @@ TEST(ListenObjectTest, ErrorsNameTheKey) {
 }
 
 TEST(ListenObjectTest, H2cAndHttp2FalseContradict) {
-  EXPECT_THAT(
-      errors_of(with_listen({{{"address", "8080"}, {"h2c", true}}}, {{"http2", false}})),
-      ElementsAre("test.json: servers[0].listen[0].h2c: the block sets \"http2\": false"));
+  EXPECT_THAT(errors_of(with_listen({{{"address", "8080"}, {"h2c", true}}}, {{"http2", false}})),
+              ElementsAre("test.json: servers[0].listen[0].h2c: the block sets \"http2\": false"));
 }
 
 TEST(ListenObjectTest, BlocksOnOneAddressAgreeOnH2c) {
   Json document = minimal_config();
-  document["servers"] = Json::array(
-      {{{"listen", {{{"address", "127.0.0.1:8080"}, {"h2c", true}}}},
-        {"server_names", {"a.example"}},
-        {"locations", kReturn204}},
-       {{"listen", {"127.0.0.1:8080"}}, {"server_names", {"b.example"}}, {"locations", kReturn204}}});
+  document["servers"] = Json::array({{{"listen", {{{"address", "127.0.0.1:8080"}, {"h2c", true}}}},
+                                      {"server_names", {"a.example"}},
+                                      {"locations", kReturn204}},
+                                     {{"listen", {"127.0.0.1:8080"}},
+                                      {"server_names", {"b.example"}},
+                                      {"locations", kReturn204}}});
   EXPECT_THAT(errors_of(document),
               ElementsAre("test.json: servers[1].listen[0]: 127.0.0.1:8080 must set h2c as "
                           "servers[0] does: the connection preface comes before any Host"));

@@ -43,7 +43,7 @@ TEST(NginxDirectiveTableTest, FindsTheRuleOfANameInItsBlock) {
 TEST(NginxDirectiveTableTest, GivesTheReasonOfTheModule) {
   EXPECT_NE(reason_without_rule("ssl_stapling").find("no such TLS setting"), std::string::npos);
   EXPECT_NE(reason_without_rule("ssl").find("listen ... ssl"), std::string::npos);
-  EXPECT_NE(reason_without_rule("proxy_ssl_verify").find("https to backends"), std::string::npos);
+  EXPECT_NE(reason_without_rule("proxy_ssl_verify").find("TLS to backends"), std::string::npos);
   EXPECT_NE(reason_without_rule("gzip_types").find("compress"), std::string::npos);
   EXPECT_NE(reason_without_rule("set_real_ip_from").find("client address"), std::string::npos);
   EXPECT_NE(reason_without_rule("set").find("variables"), std::string::npos);

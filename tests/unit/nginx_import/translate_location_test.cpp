@@ -117,8 +117,9 @@ TEST(NginxImportLocationTest, RefusesProxyPassTargetsRelay7CannotReach) {
   EXPECT_EQ(run.errors(),
             (Lines{"nginx.conf:4: fails the check: servers[0].locations: at least one location is "
                    "required",
-                   "nginx.conf:6: not translated: proxy_pass https://app (relay7 has no TLS yet: "
-                   "it cannot talk https to backends)",
+                   "nginx.conf:6: not translated: proxy_pass https://app (the import does not "
+                   "write TLS to backends yet: write proxy_pass https:// with the upstream's "
+                   "\"tls\" object by hand (relay7.json(5), UPSTREAMS))",
                    "nginx.conf:7: not translated: proxy_pass http://$backend (relay7 has no "
                    "variables: it picks the upstream from the location alone)",
                    "nginx.conf:8: not translated: proxy_pass http://unix:/run/app.sock (relay7 "

@@ -25,14 +25,15 @@ TEST(NginxImportServerTest, TranslatesListenAddresses) {
 
 TEST(NginxImportServerTest, RefusesListenersRelay7CannotOpen) {
   const ImportRun run = servers_run(
-      "server {\nlisten 443 ssl http2;\nlisten 8443 http2;\nlisten 8080 proxy_protocol;\n"
+      "server {\nlisten 443 quic;\nlisten 8443 http2;\nlisten 8080 proxy_protocol;\n"
       "listen localhost:8081;\nlisten unix:/run/x.sock;\nlisten 8082 backlog=512;\n"
       "listen 8083 fast;\nlisten 8084 bind ipv6only=on;\nlocation / { return 204; }\n}\n");
   EXPECT_EQ(run.errors(),
-            (Lines{"nginx.conf:4: not translated: listen 443 ssl http2 (relay7 speaks HTTP/1.1 "
-                   "only, for now: keep nginx in front for HTTP/2)",
-                   "nginx.conf:5: not translated: listen 8443 http2 (relay7 speaks HTTP/1.1 only, "
-                   "for now: keep nginx in front for HTTP/2)",
+            (Lines{"nginx.conf:4: not translated: listen 443 quic (relay7 speaks HTTP/1.1 and "
+                   "HTTP/2 only: keep nginx in front for HTTP/3)",
+                   "nginx.conf:5: not translated: listen 8443 http2 (cleartext HTTP/2 is a listen "
+                   "object in relay7: write {\"address\": \"8443\", \"h2c\": true} "
+                   "(relay7.json(5), HTTP/2))",
                    "nginx.conf:6: not translated: listen 8080 proxy_protocol (relay7 does not read "
                    "the PROXY protocol yet: keep the proxy in front from sending it)",
                    "nginx.conf:7: not translated: listen localhost:8081 (relay7 listens on numeric "
@@ -56,10 +57,11 @@ TEST(NginxImportServerTest, NamesLaterNginxDirectivesAsNotTranslatedNotUnknown) 
   const ImportRun run = servers_run(
       "server {\nlisten 8080;\nhttp2 on;\nquic_retry on;\nlocation / { return 204; }\n}\n");
   EXPECT_EQ(run.errors(),
-            (Lines{"nginx.conf:5: not translated: http2 on (relay7 speaks HTTP/1.1 only, for now: "
-                   "keep nginx in front for HTTP/2)",
-                   "nginx.conf:6: not translated: quic_retry on (relay7 speaks HTTP/1.1 only: keep "
-                   "nginx in front for HTTP/3)"}));
+            (Lines{"nginx.conf:5: not translated: http2 on (relay7 offers HTTP/2 on every TLS "
+                   "block unless the block says \"http2\": false; cleartext HTTP/2 is a listen "
+                   "object with \"h2c\": true (relay7.json(5), HTTP/2))",
+                   "nginx.conf:6: not translated: quic_retry on (relay7 speaks HTTP/1.1 and "
+                   "HTTP/2 only: keep nginx in front for HTTP/3)"}));
 }
 
 TEST(NginxImportServerTest, ListensOnPort80WithoutListenAsNginxDoes) {
