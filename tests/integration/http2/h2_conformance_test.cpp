@@ -54,7 +54,7 @@ nlohmann::json h2c_config(uint16_t backend_port, uint16_t port) {
   return config;
 }
 
-class Http2Conformance : public ::testing::TestWithParam<std::string> {
+class H2ConformanceTest : public ::testing::TestWithParam<std::string> {
  protected:
   static void SetUpTestSuite() {
     if (!h2_cases_runnable())
@@ -78,10 +78,10 @@ class Http2Conformance : public ::testing::TestWithParam<std::string> {
   static std::unique_ptr<Relay7Process> relay_;
 };
 
-std::unique_ptr<DemoBackend> Http2Conformance::backend_;
-std::unique_ptr<Relay7Process> Http2Conformance::relay_;
+std::unique_ptr<DemoBackend> H2ConformanceTest::backend_;
+std::unique_ptr<Relay7Process> H2ConformanceTest::relay_;
 
-TEST_P(Http2Conformance, AnswersAsRfc9113AndTheContractSay) {
+TEST_P(H2ConformanceTest, AnswersAsRfc9113AndTheContractSay) {
   const std::string& name = GetParam();
   H2RunOptions options;
   options.port = relay_->port();
@@ -111,13 +111,13 @@ std::vector<std::string> conformance_cases() {
   return names;
 }
 
-INSTANTIATE_TEST_SUITE_P(H2Cases, Http2Conformance, ::testing::ValuesIn(conformance_cases()),
+INSTANTIATE_TEST_SUITE_P(H2Cases, H2ConformanceTest, ::testing::ValuesIn(conformance_cases()),
                          [](const ::testing::TestParamInfo<std::string>& info) {
                            return h2_case_test_name(info.param);
                          });
 
 // Without python3-h2 the list above is empty and no case would run at all; this says why.
-TEST(Http2ConformanceList, TheCaseScriptListsItsCases) {
+TEST(H2ConformanceListTest, TheCaseScriptListsItsCases) {
   if (!h2_cases_runnable())
     GTEST_SKIP() << kSystemPython << " with python3-h2's hpack is not installed";
   const std::vector<std::string> names = h2_case_names();

@@ -16,7 +16,7 @@ namespace {
 
 using namespace std::chrono_literals;
 
-TEST(Http2DrainTest, AReloadFinishesTheStreamInFlightBetweenTwoGoaways) {
+TEST(H2DrainTest, AReloadFinishesTheStreamInFlightBetweenTwoGoaways) {
   if (!h2_cases_runnable())
     GTEST_SKIP() << kSystemPython << " with python3-h2's hpack is not installed";
   DemoBackend backend;

@@ -52,7 +52,7 @@ size_t occurrences(const std::string& text, const std::string& what) {
   return count;
 }
 
-class Http2Flood : public ::testing::TestWithParam<FloodCase> {
+class H2FloodTest : public ::testing::TestWithParam<FloodCase> {
  protected:
   void SetUp() override {
     if (!h2_cases_runnable())
@@ -89,7 +89,7 @@ class Http2Flood : public ::testing::TestWithParam<FloodCase> {
   std::unique_ptr<Relay7Process> relay_;
 };
 
-TEST_P(Http2Flood, EndsInEnhanceYourCalmWithBoundedMemoryAndBackendLoad) {
+TEST_P(H2FloodTest, EndsInEnhanceYourCalmWithBoundedMemoryAndBackendLoad) {
   const FloodCase& flood = GetParam();
   std::optional<uint64_t> baseline;
   for (pid_t worker : workers()) {
@@ -157,7 +157,7 @@ TEST_P(Http2Flood, EndsInEnhanceYourCalmWithBoundedMemoryAndBackendLoad) {
 // streams on before they are reset, so the backend sees them. Every other flood opens at most
 // one request.
 INSTANTIATE_TEST_SUITE_P(
-    Floods, Http2Flood,
+    H2Floods, H2FloodTest,
     ::testing::Values(
         FloodCase{"flood/rapid-reset", kResetBurst + kResetBurst / 2},
         FloodCase{"flood/rapid-reset-paced", kResetBurst + kResetBurst / 2},

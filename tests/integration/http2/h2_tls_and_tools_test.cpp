@@ -67,7 +67,7 @@ int h2load_count(const std::string& report, const std::string& what) {
   return std::stoi(match[1]);
 }
 
-class Http2TlsTest : public ::testing::Test {
+class H2OverTlsTest : public ::testing::Test {
  protected:
   void SetUp() override { files_ = make_certificate(dir_.path(), "h2", {"h2.test"}); }
 
@@ -87,19 +87,19 @@ class Http2TlsTest : public ::testing::Test {
   DemoBackend backend_;
 };
 
-TEST_F(Http2TlsTest, AlpnChoosesH2ByDefault) {
+TEST_F(H2OverTlsTest, AlpnChoosesH2ByDefault) {
   Relay7Process relay = start_relay(true);
   EXPECT_EQ(negotiated_alpn(relay.port(), {"h2", "http/1.1"}), "h2");
   EXPECT_EQ(negotiated_alpn(relay.port(), {"http/1.1"}), "http/1.1");
 }
 
-TEST_F(Http2TlsTest, Http2FalseLeavesH2Out) {
+TEST_F(H2OverTlsTest, Http2FalseLeavesH2Out) {
   Relay7Process relay = start_relay(false);
   EXPECT_EQ(negotiated_alpn(relay.port(), {"h2", "http/1.1"}), "http/1.1");
 }
 
 // A few cases of each kind again over TLS: the frames are the same, the transport is not.
-TEST_F(Http2TlsTest, CasesOverTlsAnswerAsOverH2c) {
+TEST_F(H2OverTlsTest, CasesOverTlsAnswerAsOverH2c) {
   if (!h2_cases_runnable())
     GTEST_SKIP() << kSystemPython << " with python3-h2's hpack is not installed";
   Relay7Process relay = start_relay(true);
@@ -120,7 +120,7 @@ TEST_F(Http2TlsTest, CasesOverTlsAnswerAsOverH2c) {
   EXPECT_TRUE(relay.process().running()) << relay.stderr_text();
 }
 
-TEST_F(Http2TlsTest, H2loadNegotiatesH2AndEveryRequestSucceeds) {
+TEST_F(H2OverTlsTest, H2loadNegotiatesH2AndEveryRequestSucceeds) {
   if (::access(kH2load, X_OK) != 0)
     GTEST_SKIP() << kH2load << " is not installed (Debian's nghttp2-client)";
   Relay7Process relay = start_relay(true);
@@ -133,7 +133,7 @@ TEST_F(Http2TlsTest, H2loadNegotiatesH2AndEveryRequestSucceeds) {
   EXPECT_EQ(backend_.requests().size(), 400u);
 }
 
-class Http2ToolsTest : public ::testing::Test {
+class H2ToolsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     for (const char* tool : {kNghttp, kH2load}) {
@@ -154,7 +154,7 @@ class Http2ToolsTest : public ::testing::Test {
   }};
 };
 
-TEST_F(Http2ToolsTest, NghttpGetsTheBackendsAnswer) {
+TEST_F(H2ToolsTest, NghttpGetsTheBackendsAnswer) {
   const std::string output =
       run_tool({kNghttp, "-v", "-H", "cookie: a=1", "-H", "cookie: b=2", url("/tool?x=1")}, 30s);
   EXPECT_NE(output.find(":status: 200"), std::string::npos) << output;
@@ -163,7 +163,7 @@ TEST_F(Http2ToolsTest, NghttpGetsTheBackendsAnswer) {
   EXPECT_NE(output.find(",\"a=1; b=2\"]"), std::string::npos) << output;
 }
 
-TEST_F(Http2ToolsTest, H2loadRequestsAllSucceedAndEachReachesTheBackendOnce) {
+TEST_F(H2ToolsTest, H2loadRequestsAllSucceedAndEachReachesTheBackendOnce) {
   constexpr int kRequests = 2000;
   const std::string report = run_tool(
       {kH2load, "-n", std::to_string(kRequests), "-c", "4", "-m", "16", "-t", "1", url("/load")},
