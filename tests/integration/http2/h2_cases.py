@@ -861,6 +861,21 @@ for _pseudo in (":method", ":scheme", ":path"):
     malformed("8.3.1", "8.3.1/duplicated-" + _pseudo[1:],
               lambda o, p=_pseudo: with_fields(o, extra=[(p, dict(with_fields(o))[p])]))
 malformed("8.3.1", "8.3.1/empty-path", lambda o: with_fields(o, replace={":path": ""}))
+malformed("8.3.1", "8.3.1/path-without-leading-slash",
+          lambda o: with_fields(o, replace={":path": "foo"}))
+malformed("8.3.1", "8.3.1/asterisk-path-on-get", lambda o: with_fields(o, replace={":path": "*"}))
+malformed("8.3.1", "8.3.1/space-in-authority",
+          lambda o: with_fields(o, replace={":authority": "h2 .test"}))
+malformed("8.3.1", "8.3.1/space-in-method", lambda o: with_fields(o, replace={":method": "GE T"}))
+malformed("8.3.1", "8.3.1/neither-authority-nor-host",
+          lambda o: with_fields(o, drop=[":authority"]))
+malformed("8.2.1", "8.2.1/empty-field-name", lambda o: with_fields(o, extra=[("", "x")]))
+malformed("8.1.1", "8.1.1/content-length-without-data",
+          lambda o: with_fields(o, method="POST", extra=[("content-length", "5")]))
+# RFC 9113 8.3.1: a Host naming another entity than :authority SHOULD make the request malformed;
+# relay7 answers 400 (Bad Request), which RFC 9113 8.1.1 allows for a malformed request.
+malformed("8.3.1", "8.3.1/host-differs-from-authority",
+          lambda o: with_fields(o, extra=[("host", "other.test")]), expected="RESPONSE 400")
 malformed("8.3.1", "8.3.1/duplicated-authority",
           lambda o: with_fields(o, extra=[(":authority", o.authority)]))
 
@@ -997,6 +1012,14 @@ def exchange(o, fields, body=None, settings=()):
 @case("8.3.1", "proxy/authority-becomes-host", "RESPONSE 200 host=h2.test")
 def _(o):
     _, result, response = exchange(o, with_fields(o))
+    return "%s host=%s" % (result, ",".join(echoed(echo_of(response), "host")))
+
+
+@case("8.3.1", "proxy/host-without-authority", "RESPONSE 200 host=other.test")
+def _(o):
+    """Without :authority, the Host field names the target (RFC 9113 8.3.1)."""
+    fields = with_fields(o, drop=[":authority"], extra=[("host", "other.test")])
+    _, result, response = exchange(o, fields)
     return "%s host=%s" % (result, ",".join(echoed(echo_of(response), "host")))
 
 
