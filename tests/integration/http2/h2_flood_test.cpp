@@ -27,6 +27,11 @@ using Clock = std::chrono::steady_clock;
 constexpr int kFloodFrames = 5000;
 // The default budget: max_resets_per_second 100 in a bucket holding 10 seconds' worth.
 constexpr size_t kResetBurst = 1000;
+// Streams a client may hold open at once by default: each may reach the backend before the
+// reset that exceeds the budget.
+constexpr size_t kMaxConcurrentStreams = 128;
+// What the bucket refills while a flood runs (well under a second at 100 a second).
+constexpr size_t kRefillMargin = 100;
 constexpr uint64_t kMiB = 1024 * 1024;
 // What a worker may grow by while flooded: every stream of the burst with its buffers fits many
 // times over, an unbounded queue of ping answers or streams does not.
@@ -152,18 +157,18 @@ TEST_P(H2FloodTest, EndsInEnhanceYourCalmWithBoundedMemoryAndBackendLoad) {
   EXPECT_EQ(lines, 1u) << "relay7 logged:\n" << added.substr(0, 2000);
 }
 
-// Rapid Reset may let through about one burst of streams (plus what refills while the flood
-// runs and the streams open at once): the paced variant gives relay7 time to pass each batch of
-// streams on before they are reset, so the backend sees them. Every other flood opens at most
-// one request.
+// Rapid Reset may let through about one burst of streams, plus the streams open at once when
+// the budget runs out and what refills while the flood runs: the paced variant gives relay7 time
+// to pass each batch of streams on before they are reset, so the backend sees them. Every other
+// flood opens at most one request.
 INSTANTIATE_TEST_SUITE_P(
     H2Floods, H2FloodTest,
     ::testing::Values(
-        FloodCase{"flood/rapid-reset", kResetBurst + kResetBurst / 2},
-        FloodCase{"flood/rapid-reset-paced", kResetBurst + kResetBurst / 2},
+        FloodCase{"flood/rapid-reset", kResetBurst + kMaxConcurrentStreams + kRefillMargin},
+        FloodCase{"flood/rapid-reset-paced", kResetBurst + kMaxConcurrentStreams + kRefillMargin},
         // The budget follows the config: 10 resets a second, a burst of 100.
         FloodCase{.name = "flood/rapid-reset-paced",
-                  .max_backend_requests = 150,
+                  .max_backend_requests = 100 + kMaxConcurrentStreams + kRefillMargin / 10,
                   .http2 = {{"max_resets_per_second", 10}},
                   .variant = "_at_10_per_second"},
         FloodCase{"flood/continuation", 0}, FloodCase{"flood/ping", 0},
