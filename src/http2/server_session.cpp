@@ -103,8 +103,6 @@ void Http2ServerSession::configure_codec() {
   const Nghttp2OptionPtr option(raw_option);
   // Request bodies are acknowledged as backends take them (Http2Stream::acknowledge).
   nghttp2_option_set_no_auto_window_update(option.get(), 1);
-  // Closed streams are not kept for the priority tree: memory a client could make grow.
-  nghttp2_option_set_no_closed_streams(option.get(), 1);
   // relay7's own reset budget acts first (with ENHANCE_YOUR_CALM and a log line); nghttp2's stays
   // behind it, at twice the rate, as a second line.
   const Http2Config& limits = context_.config().http2;
@@ -123,6 +121,7 @@ bool Http2ServerSession::submit_settings() {
   const Http2Config& limits = context_.config().http2;
   const nghttp2_settings_entry settings[] = {
       {NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, limits.max_concurrent_streams},
+      {NGHTTP2_SETTINGS_ENABLE_PUSH, 0},  // relay7 never pushes; said so clients need not guess
       {NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE, static_cast<uint32_t>(kStreamWindow)},
       // WebSocket over HTTP/2 (RFC 8441).
       {NGHTTP2_SETTINGS_ENABLE_CONNECT_PROTOCOL, 1},

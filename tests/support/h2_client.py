@@ -12,6 +12,11 @@
   beside   --port P --slow-path PATH --slow-bytes N --fast-path PATH
            A slow upload on one stream, then a GET on another stream of the same
            connection: prints how long the GET took and whether the upload was still going.
+  websocket --port P --path PATH
+           An extended CONNECT for WebSocket (RFC 8441), written as raw frames (python-h2
+           cannot send :protocol): prints whether the server allowed it
+           (SETTINGS_ENABLE_CONNECT_PROTOCOL), the status, what came back for the bytes sent,
+           and whether the stream ended after the client ended its side.
 """
 import argparse
 import json
@@ -268,9 +273,75 @@ def run_beside(args):
             "slow_sent": sent, "slow_done": slow in exchange.ended}
 
 
+def raw_frame(kind, flags, stream_id, payload=b""):
+    return (len(payload).to_bytes(3, "big") + bytes([kind, flags]) +
+            stream_id.to_bytes(4, "big") + payload)
+
+
+def read_raw_frames(sock, until, timeout=5.0):
+    """Reads frames (type, flags, stream id, payload) until `until(frames)` or the timeout."""
+    frames, data = [], b""
+    deadline = time.monotonic() + timeout
+    while not until(frames) and time.monotonic() < deadline:
+        sock.settimeout(max(0.01, deadline - time.monotonic()))
+        try:
+            chunk = sock.recv(65536)
+        except socket.timeout:
+            break
+        if not chunk:
+            break
+        data += chunk
+        while len(data) >= 9 and len(data) >= 9 + int.from_bytes(data[:3], "big"):
+            length = int.from_bytes(data[:3], "big")
+            frames.append((data[3], data[4], int.from_bytes(data[5:9], "big") & 0x7fffffff,
+                           data[9:9 + length]))
+            data = data[9 + length:]
+    return frames
+
+
+def run_websocket(args):
+    import hpack
+    sock = socket.create_connection(("127.0.0.1", args.port), timeout=10)
+    sock.sendall(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + raw_frame(4, 0, 0))
+    frames = read_raw_frames(sock, lambda f: any(k == 4 and not fl & 1 for k, fl, _, _ in f))
+    settings = {}
+    for kind, flags, _, payload in frames:
+        if kind == 4 and not flags & 1:
+            for i in range(0, len(payload) - 5, 6):
+                settings[int.from_bytes(payload[i:i + 2], "big")] = \
+                    int.from_bytes(payload[i + 2:i + 6], "big")
+    block = hpack.Encoder().encode([
+        (":method", "CONNECT"), (":protocol", "websocket"), (":scheme", "http"),
+        (":authority", "127.0.0.1:%d" % args.port), (":path", args.path),
+        ("sec-websocket-version", "13")])
+    sock.sendall(raw_frame(4, 1, 0) + raw_frame(1, 4, 1, block))
+    decoder = hpack.Decoder()
+    status = None
+    frames = read_raw_frames(sock, lambda f: any(k in (1, 3, 7) and s == 1 or k == 7
+                                                 for k, _, s, _ in f))
+    for kind, _, stream_id, payload in frames:
+        if kind == 1 and stream_id == 1:
+            status = int(dict(decoder.decode(payload))[":status"])
+    echoed = b""
+    ended = False
+    if status == 200:
+        message = b"hello over h2"  # the demo backend echoes a tunnel's bytes as they are
+        sock.sendall(raw_frame(0, 0, 1, message))
+        frames = read_raw_frames(sock, lambda f: sum(len(p) for k, _, s, p in f
+                                                     if k == 0 and s == 1) >= len(message))
+        echoed = b"".join(p for k, _, s, p in frames if k == 0 and s == 1)
+        sock.sendall(raw_frame(0, 1, 1))  # END_STREAM: the client is done
+        frames = read_raw_frames(sock, lambda f: any(s == 1 and (k == 3 or fl & 1)
+                                                     for k, fl, s, _ in f))
+        ended = any(s == 1 and k == 0 and fl & 1 for k, fl, s, _ in frames)
+    sock.close()
+    return {"enable_connect_protocol": settings.get(8), "status": status,
+            "echoed": echoed.decode("latin-1"), "ended": ended}
+
+
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=["load", "upload", "beside"])
+    parser.add_argument("mode", choices=["load", "upload", "beside", "websocket"])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--tls", action="store_true")
     parser.add_argument("--path", default="/")
@@ -283,7 +354,8 @@ def main():
     parser.add_argument("--fast-path", default="/")
     args = parser.parse_args()
     try:
-        result = {"load": run_load, "upload": run_upload, "beside": run_beside}[args.mode](args)
+        result = {"load": run_load, "upload": run_upload, "beside": run_beside,
+                  "websocket": run_websocket}[args.mode](args)
     except (OSError, ConnectionError, h2.exceptions.ProtocolError, RuntimeError) as error:
         result = {"error": "%s: %s" % (type(error).__name__, error)}
     print(json.dumps(result), flush=True)

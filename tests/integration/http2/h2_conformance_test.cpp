@@ -30,14 +30,9 @@ constexpr int kRequestHeadBytes = 65536;  // limits.request_head's default
 // the reason instead of failing, until relay7 is fixed (then the entry goes).
 const std::map<std::string, std::string>& known_relay7_bugs() {
   static const std::map<std::string, std::string> bugs = {
-      {"5.1/data-after-rst-stream",
-       "DATA after the client's RST_STREAM is ignored (nghttp2 keeps no closed streams), where "
-       "RFC 9113 5.1 and 6.1 ask for STREAM_CLOSED"},
       {"5.1.1/stream-id-going-backwards",
        "a HEADERS frame opening stream 3 after stream 5 is silently ignored (libnghttp2 drops "
        "it), where RFC 9113 5.1.1 and the issue's contract ask for GOAWAY PROTOCOL_ERROR"},
-      {"6.5.3/server-settings",
-       "the server's SETTINGS leave out SETTINGS_ENABLE_PUSH 0, which the contract lists"},
       {"6.9.2/initial-window-change-overflows-stream",
        "a SETTINGS_INITIAL_WINDOW_SIZE change that overflows an open stream's window resets the "
        "stream (libnghttp2), where RFC 9113 6.9.2 asks for GOAWAY FLOW_CONTROL_ERROR"},

@@ -176,6 +176,25 @@ TEST_F(Http2Test, SequentialStreamsReuseOneBackendConnection) {
                                     << result.completed << " streams";
 }
 
+// RFC 8441: an extended CONNECT for WebSocket goes to the backend as an HTTP/1.1 upgrade, its
+// 101 comes back as 200, and the stream carries the bytes both ways until each side ends.
+TEST_F(Http2Test, WebSocketOverHttp2TunnelsToTheBackendAndStaysBlockable) {
+  const CommandResult accepted = run({kPython, h2_client(), "websocket", "--port",
+                                      std::to_string(relay_.port()), "--path", "/chat"});
+  ASSERT_EQ(accepted.status, 0) << accepted.err;
+  const Json outcome = Json::parse(accepted.out);
+  EXPECT_EQ(outcome["enable_connect_protocol"], 1) << outcome;
+  EXPECT_EQ(outcome["status"], 200) << outcome;
+  EXPECT_EQ(outcome["echoed"], "hello over h2") << outcome;
+  EXPECT_EQ(outcome["ended"], true) << outcome;
+
+  const CommandResult blocked = run({kPython, h2_client(), "websocket", "--port",
+                                     std::to_string(relay_.port()), "--path", "/admin/socket"});
+  ASSERT_EQ(blocked.status, 0) << blocked.err;
+  EXPECT_EQ(Json::parse(blocked.out)["status"], 403) << blocked.out;
+  EXPECT_EQ(backend_.requests(), std::vector<std::string>{"/chat"});
+}
+
 // The body h2_client.py uploads: bytes 0..255 repeated.
 std::string expected_pattern_digest(uint64_t length) {
   std::string piece;

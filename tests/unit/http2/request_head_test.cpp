@@ -108,5 +108,35 @@ TEST(Http2RequestHeadTest, LimitsOfAnHttp1HeadApply) {
   EXPECT_TRUE(large.head().headers.empty());
 }
 
+// RFC 8441: the HTTP/1.1 upgrade a WebSocket backend expects, with a key of relay7's own.
+TEST(Http2RequestHeadTest, AnExtendedConnectForWebSocketBecomesAnUpgrade) {
+  const ParserLimits limits;
+  Http2RequestHead request(limits);
+  request.add(":method", "CONNECT");
+  request.add(":protocol", "websocket");
+  request.add(":scheme", "https");
+  request.add(":authority", "chat.example");
+  request.add(":path", "/socket?room=1");
+  request.add("sec-websocket-version", "13");
+  request.finish();
+  ASSERT_EQ(request.error(), Http2HeadError::none);
+  EXPECT_TRUE(request.websocket());
+  EXPECT_EQ(request.head().method, "GET");
+  EXPECT_EQ(request.head().target, "/socket?room=1");
+  EXPECT_EQ(field(request.head(), "upgrade"), "websocket");
+  EXPECT_EQ(field(request.head(), "host"), "chat.example");
+  const std::string key = field(request.head(), "sec-websocket-key");
+  EXPECT_EQ(key.size(), 24u);  // 16 bytes in base64
+  EXPECT_EQ(key.back(), '=');
+
+  Http2RequestHead other(limits);
+  other.add(":method", "CONNECT");
+  other.add(":protocol", "webtransport");
+  other.add(":path", "/");
+  other.finish();
+  EXPECT_EQ(other.error(), Http2HeadError::unsupported);
+  EXPECT_FALSE(other.websocket());
+}
+
 }  // namespace
 }  // namespace relay7
