@@ -6,9 +6,10 @@
            A GOAWAY is followed as RFC 9113 section 6.8 says: streams above its last stream
            id were not processed and are sent again on a new connection ("retried"); any
            other stream that does not end in a response is "failed".
-  upload   --port P --path PATH --bytes N
+  upload   --port P --path PATH --bytes N [--expect]
            One POST whose body of N bytes is generated as it is sent (bounded memory on
-           this side too), under the server's flow control. Prints status and body.
+           this side too), under the server's flow control. Prints status and body. With
+           --expect it asks "Expect: 100-continue" and sends the body only after the 100.
   beside   --port P --slow-path PATH --slow-bytes N --fast-path PATH
            A slow upload on one stream, then a GET on another stream of the same
            connection: prints how long the GET took and whether the upload was still going.
@@ -177,6 +178,7 @@ class Exchange:
         self.port = port
         self.sock, self.conn = connect(port, tls, timeout=120.0)
         self.status = {}
+        self.informational = []
         self.body = {}
         self.ended = set()
         self.flow_changed = False
@@ -197,6 +199,8 @@ class Exchange:
         for event in self.conn.receive_data(data):
             if isinstance(event, h2.events.ResponseReceived):
                 self.status[event.stream_id] = int(dict(event.headers)[b":status"])
+            elif isinstance(event, h2.events.InformationalResponseReceived):
+                self.informational.append(int(dict(event.headers)[b":status"]))
             elif isinstance(event, h2.events.DataReceived):
                 self.body.setdefault(event.stream_id, bytearray()).extend(event.data)
                 self.conn.acknowledge_received_data(event.flow_controlled_length, event.stream_id)
@@ -230,9 +234,15 @@ class Exchange:
 def run_upload(args):
     exchange = Exchange(args.port)
     stream_id = exchange.conn.get_next_available_stream_id()
-    exchange.conn.send_headers(stream_id, headers_for(
-        "POST", args.path, args.port, [("content-length", str(args.bytes))]))
+    extra = [("content-length", str(args.bytes))]
+    if args.expect:
+        extra.append(("expect", "100-continue"))
+    exchange.conn.send_headers(stream_id, headers_for("POST", args.path, args.port, extra))
     exchange.flush()
+    deadline = time.monotonic() + 10
+    while (args.expect and not exchange.informational and stream_id not in exchange.status
+           and time.monotonic() < deadline):
+        exchange.receive(timeout=0.5)
     sent = 0
     started = time.monotonic()
     while sent < args.bytes:
@@ -243,7 +253,8 @@ def run_upload(args):
     exchange.flush()
     while stream_id not in exchange.ended:
         exchange.receive()
-    return {"status": exchange.status.get(stream_id), "sent": sent,
+    return {"status": exchange.status.get(stream_id), "informational": exchange.informational,
+            "sent": sent,
             "seconds": round(time.monotonic() - started, 3),
             "body": bytes(exchange.body.get(stream_id, b"")).decode("utf-8", "replace")}
 
@@ -349,6 +360,7 @@ def main():
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--streams", type=int, default=10)
     parser.add_argument("--bytes", type=int, default=0)
+    parser.add_argument("--expect", action="store_true")
     parser.add_argument("--slow-path")
     parser.add_argument("--slow-bytes", type=int, default=0)
     parser.add_argument("--fast-path", default="/")

@@ -195,6 +195,20 @@ TEST_F(Http2Test, WebSocketOverHttp2TunnelsToTheBackendAndStaysBlockable) {
   EXPECT_EQ(backend_.requests(), std::vector<std::string>{"/chat"});
 }
 
+// Expect: 100-continue over HTTP/2: the 100 comes as an interim HEADERS frame, and only then
+// does the client send its body.
+TEST_F(Http2Test, ExpectContinueGetsAnInterimHundredBeforeTheBody) {
+  const CommandResult result =
+      run({kPython, h2_client(), "upload", "--port", std::to_string(relay_.port()), "--path",
+           "/expect", "--bytes", "300000", "--expect"});
+  ASSERT_EQ(result.status, 0) << result.err;
+  const Json outcome = Json::parse(result.out);
+  ASSERT_FALSE(outcome.contains("error")) << outcome;
+  EXPECT_EQ(outcome["informational"], Json::array({100})) << outcome;
+  EXPECT_EQ(outcome["status"], 200) << outcome;
+  EXPECT_EQ(Json::parse(outcome["body"].get<std::string>())["body_length"], 300000) << outcome;
+}
+
 // The body h2_client.py uploads: bytes 0..255 repeated.
 std::string expected_pattern_digest(uint64_t length) {
   std::string piece;
