@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstring>
 
+#include "relay7/event/timeval.h"
 #include "relay7/http2/server_session.h"
 #include "relay7/pipeline/proxy_context.h"
 #include "relay7/transport/flow_limits.h"
@@ -21,6 +22,27 @@ Http2Stream::Http2Stream(Http2ServerSession& session, int32_t id)
 
 Http2Stream::~Http2Stream() {
   exchange_.reset();  // before the head, state and buffers it refers to
+}
+
+void Http2Stream::arm_body_timer() {
+  if (!body_timer_) {
+    body_timer_.reset(evtimer_new(session_.context().base(), &Http2Stream::on_body_timeout, this));
+    if (!body_timer_) {
+      return;  // out of memory: the stream goes on without the bound
+    }
+  }
+  const timeval limit = to_timeval(session_.context().timeouts().client_body);
+  evtimer_add(body_timer_.get(), &limit);
+}
+
+void Http2Stream::on_body_timeout(evutil_socket_t, short, void* self) {
+  auto& stream = *static_cast<Http2Stream*>(self);
+  if (stream.closed_ || stream.request_ended_ || !stream.exchange_running()) {
+    return;
+  }
+  spdlog::info("client {} timed out sending an HTTP/2 request body",
+               stream.session_.client().peer_ip);
+  stream.refuse_body(408);  // 408 if nothing of the response went out, else the stream is reset
 }
 
 // ---- the request ----
@@ -71,6 +93,9 @@ void Http2Stream::on_head_complete(bool end_stream) {
   exchange_ = std::make_unique<Exchange>(session_.context(), static_cast<Downstream&>(*this),
                                          session_.client(), state_, info);
   exchange_->start();
+  if (!end_stream && !info.upgrade && exchange_running()) {
+    arm_body_timer();
+  }
   if (end_stream && exchange_running()) {
     // As after an HTTP/1 request without a body: the upstream side learns the request is
     // whole (its connection can then be reused, and the response timeout runs).
@@ -95,6 +120,9 @@ void Http2Stream::on_body(std::string_view bytes) {
   if (!exchange_running()) {
     session_.acknowledge(id_, bytes.size());  // answered already: the rest is dropped
     return;
+  }
+  if (body_timer_) {
+    arm_body_timer();
   }
   if (!exchange_->on_request_body(bytes)) {
     session_.acknowledge(id_, bytes.size());
@@ -124,6 +152,7 @@ void Http2Stream::refuse_body(int status) {
 
 void Http2Stream::on_request_end() {
   request_ended_ = true;
+  body_timer_.reset();
   if (tunnel_) {
     tunnel_->end_from_client();
     return;
@@ -135,6 +164,7 @@ void Http2Stream::on_request_end() {
 
 void Http2Stream::on_closed() {
   closed_ = true;
+  body_timer_.reset();
   tunnel_.reset();
   if (unacknowledged_ > 0) {
     // The stream's window goes with it; the connection's share comes back.

@@ -13,6 +13,9 @@
   beside   --port P --slow-path PATH --slow-bytes N --fast-path PATH
            A slow upload on one stream, then a GET on another stream of the same
            connection: prints how long the GET took and whether the upload was still going.
+  stall    --port P --path PATH --bytes N
+           A POST announcing N bytes that sends 10 of them and then nothing: prints the
+           status it got and after how long.
   websocket --port P --path PATH
            An extended CONNECT for WebSocket (RFC 8441), written as raw frames (python-h2
            cannot send :protocol): prints whether the server allowed it
@@ -207,6 +210,8 @@ class Exchange:
             elif isinstance(event, h2.events.StreamEnded):
                 self.ended.add(event.stream_id)
             elif isinstance(event, h2.events.StreamReset):
+                if event.error_code == 0 and event.stream_id in self.ended:
+                    continue  # the response came whole; the server only stops the upload
                 raise ConnectionError("stream %d reset: %s" % (event.stream_id, event.error_code))
             elif isinstance(event, h2.events.ConnectionTerminated):
                 raise ConnectionError("GOAWAY %s" % event.error_code)
@@ -257,6 +262,20 @@ def run_upload(args):
             "sent": sent,
             "seconds": round(time.monotonic() - started, 3),
             "body": bytes(exchange.body.get(stream_id, b"")).decode("utf-8", "replace")}
+
+
+def run_stall(args):
+    exchange = Exchange(args.port)
+    stream_id = exchange.conn.get_next_available_stream_id()
+    exchange.conn.send_headers(stream_id, headers_for(
+        "POST", args.path, args.port, [("content-length", str(args.bytes))]))
+    exchange.conn.send_data(stream_id, PIECE[:10])
+    exchange.flush()
+    started = time.monotonic()
+    while stream_id not in exchange.ended and time.monotonic() < started + 20:
+        exchange.receive(timeout=0.5)
+    return {"status": exchange.status.get(stream_id),
+            "seconds": round(time.monotonic() - started, 3)}
 
 
 def run_beside(args):
@@ -352,7 +371,7 @@ def run_websocket(args):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("mode", choices=["load", "upload", "beside", "websocket"])
+    parser.add_argument("mode", choices=["load", "upload", "beside", "stall", "websocket"])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--tls", action="store_true")
     parser.add_argument("--path", default="/")
@@ -367,7 +386,7 @@ def main():
     args = parser.parse_args()
     try:
         result = {"load": run_load, "upload": run_upload, "beside": run_beside,
-                  "websocket": run_websocket}[args.mode](args)
+                  "stall": run_stall, "websocket": run_websocket}[args.mode](args)
     except (OSError, ConnectionError, h2.exceptions.ProtocolError, RuntimeError) as error:
         result = {"error": "%s: %s" % (type(error).__name__, error)}
     print(json.dumps(result), flush=True)

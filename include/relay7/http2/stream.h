@@ -4,6 +4,7 @@
 #include <memory>
 #include <string_view>
 
+#include "relay7/event/handles.h"
 #include "relay7/http/header_list.h"
 #include "relay7/http2/request_head.h"
 #include "relay7/http2/response_fields.h"
@@ -80,6 +81,11 @@ class Http2Stream final : public Retirable, private Downstream, private StreamTu
   void on_tunnel_end(bool clean) override;
   void on_tunnel_written(size_t length) override;
 
+  // timeouts.client_body between DATA frames of a request body, as for HTTP/1: a client that
+  // stops sending would otherwise hold its stream and the backend connection behind it.
+  void arm_body_timer();
+  static void on_body_timeout(evutil_socket_t, short, void* self);
+
   void answer_unparsed(int status);
   void refuse_body(int status);
   // Acknowledges request bytes to the client, now or once the backend has taken them.
@@ -93,6 +99,7 @@ class Http2Stream final : public Retirable, private Downstream, private StreamTu
   HeaderList trailers_;
   RequestState state_;
   std::unique_ptr<Exchange> exchange_;
+  EventPtr body_timer_;  // made for a request with a body
   Http2ResponseFields fields_;
   IoBuffer body_;                              // response bytes nghttp2 has not framed yet
   std::unique_ptr<Http2StreamTunnel> tunnel_;  // refers to body_, so it goes first

@@ -322,6 +322,32 @@ TEST(Http2TimeoutTest, ABackendThatDoesNotAnswerGets504) {
   EXPECT_LT(took, 4s);
 }
 
+// A request body that stops coming is bounded by client_body, per stream, as for HTTP/1.
+TEST(Http2TimeoutTest, AStalledRequestBodyGets408) {
+  TempDir logs("relay7-h2-body-timeout");
+  DemoBackend backend(0, "b");
+  Relay7Process relay([&](uint16_t port) {
+    Json config = h2c_config(port, backend, logs.file("access.log").string());
+    config["timeouts"] = {{"client_body", "300ms"}};
+    return config;
+  });
+  const CommandResult result =
+      run({kPython, source_dir() + "/tests/support/h2_client.py", "stall", "--port",
+           std::to_string(relay.port()), "--path", "/upload", "--bytes", "1000"});
+  ASSERT_EQ(result.status, 0) << result.err;
+  const Json outcome = Json::parse(result.out);
+  ASSERT_FALSE(outcome.contains("error")) << outcome;
+  EXPECT_EQ(outcome["status"], 408) << outcome;
+  EXPECT_LT(outcome["seconds"].get<double>(), 5.0) << outcome;
+  EXPECT_TRUE(eventually(
+      [&] {
+        return relay.stderr_text().find("timed out sending an HTTP/2 request body") !=
+               std::string::npos;
+      },
+      5s))
+      << relay.stderr_text();
+}
+
 // SNI picks the block before ALPN is answered: one address, one block with HTTP/2 and one
 // without.
 TEST(Http2TlsTest, AlpnFollowsTheBlockSniPicked) {
