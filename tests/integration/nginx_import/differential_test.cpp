@@ -186,7 +186,10 @@ std::string scenario_config(const std::string& name, uint16_t port,
   for (size_t i = 0; i < ports.size(); ++i) {
     const std::string& example = ExampleBackends::example_addresses()[i];
     const std::string real = "127.0.0.1:" + std::to_string(ports[i]);
-    for (size_t at = text.find(example); at != std::string::npos; at = text.find(example, at)) {
+    // Past each replacement: a real port may begin with the example's ("127.0.0.1:33335" for
+    // "127.0.0.1:3333"), and searching from the same place would replace it forever.
+    for (size_t at = text.find(example); at != std::string::npos;
+         at = text.find(example, at + real.size())) {
       text.replace(at, example.size(), real);
     }
   }
