@@ -182,16 +182,21 @@ std::string scenario_config(const std::string& name, uint16_t port,
                             const ExampleBackends& backends) {
   std::string text =
       fix_tutorial_typos(nginx_tutorial_config(name), "127.0.0.1:" + std::to_string(port));
+  // Through placeholders: a real port may begin with an example's ("127.0.0.1:33335" for
+  // "127.0.0.1:3333"), and replacing examples in text that already holds real addresses would
+  // rewrite those.
   const auto ports = backends.ports();
-  for (size_t i = 0; i < ports.size(); ++i) {
-    const std::string& example = ExampleBackends::example_addresses()[i];
-    const std::string real = "127.0.0.1:" + std::to_string(ports[i]);
-    // Past each replacement: a real port may begin with the example's ("127.0.0.1:33335" for
-    // "127.0.0.1:3333"), and searching from the same place would replace it forever.
-    for (size_t at = text.find(example); at != std::string::npos;
-         at = text.find(example, at + real.size())) {
-      text.replace(at, example.size(), real);
+  const auto replace_all = [&text](const std::string& from, const std::string& to) {
+    for (size_t at = text.find(from); at != std::string::npos;
+         at = text.find(from, at + to.size())) {
+      text.replace(at, from.size(), to);
     }
+  };
+  for (size_t i = 0; i < ports.size(); ++i) {
+    replace_all(ExampleBackends::example_addresses()[i], "@backend" + std::to_string(i) + "@");
+  }
+  for (size_t i = 0; i < ports.size(); ++i) {
+    replace_all("@backend" + std::to_string(i) + "@", "127.0.0.1:" + std::to_string(ports[i]));
   }
   return "worker_processes 1;\n" + text;
 }
