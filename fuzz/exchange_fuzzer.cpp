@@ -26,14 +26,21 @@ namespace {
 
 constexpr std::string_view kConfigTemplate = R"({
   "workers": 1,
+  "access_log": {"path": "/dev/null", "format": "json"},
+  "request_id": {"trust": true, "return": true},
   "timeouts": {"client_header": "300ms", "client_body": "300ms", "send": "300ms",
                "upstream_connect": "300ms", "upstream_read": "100ms", "upstream_send": "300ms"},
   "upstreams": {"app": {"balance": "hash", "hash_key": "$http_x_user", "max_fails": 0,
                         "next_upstream_tries": 2, "fail_on_status": [502, 503],
                         "servers": ["127.0.0.1:PORT0", "127.0.0.1:PORT1"]}},
-  "servers": [{"listen": ["127.0.0.1:1"], "locations": [
+  "servers": [{"listen": ["127.0.0.1:1"],
+    "header_rules": {"request": {"set": {"Forwarded": "$proxy_add_forwarded", "X-U": "$http_x_user"},
+                                 "add": [["X-Id", "$request_id"]], "remove": ["Cookie"]},
+                     "response": {"set": {"X-Frame-Options": "DENY"}, "remove": ["Server"]}},
+    "locations": [
     {"path": "/", "proxy_pass": "http://app"},
-    {"path": "/put", "proxy_pass": "http://app/", "retry_non_idempotent": true},
+    {"path": "/put", "proxy_pass": "http://app/", "retry_non_idempotent": true,
+     "header_rules": {"request": {"set": {"Host": "$http_x_host"}}, "response": {"add": [["X-R", "$remote_addr"]]}}},
     {"path": "/admin", "return": 403},
     {"path": "/moved", "return": {"status": 301, "location": "$scheme://$host:$server_port$request_uri"}}
   ]}]

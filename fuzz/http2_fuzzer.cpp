@@ -29,6 +29,8 @@ namespace {
 
 constexpr std::string_view kConfigTemplate = R"({
   "workers": 1,
+  "access_log": {"path": "/dev/null", "format": "$remote_addr \"$request\" $status $http_x_user $request_id"},
+  "request_id": {"return": true},
   "timeouts": {"client_header": "300ms", "client_body": "300ms", "send": "300ms",
                "keepalive": "300ms", "upstream_connect": "300ms", "upstream_read": "100ms",
                "upstream_send": "300ms"},
@@ -39,6 +41,8 @@ constexpr std::string_view kConfigTemplate = R"({
                         "next_upstream_tries": 2, "fail_on_status": [502, 503],
                         "servers": ["127.0.0.1:PORT0", "127.0.0.1:PORT1"]}},
   "servers": [{"listen": [{"address": "127.0.0.1:1", "h2c": true}], "max_body_size": "64k",
+    "header_rules": {"request": {"set": {"Forwarded": "$proxy_add_forwarded"}, "remove": ["Cookie"]},
+                     "response": {"add": [["X-U", "$http_x_user"]], "remove": ["Server", "Date"]}},
     "locations": [
     {"path": "/", "proxy_pass": "http://app"},
     {"path": "/put", "proxy_pass": "http://app/", "retry_non_idempotent": true},

@@ -164,6 +164,8 @@ const PipelineFixture* make_pipeline_fixture(std::string_view config_template) {
   std::optional<SlotMap> slots = made->shared->assign(*made->config, error);
   FUZZ_CHECK(slots.has_value(), error);
   made->slots = std::move(*slots);
+  made->access_log = AccessLog::open(made->config->access_log, error);
+  FUZZ_CHECK(made->access_log != nullptr, error);
   return made;
 }
 
@@ -176,7 +178,7 @@ std::string run_pipeline(const PipelineFixture& fixture, Behaviour first, Behavi
   }
   std::string received;
   {
-    ProxyContext context(base.get(), fixture.config, std::make_shared<AccessLog>(),
+    ProxyContext context(base.get(), fixture.config, fixture.access_log,
                          SharedStateHandle{&fixture.shared->table(), fixture.slots, -1, false});
     int pair[2];
     FUZZ_CHECK(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, pair) == 0);

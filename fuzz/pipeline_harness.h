@@ -15,6 +15,7 @@
 
 #include "relay7/config/config.h"
 #include "relay7/event/handles.h"
+#include "relay7/log/access_log.h"
 #include "relay7/net/socket_address.h"
 #include "relay7/net/unique_fd.h"
 #include "relay7/transport/transport.h"
@@ -95,6 +96,9 @@ struct PipelineFixture {
   std::shared_ptr<const Config> config;
   std::unique_ptr<SharedStateRegistry> shared;
   SlotMap slots;
+  // The config's access log (a fuzzer's config writes it to /dev/null), so that every line is
+  // formatted from the fuzzed request.
+  std::shared_ptr<AccessLog> access_log;
 };
 const PipelineFixture* make_pipeline_fixture(std::string_view config_template);
 

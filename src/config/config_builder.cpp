@@ -37,7 +37,7 @@ Config build_config(const Json& root, const HostResolverFactory& resolvers,
       ObjectReader::open(Node{root, ""},
                          {"workers", "worker_connections", "pid_file", "shutdown_timeout", "user",
                           "group", "error_log", "access_log", "timeouts", "limits", "resolver",
-                          "real_ip", "http2", "upstreams", "servers"},
+                          "real_ip", "request_id", "http2", "upstreams", "servers"},
                          diagnostics);
   if (!object) {
     return config;
@@ -57,6 +57,9 @@ Config build_config(const Json& root, const HostResolverFactory& resolvers,
   }
   if (const auto node = object->find("real_ip")) {
     read_real_ip(*node, config.real_ip, diagnostics);
+  }
+  if (const auto node = object->find("request_id")) {
+    read_request_id(*node, config.request_id, diagnostics);
   }
   if (const auto node = object->find("http2")) {
     read_http2(*node, config.http2, diagnostics);

@@ -118,6 +118,34 @@ Json dump_resolver(const ResolverConfig& resolver) {
   return out;
 }
 
+Json dump_header_edits(const std::vector<HeaderEdit>& edits) {
+  Json sets = Json::object();
+  Json adds = Json::array();
+  Json removes = Json::array();
+  for (const HeaderEdit& edit : edits) {
+    switch (edit.kind) {
+      case HeaderEditKind::set:
+        sets[edit.name] = edit.value.text;
+        break;
+      case HeaderEditKind::add:
+        adds.push_back(Json::array({edit.name, edit.value.text}));
+        break;
+      case HeaderEditKind::remove:
+        removes.push_back(edit.name);
+        break;
+    }
+  }
+  return Json{{"set", std::move(sets)}, {"add", std::move(adds)}, {"remove", std::move(removes)}};
+}
+
+// As written: the inherited and default rules are the loader's to merge again.
+void dump_header_rules(const HeaderRulesConfig& rules, Json& out) {
+  if (!rules.empty()) {
+    out["header_rules"] = Json{{"request", dump_header_edits(rules.request)},
+                               {"response", dump_header_edits(rules.response)}};
+  }
+}
+
 Json dump_location(const LocationConfig& location, const Config& config) {
   Json out{{"path", location.path},
            {"match", location.match == MatchKind::exact ? "exact" : "prefix"},
@@ -141,6 +169,7 @@ Json dump_location(const LocationConfig& location, const Config& config) {
     }
     out["return"] = std::move(action);
   }
+  dump_header_rules(location.header_rules, out);
   return out;
 }
 
@@ -176,6 +205,7 @@ Json dump_server(const ServerConfig& server, const Config& config) {
     out["tls"] = dump_tls(*server.tls);
   }
   out["http2"] = server.http2;
+  dump_header_rules(server.header_rules, out);
   out["locations"] = std::move(locations);
   return out;
 }
@@ -231,6 +261,11 @@ nlohmann::ordered_json dump_config(const Config& config) {
       from.push_back(range.to_string());
     }
     out["real_ip"] = {{"from", std::move(from)}, {"header", config.real_ip->header}};
+  }
+  if (config.request_id) {
+    out["request_id"] = {{"header", config.request_id->header},
+                         {"trust", config.request_id->trust},
+                         {"return", config.request_id->return_to_client}};
   }
   out["http2"] = {{"max_concurrent_streams", config.http2.max_concurrent_streams},
                   {"max_resets_per_second", config.http2.max_resets_per_second},

@@ -19,6 +19,10 @@ void read_resolver(const Node& node, ResolverConfig& resolver, Diagnostics& diag
 // {"from": [ADDRESS or BLOCK, ...], "header": NAME} (real_ip.cpp).
 void read_real_ip(const Node& node, std::optional<RealIpConfig>& real_ip, Diagnostics& diagnostics);
 
+// {"header": NAME, "trust": BOOL, "return": BOOL} (request_id.cpp).
+void read_request_id(const Node& node, std::optional<RequestIdConfig>& request_id,
+                     Diagnostics& diagnostics);
+
 // {"max_concurrent_streams": N, "max_resets_per_second": N, "max_control_frames_per_second": N}
 // (http2_settings.cpp).
 void read_http2(const Node& node, Http2Config& http2, Diagnostics& diagnostics);

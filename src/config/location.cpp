@@ -1,5 +1,6 @@
 #include "config/location.h"
 
+#include "config/header_rules.h"
 #include "config/json_path.h"
 #include "config/location_actions.h"
 #include "config/uri_path.h"
@@ -34,10 +35,11 @@ void read_retry_non_idempotent(const Node& node, bool answers_itself, LocationCo
 
 std::optional<LocationConfig> read_location(const Node& node, UpstreamCatalog& upstreams,
                                             Diagnostics& diagnostics) {
-  const auto object = ObjectReader::open(node,
-                                         {"path", "match", "ignore_case", "max_body_size",
-                                          "proxy_pass", "retry_non_idempotent", "return"},
-                                         diagnostics);
+  const auto object =
+      ObjectReader::open(node,
+                         {"path", "match", "ignore_case", "max_body_size", "proxy_pass",
+                          "retry_non_idempotent", "return", "header_rules"},
+                         diagnostics);
   if (!object) {
     return std::nullopt;
   }
@@ -71,6 +73,9 @@ std::optional<LocationConfig> read_location(const Node& node, UpstreamCatalog& u
   }
   if (return_action) {
     location.return_action = read_return(*return_action, diagnostics);
+  }
+  if (const auto rules = object->find("header_rules")) {
+    location.header_rules = read_header_rules(*rules, diagnostics);
   }
   if (const auto retry = object->find("retry_non_idempotent")) {
     read_retry_non_idempotent(*retry, return_action && !proxy_pass, location, diagnostics);

@@ -1,5 +1,6 @@
 #include "config/server_block.h"
 
+#include "config/header_rules.h"
 #include "config/json_path.h"
 #include "config/location.h"
 #include "config/server_tls.h"
@@ -66,10 +67,11 @@ void check_h2c_listen(const ServerBlock& block, Diagnostics& diagnostics) {
 std::optional<ServerBlock> read_server(const Node& node, UpstreamCatalog& upstreams,
                                        const std::filesystem::path& config_dir,
                                        Diagnostics& diagnostics) {
-  const auto object = ObjectReader::open(
-      node,
-      {"listen", "server_names", "max_body_size", "encoded_slashes", "tls", "http2", "locations"},
-      diagnostics);
+  const auto object =
+      ObjectReader::open(node,
+                         {"listen", "server_names", "max_body_size", "encoded_slashes", "tls",
+                          "http2", "header_rules", "locations"},
+                         diagnostics);
   if (!object) {
     return std::nullopt;
   }
@@ -92,6 +94,9 @@ std::optional<ServerBlock> read_server(const Node& node, UpstreamCatalog& upstre
     }
   }
   // Before tls: the TLS context's ALPN offer depends on it.
+  if (const auto rules = object->find("header_rules")) {
+    block.config.header_rules = read_header_rules(*rules, diagnostics);
+  }
   if (const auto http2 = object->find("http2")) {
     assign_if(block.config.http2, read_bool(*http2, diagnostics));
   }

@@ -7,21 +7,69 @@
 namespace relay7 {
 namespace {
 
-constexpr std::array<std::pair<std::string_view, TemplateVariable>, 4> kVariables{{
-    {"scheme", TemplateVariable::scheme},
-    {"host", TemplateVariable::host},
-    {"request_uri", TemplateVariable::request_uri},
-    {"server_port", TemplateVariable::server_port},
+constexpr unsigned bit(TemplateScope scope) {
+  return 1U << static_cast<unsigned>(scope);
+}
+
+constexpr unsigned kAnywhere =
+    bit(TemplateScope::redirect) | bit(TemplateScope::header_rule) | bit(TemplateScope::access_log);
+constexpr unsigned kPerRequest = bit(TemplateScope::header_rule) | bit(TemplateScope::access_log);
+constexpr unsigned kRulesOnly = bit(TemplateScope::header_rule);
+constexpr unsigned kLogOnly = bit(TemplateScope::access_log);
+
+struct KnownVariable {
+  std::string_view name;
+  TemplateVariable variable;
+  unsigned scopes;  // bits of the scopes that know it
+};
+
+constexpr std::array<KnownVariable, 20> kVariables{{
+    {"scheme", TemplateVariable::scheme, kAnywhere},
+    {"host", TemplateVariable::host, kAnywhere},
+    {"request_uri", TemplateVariable::request_uri, kAnywhere},
+    {"server_port", TemplateVariable::server_port, kAnywhere},
+    {"remote_addr", TemplateVariable::remote_addr, kPerRequest},
+    {"request_id", TemplateVariable::request_id, kPerRequest},
+    {"http_NAME", TemplateVariable::http_field, kPerRequest},
+    {"proxy_add_x_forwarded_for", TemplateVariable::proxy_add_x_forwarded_for, kRulesOnly},
+    {"proxy_add_forwarded", TemplateVariable::proxy_add_forwarded, kRulesOnly},
+    {"request", TemplateVariable::request, kLogOnly},
+    {"request_method", TemplateVariable::request_method, kLogOnly},
+    {"server_protocol", TemplateVariable::server_protocol, kLogOnly},
+    {"status", TemplateVariable::status, kLogOnly},
+    {"body_bytes_sent", TemplateVariable::body_bytes_sent, kLogOnly},
+    {"request_time", TemplateVariable::request_time, kLogOnly},
+    {"upstream_addr", TemplateVariable::upstream_addr, kLogOnly},
+    {"upstream_status", TemplateVariable::upstream_status, kLogOnly},
+    {"upstream_response_time", TemplateVariable::upstream_response_time, kLogOnly},
+    {"time_local", TemplateVariable::time_local, kLogOnly},
+    {"time_iso8601", TemplateVariable::time_iso8601, kLogOnly},
 }};
+
+constexpr std::string_view kFieldPrefix = "http_";
 
 bool is_name_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
-std::optional<TemplateVariable> find_variable(std::string_view name) {
-  for (const auto& [known, variable] : kVariables) {
-    if (known == name) {
-      return variable;
+bool in_scope(unsigned scopes, TemplateScope scope) {
+  return (scopes & bit(scope)) != 0;
+}
+
+// The part `name` stands for in `scope`, or nullopt.
+std::optional<TemplatePart> find_variable(std::string_view name, TemplateScope scope) {
+  if (name.starts_with(kFieldPrefix) && name.size() > kFieldPrefix.size() &&
+      in_scope(kPerRequest, scope)) {
+    TemplatePart part{TemplateVariable::http_field, {}, {}};
+    for (const char c : name.substr(kFieldPrefix.size())) {
+      part.field.push_back(c == '_' ? '-' : static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c));
+    }
+    return part;
+  }
+  for (const KnownVariable& known : kVariables) {
+    if (known.name == name && known.variable != TemplateVariable::http_field &&
+        in_scope(known.scopes, scope)) {
+      return TemplatePart{known.variable, {}, {}};
     }
   }
   return std::nullopt;
@@ -32,7 +80,7 @@ void append_literal(std::vector<TemplatePart>& parts, std::string_view text) {
     return;
   }
   if (parts.empty() || parts.back().variable) {
-    parts.push_back(TemplatePart{std::nullopt, std::string(text)});
+    parts.push_back(TemplatePart{std::nullopt, std::string(text), {}});
   } else {
     parts.back().literal.append(text);
   }
@@ -62,15 +110,23 @@ bool TextTemplate::has_variables() const {
                      [](const TemplatePart& part) { return part.variable.has_value(); });
 }
 
-std::string known_template_variables() {
+bool TextTemplate::uses(TemplateVariable variable) const {
+  return std::any_of(parts.begin(), parts.end(),
+                     [&](const TemplatePart& part) { return part.variable == variable; });
+}
+
+std::string known_template_variables(TemplateScope scope) {
   std::string out;
-  for (const auto& [name, variable] : kVariables) {
-    out.append(out.empty() ? "$" : ", $").append(name);
+  for (const KnownVariable& known : kVariables) {
+    if (in_scope(known.scopes, scope)) {
+      out.append(out.empty() ? "$" : ", $").append(known.name);
+    }
   }
   return out;
 }
 
-std::optional<TextTemplate> parse_text_template(std::string_view text, std::string& error) {
+std::optional<TextTemplate> parse_text_template(std::string_view text, std::string& error,
+                                                TemplateScope scope) {
   TextTemplate result;
   result.text = text;
   size_t position = 0;
@@ -91,16 +147,17 @@ std::optional<TextTemplate> parse_text_template(std::string_view text, std::stri
     if (name.empty()) {
       error = "\"$\" at offset " + std::to_string(dollar) +
               " starts no variable name; write \"$$\" for a dollar sign (variables: " +
-              known_template_variables() + ")";
+              known_template_variables(scope) + ")";
       return std::nullopt;
     }
-    const auto variable = find_variable(name);
-    if (!variable) {
+    auto part = find_variable(name, scope);
+    if (!part) {
       error = "unknown variable \"$" + std::string(name) +
-              "\"; known variables: " + known_template_variables() + " (\"$$\" is a dollar sign)";
+              "\"; known variables: " + known_template_variables(scope) +
+              " (\"$$\" is a dollar sign)";
       return std::nullopt;
     }
-    result.parts.push_back(TemplatePart{variable, {}});
+    result.parts.push_back(std::move(*part));
     position = next;
   }
   return result;

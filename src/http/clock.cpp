@@ -16,6 +16,11 @@ void CachedClock::refresh() {
   std::tm local{};
   localtime_r(&now, &local);
   log_time_.assign(buffer, std::strftime(buffer, sizeof buffer, "%d/%b/%Y:%H:%M:%S %z", &local));
+  // strftime's %z has no colon in the offset; ISO 8601's extended form wants one.
+  iso_time_.assign(buffer, std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S%z", &local));
+  if (iso_time_.size() >= 5) {
+    iso_time_.insert(iso_time_.size() - 2, 1, ':');
+  }
 }
 
 const std::string& CachedClock::http_date() {
@@ -26,6 +31,11 @@ const std::string& CachedClock::http_date() {
 const std::string& CachedClock::log_time() {
   refresh();
   return log_time_;
+}
+
+const std::string& CachedClock::iso_time() {
+  refresh();
+  return iso_time_;
 }
 
 }  // namespace relay7

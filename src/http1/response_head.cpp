@@ -21,13 +21,22 @@ bool keeps_content_length(ResponseBodyMode mode) {
   return mode == ResponseBodyMode::none || mode == ResponseBodyMode::length;
 }
 
-void append_backend_fields(const HeaderList& fields, ResponseBodyMode mode, IoBuffer& out) {
+bool dropped_by_rules(const ResponseHead& head, const Header& field) {
+  return head.edits != nullptr && head.edits->dropped->contains(field);
+}
+
+bool dropped_by_rules(const ResponseHead& head, std::string_view name) {
+  return head.edits != nullptr && head.edits->dropped->contains(name);
+}
+
+void append_backend_fields(const ResponseHead& head, ResponseBodyMode mode, IoBuffer& out) {
+  const HeaderList& fields = *head.fields;
   const ConnectionOptions connection_options(fields);
   for (const Header& field : fields) {
     const bool content_length = field.known == FieldName::content_length;
-    if (content_length
-            ? !keeps_content_length(mode)
-            : (is_connection_specific(field.known) || connection_options.names(field.name))) {
+    if (content_length ? !keeps_content_length(mode)
+                       : (is_connection_specific(field.known) ||
+                          connection_options.names(field.name) || dropped_by_rules(head, field))) {
       continue;
     }
     out.append_field(field.name, field.value);
@@ -35,12 +44,27 @@ void append_backend_fields(const HeaderList& fields, ResponseBodyMode mode, IoBu
 }
 
 void append_generated_fields(const ResponseHead& head, std::string_view date, IoBuffer& out) {
-  out.append("Server: relay7\r\n");
-  out.append_field("Date", date);
+  if (!dropped_by_rules(head, "server")) {
+    out.append("Server: relay7\r\n");
+  }
+  if (!dropped_by_rules(head, "date")) {
+    out.append_field("Date", date);
+  }
   if (!status_has_no_body(head.status)) {
-    out.append("Content-Type: text/plain; charset=utf-8\r\nContent-Length: ");
+    if (!dropped_by_rules(head, "content-type")) {
+      out.append("Content-Type: text/plain; charset=utf-8\r\n");
+    }
+    out.append("Content-Length: ");
     append_number(out, head.content_length.value_or(0));
     out.append("\r\n");
+  }
+}
+
+void append_added_fields(const ResponseHead& head, IoBuffer& out) {
+  if (head.edits != nullptr) {
+    for (const AddedField& field : head.edits->added) {
+      out.append_field(field.name, field.value);
+    }
   }
 }
 
@@ -61,7 +85,7 @@ void write_response_head(const ResponseHead& head, const Http1ResponseFraming& f
   if (head.generated) {
     append_generated_fields(head, framing.date, out);
   } else if (head.fields != nullptr) {
-    append_backend_fields(*head.fields, framing.body_mode, out);
+    append_backend_fields(head, framing.body_mode, out);
   }
   if (head.switching_protocols) {
     const Header* upgrade =
@@ -76,6 +100,7 @@ void write_response_head(const ResponseHead& head, const Http1ResponseFraming& f
   if (!head.set_cookie.empty()) {
     out.append_field("Set-Cookie", head.set_cookie);
   }
+  append_added_fields(head, out);
   if (framing.body_mode == ResponseBodyMode::chunked) {
     out.append("Transfer-Encoding: chunked\r\n");
   }

@@ -9,16 +9,26 @@
 namespace relay7 {
 namespace {
 
-void append_forwarded_for(IoBuffer& out, const HeaderList& headers, std::string_view peer_ip) {
-  out.append("X-Forwarded-For: ");
-  for (const Header& header : headers) {
-    if (header.known == FieldName::x_forwarded_for && !header.value.empty()) {
-      out.append(header.value);
-      out.append(", ");
+void append_rule_fields(const UpstreamRequest& request, IoBuffer& out) {
+  for (const FieldOutput& field : request.rules.request.fields) {
+    request.scratch.clear();
+    expand_template(field.value, request.values, request.scratch);
+    if (!request.scratch.empty()) {
+      out.append_field(field.name, request.scratch);
     }
   }
-  out.append(peer_ip);
-  out.append("\r\n");
+}
+
+void append_host(const UpstreamRequest& request, IoBuffer& out) {
+  if (request.rules.host) {
+    request.scratch.clear();
+    expand_template(*request.rules.host, request.values, request.scratch);
+    if (!request.scratch.empty()) {
+      out.append_field("Host", request.scratch);
+      return;
+    }
+  }
+  out.append_field("Host", request.host);
 }
 
 void append_number(IoBuffer& out, uint64_t value) {
@@ -39,19 +49,17 @@ void build_upstream_request_head(const UpstreamRequest& request, IoBuffer& out) 
     out.append(request.query);
   }
   out.append(" HTTP/1.1\r\n");
-  out.append_field("Host", request.host);
+  append_host(request, out);
   const ConnectionOptions connection_options(headers);
+  const DroppedFields& dropped = request.rules.request.dropped;
   for (const Header& header : headers) {
-    if (is_connection_specific(header.known) || is_set_by_relay7(header.known) ||
-        connection_options.names(header.name)) {
+    if (is_connection_specific(header.known) || header.known == FieldName::host ||
+        dropped.contains(header) || connection_options.names(header.name)) {
       continue;
     }
     out.append_field(header.name, header.value);
   }
-  append_forwarded_for(out, headers, request.peer_ip);
-  out.append_field("X-Real-IP", request.client_ip);
-  out.append_field("X-Forwarded-Proto", request.client_tls ? "https" : "http");
-  out.append_field("X-Forwarded-Host", request.host);
+  append_rule_fields(request, out);
   if (request.body_mode == RequestBodyMode::length) {
     out.append("Content-Length: ");
     append_number(out, request.content_length);

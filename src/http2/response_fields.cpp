@@ -51,13 +51,15 @@ void Http2ResponseFields::add_status(int status) {
 
 // Names are lower-cased into text_, whose capacity reserve() made sufficient: appending never
 // moves the views already taken.
-void Http2ResponseFields::add_backend_fields(const HeaderList& fields, bool keep_content_length) {
+void Http2ResponseFields::add_backend_fields(const HeaderList& fields, bool keep_content_length,
+                                             const DroppedFields* dropped) {
   const ConnectionOptions connection_options(fields);
   for (const Header& field : fields) {
     const bool content_length = field.known == FieldName::content_length;
-    if (content_length ? !keep_content_length
-                       : (is_connection_specific(field.known) ||
-                          connection_options.names(field.name) || field.name.starts_with(':'))) {
+    if (content_length
+            ? !keep_content_length
+            : (is_connection_specific(field.known) || connection_options.names(field.name) ||
+               field.name.starts_with(':') || (dropped != nullptr && dropped->contains(field)))) {
       continue;
     }
     const size_t at = text_.size();
@@ -68,18 +70,30 @@ void Http2ResponseFields::add_backend_fields(const HeaderList& fields, bool keep
   }
 }
 
+void Http2ResponseFields::add_generated_fields(const ResponseHead& head, std::string_view date) {
+  const DroppedFields* dropped = head.edits != nullptr ? head.edits->dropped : nullptr;
+  const auto kept = [&](std::string_view name) {
+    return dropped == nullptr || !dropped->contains(name);
+  };
+  if (kept("server")) {
+    add("server", "relay7");
+  }
+  if (kept("date")) {
+    add("date", date);
+  }
+  if (!status_has_no_body(head.status) && kept("content-type")) {
+    add("content-type", "text/plain; charset=utf-8");
+  }
+}
+
 void Http2ResponseFields::build(const ResponseHead& head, std::string_view date) {
   start();
   reserve(head.fields, kFixedRoom);
   add_status(head.status);
   if (head.generated) {
-    add("server", "relay7");
-    add("date", date);
-    if (!status_has_no_body(head.status)) {
-      add("content-type", "text/plain; charset=utf-8");
-    }
+    add_generated_fields(head, date);
   } else if (head.fields != nullptr) {
-    add_backend_fields(*head.fields, false);
+    add_backend_fields(*head.fields, false, head.edits != nullptr ? head.edits->dropped : nullptr);
   }
   // Content-Length describes the representation on a bodiless HEAD or 304 answer too.
   if (head.content_length && !(head.status == 204 || head.status < 200)) {
@@ -95,6 +109,11 @@ void Http2ResponseFields::build(const ResponseHead& head, std::string_view date)
   if (!head.set_cookie.empty()) {
     add("set-cookie", head.set_cookie);
   }
+  if (head.edits != nullptr) {
+    for (const AddedField& field : head.edits->added) {
+      add(field.lower_name, field.value);
+    }
+  }
 }
 
 void Http2ResponseFields::build_interim(const ResponseHead& head) {
@@ -102,14 +121,14 @@ void Http2ResponseFields::build_interim(const ResponseHead& head) {
   reserve(head.fields, kFixedRoom);
   add_status(head.status);
   if (head.fields != nullptr) {
-    add_backend_fields(*head.fields, false);
+    add_backend_fields(*head.fields, false, nullptr);
   }
 }
 
 void Http2ResponseFields::build_trailers(const HeaderList& trailers) {
   start();
   reserve(&trailers, 0);
-  add_backend_fields(trailers, false);
+  add_backend_fields(trailers, false, nullptr);
 }
 
 }  // namespace relay7

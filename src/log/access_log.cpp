@@ -20,14 +20,6 @@ std::shared_ptr<spdlog::logger> make_logger(const std::string& path) {
       "access", std::make_shared<spdlog::sinks::basic_file_sink_st>(path, false));
 }
 
-void append_field(std::string& out, std::string_view text) {
-  if (text.empty()) {
-    out += '-';
-  } else {
-    append_log_escaped(out, text);
-  }
-}
-
 }  // namespace
 
 std::shared_ptr<AccessLog> AccessLog::open(const AccessLogConfig& config, std::string& error) {
@@ -44,6 +36,7 @@ std::shared_ptr<AccessLog> AccessLog::open(const AccessLogConfig& config, std::s
   log->logger_->set_pattern("%v");
   log->logger_->set_level(spdlog::level::info);
   log->logger_->flush_on(spdlog::level::err);
+  log->config_ = config;
   return log;
 }
 
@@ -57,38 +50,14 @@ bool AccessLog::reopen(const AccessLogConfig& config, std::string& error) {
   return true;
 }
 
-void AccessLog::write(const AccessLogEntry& entry, std::string_view log_time) {
+void AccessLog::write(const AccessLogEntry& entry, CachedClock& clock) {
   if (!logger_) {
     return;
   }
-  std::string& out = line_;
-  out.clear();
-  out += entry.client_ip;
-  out += " - - [";
-  out += log_time;
-  out += "] \"";
-  append_log_escaped(out, entry.method);
-  out += ' ';
-  append_log_escaped(out, entry.target);
-  out += " HTTP/";
-  out += std::to_string(entry.version_major);
-  out += '.';
-  out += std::to_string(entry.version_minor);
-  out += "\" ";
-  out += std::to_string(entry.status);
-  out += ' ';
-  out += std::to_string(entry.body_bytes);
-  out += " \"";
-  append_field(out, entry.referer);
-  out += "\" \"";
-  append_field(out, entry.user_agent);
-  out += "\" ";
-  out += entry.upstream.empty() ? std::string_view("-") : entry.upstream;
-  char seconds[32];
-  std::snprintf(seconds, sizeof seconds, " %.3f", entry.request_seconds);
-  out += seconds;
+  line_.clear();
+  format(config_, entry, clock, line_);
   try {
-    logger_->info(out);
+    logger_->info(line_);
   } catch (...) {
     // A full disk must not take the worker down; the error log says why once it recovers.
   }
@@ -97,19 +66,6 @@ void AccessLog::write(const AccessLogEntry& entry, std::string_view log_time) {
 void AccessLog::flush() {
   if (logger_) {
     logger_->flush();
-  }
-}
-
-void append_log_escaped(std::string& out, std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  for (unsigned char c : text) {
-    if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
-      out += "\\x";
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    } else {
-      out += static_cast<char>(c);
-    }
   }
 }
 

@@ -41,7 +41,7 @@ constexpr auto kRules = std::to_array<DirectiveRule>({
     {"proxy_pass", kLocation, 1, 1, false, Handling::translated, "locations[].proxy_pass"},
     {"return", kServer | kLocation, 1, 2, false, Handling::translated, "locations[].return"},
     {"proxy_set_header", kHttpLevels, 2, 2, false, Handling::translated,
-     "(what relay7 sends already, else not translated: relay7 has no header rules yet)"},
+     "(what relay7 sends already, else not translated: write it as a header rule)"},
     {"proxy_http_version", kHttpLevels, 1, 1, false, Handling::restated_when,
      "relay7 always speaks HTTP/1.1 to backends", "1.1"},
     {"proxy_connect_timeout", kHttpLevels, 1, 1, false, Handling::translated,
@@ -57,7 +57,7 @@ constexpr auto kRules = std::to_array<DirectiveRule>({
     {"keepalive_timeout", kHttpLevels, 1, 2, false, Handling::translated, "timeouts.keepalive"},
     {"access_log", kHttpLevels, 1, kNoLimit, false, Handling::translated, "access_log"},
     {"log_format", kHttp, 2, kNoLimit, false, Handling::translated,
-     "(read by access_log; relay7 has the combined format only, for now)"},
+     "(read by access_log; not translated: write it as access_log.format)"},
     {"proxy_buffering", kHttpLevels, 1, 1, false, Handling::restated_when,
      "relay7 always streams responses to the client as they arrive, with backpressure", "off"},
     {"proxy_request_buffering", kHttpLevels, 1, 1, false, Handling::restated_when,
@@ -137,7 +137,7 @@ constexpr std::string_view kHttpOnly =
 constexpr std::string_view kNoVariables =
     "relay7 has no variables: express it with locations, or in the backends";
 constexpr std::string_view kNoHeaderRules =
-    "relay7 has no header rules yet: set the header in the backends";
+    "write it as a response header rule (header_rules in relay7.json(5))";
 constexpr std::string_view kNoAddressRules =
     "relay7 has no address rules: block a location with return 403 instead";
 constexpr std::string_view kNoRealIp =
@@ -177,7 +177,9 @@ constexpr auto kModuleReasons = std::to_array<ModuleReason>({
      "relay7 sets retries per upstream: next_upstream_tries, "
      "next_upstream_timeout and fail_on_status in relay7.json(5)"},
     {"proxy_hide_header", kNoHeaderRules},
-    {"proxy_pass_header", kNoHeaderRules},
+    {"proxy_pass_header",
+     "relay7 passes every end-to-end field of the backend's response, Server and Date "
+     "included"},
     {"proxy_", "relay7 has no such proxy setting: relay7.json(5) lists those it has"},
     {"limit_req", "relay7 has no per-client rate limits: limit in front of it or in the backends"},
     {"limit_req_", "relay7 has no per-client rate limits: limit in front of it or in the backends"},
@@ -207,7 +209,7 @@ constexpr auto kModuleReasons = std::to_array<ModuleReason>({
      "location whose proxy_pass ends in the new prefix"},
     {"break", "relay7 has no rewrite phase: drop it with the rewrites it ends"},
     {"add_header", kNoHeaderRules},
-    {"add_trailer", kNoHeaderRules},
+    {"add_trailer", "relay7 adds no trailers: add them in the backends"},
     {"expires", kNoHeaderRules},
     {"error_page", "relay7 has no custom error pages: the backends' own pages pass through"},
     {"real_ip_header", kNoRealIp},

@@ -71,8 +71,9 @@ bool check_log_options(Translation& t, const Directive& d) {
     }
     t.messages.warning(d.where, "the log format " + quote_text(d.args[1]) + " (line " +
                                     std::to_string(format->where.line) +
-                                    ") is not available in relay7 yet: the log is written in "
-                                    "relay7's combined format");
+                                    ") is not translated: the log is written in relay7's combined "
+                                    "format; access_log.format takes a template of $variables "
+                                    "(relay7.json(5))");
   }
   for (size_t i = 2; i < d.args.size(); ++i) {
     const std::string& option = d.args[i];
@@ -150,8 +151,9 @@ void translate_proxy_set_header(Translation& t, const Directive& d, InheritedSet
     }
   }
   t.not_translated(d,
-                   "relay7 has no header rules yet; it sends Host, X-Forwarded-For, "
-                   "X-Real-IP, X-Forwarded-Proto and X-Forwarded-Host itself");
+                   "write it as a request header rule (header_rules in relay7.json(5)); relay7 "
+                   "sends Host, X-Forwarded-For, X-Real-IP, X-Forwarded-Proto and "
+                   "X-Forwarded-Host itself");
 }
 
 }  // namespace

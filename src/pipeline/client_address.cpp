@@ -5,12 +5,13 @@
 #include "relay7/http/ascii.h"
 
 namespace relay7 {
-namespace {
 
-bool is_trusted(const RealIpConfig& real_ip, std::string_view address) {
+bool is_trusted_proxy(const RealIpConfig& real_ip, std::string_view address) {
   return std::any_of(real_ip.from.begin(), real_ip.from.end(),
                      [address](const AddressRange& range) { return range.contains(address); });
 }
+
+namespace {
 
 // Reads `list` ("a, b, c") from its right end. Returns true when an untrusted address ended the
 // walk (it is in `client`); false to go on with the field before.
@@ -30,7 +31,7 @@ bool walk_list(const RealIpConfig& real_ip, std::string_view list, IpAddress& cl
       return false;
     }
     client = *address;
-    if (!is_trusted(real_ip, address->view())) {
+    if (!is_trusted_proxy(real_ip, address->view())) {
       return true;
     }
   }
@@ -41,7 +42,7 @@ bool walk_list(const RealIpConfig& real_ip, std::string_view list, IpAddress& cl
 
 bool client_address_from_header(const RealIpConfig& real_ip, std::string_view peer,
                                 const HeaderList& headers, IpAddress& client) {
-  if (!is_trusted(real_ip, peer)) {
+  if (!is_trusted_proxy(real_ip, peer)) {
     return false;
   }
   bool found = false;

@@ -31,9 +31,11 @@ std::string default_body(int status) {
 }
 
 void send_generated(Downstream& downstream, int status, bool head_request, bool close_connection,
-                    std::string_view location, std::string_view body) {
+                    std::string_view location, std::string_view body,
+                    const ResponseFieldEdits* edits) {
   ResponseHead response;
   response.status = status;
+  response.edits = edits;
   response.generated = true;
   response.location = location;
   response.close_connection = close_connection;
@@ -59,19 +61,33 @@ uint64_t generated_body_bytes(int status, bool head_request, std::string_view bo
   return body.empty() ? default_body(status).size() : body.size();
 }
 
-void write_log(ProxyContext& context, std::string_view client_ip, const MessageHead& head,
-               int status, uint64_t body_bytes, std::string_view upstream,
+// Completes `entry` with the request's time and writes it.
+void write_log(ProxyContext& context, AccessLogEntry entry,
                std::chrono::steady_clock::time_point started) {
   AccessLog& log = context.access_log();
   if (!log.enabled()) {
     return;
   }
   const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - started;
-  log.write(
-      AccessLogEntry{client_ip, head.method, head.target, head.version_major, head.version_minor,
-                     status, body_bytes, header_value(head.headers, FieldName::referer),
-                     header_value(head.headers, FieldName::user_agent), upstream, elapsed.count()},
-      context.clock().log_time());
+  entry.request_seconds = elapsed.count();
+  log.write(entry, context.clock());
+}
+
+AccessLogEntry log_entry_of(std::string_view client_ip, const MessageHead& head, int status,
+                            uint64_t body_bytes, std::string_view upstream) {
+  AccessLogEntry entry;
+  entry.client_ip = client_ip;
+  entry.method = head.method;
+  entry.target = head.target;
+  entry.version_major = head.version_major;
+  entry.version_minor = head.version_minor;
+  entry.status = status;
+  entry.body_bytes = body_bytes;
+  entry.fields = &head.headers;
+  entry.referer = header_value(head.headers, FieldName::referer);
+  entry.user_agent = header_value(head.headers, FieldName::user_agent);
+  entry.upstream = upstream;
+  return entry;
 }
 
 }  // namespace
@@ -82,7 +98,8 @@ Exchange::Exchange(ProxyContext& context, Downstream& downstream, const ClientEn
       downstream_(downstream),
       client_(client),
       state_(state),
-      request_(request) {}
+      request_(request),
+      rules_(&context.routes().default_header_rules()) {}
 
 Exchange::~Exchange() {
   if (upstream_) {
@@ -94,9 +111,18 @@ void Exchange::answer_unparsed(ProxyContext& context, Downstream& downstream,
                                const ClientEndpoint& client, const MessageHead& head, int status,
                                std::chrono::steady_clock::time_point started) {
   const bool head_request = head.method == "HEAD";
-  send_generated(downstream, status, head_request, true, {}, {});
-  write_log(context, client.peer_ip, head, status, generated_body_bytes(status, head_request, {}),
-            "-", started);
+  send_generated(downstream, status, head_request, true, {}, {}, nullptr);
+  AccessLogEntry entry = log_entry_of(client.peer_ip, head, status,
+                                      generated_body_bytes(status, head_request, {}), "-");
+  const ListenerRoutes& listener = context.routes().listeners()[client.listener_index];
+  entry.scheme = listener.tls ? "https" : "http";
+  entry.server_port = listener.port_text;
+  std::string request_id;
+  if (context.request_ids_needed() && context.access_log().enabled()) {
+    context.request_ids().next(request_id);  // a malformed request: not worth trusting its own
+  }
+  entry.request_id = request_id;
+  write_log(context, std::move(entry), started);
   downstream.end_response(kNoTrailers);
 }
 
@@ -132,6 +158,7 @@ void Exchange::start() {
 int Exchange::validate() {
   const MessageHead& head = *request_.head;
   find_client_address();
+  assign_request_id();
   if (const int status = refuse_request_head(head, request_.http2); status != 0) {
     return status;
   }
@@ -171,6 +198,27 @@ void Exchange::find_client_address() {
   client_bytes_ = state_.client.view();
 }
 
+// The client's ID where it is trusted and sane, else a fresh one; nothing when nothing needs one.
+void Exchange::assign_request_id() {
+  state_.request_id.clear();
+  if (!context_.request_ids_needed()) {
+    return;
+  }
+  const Config& config = context_.config();
+  const bool trusted =
+      config.request_id &&
+      (config.request_id->trust ||
+       (config.real_ip && is_trusted_proxy(*config.real_ip, client_.peer.address_bytes())));
+  if (trusted) {
+    const Header* given = request_.head->headers.find(config.request_id->header);
+    if (given != nullptr && acceptable_request_id(given->value)) {
+      state_.request_id.assign(given->value);
+      return;
+    }
+  }
+  context_.request_ids().next(state_.request_id);
+}
+
 // ---- route ----
 
 const Location* Exchange::route() {
@@ -185,6 +233,7 @@ const Location* Exchange::route() {
     return nullptr;
   }
   const Location* location = server.match(state_.target.path);
+  rules_ = location != nullptr ? location->header_rules.get() : &server.header_rules();
   if (!encoded_slashes_change_nothing(server, location)) {
     spdlog::info("client {} sent a path whose encoded slashes select another location: {}",
                  client_.peer_ip, request_.head->target);
@@ -228,8 +277,46 @@ TemplateValues Exchange::template_values() const {
   if (host.empty()) {
     host = context_.routes().server(listener.default_server).fallback_host();
   }
-  return TemplateValues{listener.tls ? "https" : "http", host,
-                        request_uri_of(request_.head->target), listener.port_text};
+  return TemplateValues{listener.tls ? "https" : "http",
+                        host,
+                        request_uri_of(request_.head->target),
+                        listener.port_text,
+                        client_ip_,
+                        client_.peer_ip,
+                        state_.request_id,
+                        host_to_forward(),
+                        &request_.head->headers};
+}
+
+// The response rules' fields, expanded once per request: their values do not depend on the
+// response. nullptr when the rules in force leave responses alone.
+const ResponseFieldEdits* Exchange::response_edits() {
+  const FieldRules& rules = rules_->response;
+  if (rules.fields.empty() && rules.dropped.empty()) {
+    return nullptr;
+  }
+  const TemplateValues values = template_values();
+  std::string& text = state_.response_field_text;
+  text.clear();
+  std::vector<size_t> ends;
+  ends.reserve(rules.fields.size());
+  for (const FieldOutput& field : rules.fields) {
+    expand_template(field.value, values, text);
+    ends.push_back(text.size());
+  }
+  // Views only once `text` has stopped growing.
+  state_.response_fields.clear();
+  size_t begin = 0;
+  for (size_t i = 0; i < rules.fields.size(); ++i) {
+    if (ends[i] > begin) {  // an empty value sends no field
+      state_.response_fields.push_back(
+          AddedField{rules.fields[i].name, rules.fields[i].lower_name,
+                     std::string_view(text).substr(begin, ends[i] - begin)});
+    }
+    begin = ends[i];
+  }
+  state_.response_edits = ResponseFieldEdits{&rules.dropped, state_.response_fields};
+  return &state_.response_edits;
 }
 
 // ---- the upstream exchange ----
@@ -265,15 +352,16 @@ void Exchange::proxy(const Location& location, const ProxyAction& action) {
   plan.head_method = head.method == "HEAD";
   plan.upgrade = request_.upgrade;
   plan.retry_after_send = action.retry_non_idempotent || is_idempotent(head.method);
+  plan.response_edits = response_edits();
   std::string_view host = host_to_forward();
   if (host.empty()) {
     host = upstream.address_text(*server);  // an HTTP/1.0 request without Host
   }
+  const TemplateValues values = template_values();
   build_upstream_request_head(
       UpstreamRequest{head, state_.upstream_path, state_.target.query, state_.target.has_query,
-                      host, client_ip_, client_.peer_ip, plan.body_mode, request_.content_length,
-                      request_.upgrade, upstream.config().keepalive > 0,
-                      context_.routes().listeners()[client_.listener_index].tls},
+                      host, plan.body_mode, request_.content_length, request_.upgrade,
+                      upstream.config().keepalive > 0, *rules_, values, state_.field_scratch},
       state_.replay.start_head());
   state_.replay.head_written();
   phase_ = Phase::proxying;
@@ -401,13 +489,27 @@ void Exchange::answer_locally(int status, bool close_connection, std::string_vie
                               std::string_view body, std::string_view upstream) {
   phase_ = Phase::finished;
   const bool head_request = request_.head->method == "HEAD";
-  send_generated(downstream_, status, head_request, close_connection, location, body);
+  send_generated(downstream_, status, head_request, close_connection, location, body,
+                 response_edits());
   log(status, generated_body_bytes(status, head_request, body), upstream);
   downstream_.end_response(kNoTrailers);  // last: the session may retire this exchange
 }
 
 void Exchange::log(int status, uint64_t body_bytes, std::string_view upstream) const {
-  write_log(context_, client_ip_, *request_.head, status, body_bytes, upstream, request_.started);
+  if (!context_.access_log().enabled()) {
+    return;
+  }
+  AccessLogEntry entry = log_entry_of(client_ip_, *request_.head, status, body_bytes, upstream);
+  if (upstream_ && upstream != "-") {
+    entry.upstream_status = upstream_->response_status();
+    entry.upstream_seconds = upstream_->attempt_seconds();
+  }
+  const ListenerRoutes& listener = context_.routes().listeners()[client_.listener_index];
+  entry.request_id = state_.request_id;
+  entry.host = state_.host;
+  entry.scheme = listener.tls ? "https" : "http";
+  entry.server_port = listener.port_text;
+  write_log(context_, std::move(entry), request_.started);
 }
 
 }  // namespace relay7

@@ -14,6 +14,12 @@ ProxyContext::ProxyContext(event_base* base, std::shared_ptr<const Config> confi
                        config_->limits.response_headers},
       connections_(base),
       access_log_(std::move(access_log)) {
+  const AccessLogConfig& log = config_->access_log;
+  const bool log_uses_id =
+      log.path != "off" &&
+      (log.kind == AccessLogFormat::json ||
+       (log.kind == AccessLogFormat::custom && log.line.uses(TemplateVariable::request_id)));
+  request_ids_needed_ = config_->request_id.has_value() || routes_.uses_request_id() || log_uses_id;
   upstreams_.reserve(config_->upstreams.size());
   const PoolResources resources{base, &blocks_, &response_limits_};
   for (size_t u = 0; u < config_->upstreams.size(); ++u) {

@@ -33,6 +33,11 @@ const std::string& UpstreamExchange::upstream_address() const {
   return pool_->address_text();
 }
 
+double UpstreamExchange::attempt_seconds() const {
+  const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - attempt_started_;
+  return elapsed.count();
+}
+
 UpstreamTimeouts UpstreamExchange::timeouts() const {
   const TimeoutsConfig& timeouts = context_.timeouts();
   return UpstreamTimeouts{timeouts.upstream_connect, timeouts.upstream_send,
@@ -62,6 +67,7 @@ bool UpstreamExchange::connect_to(size_t server) {
   }
   group_.begin_attempt(server);
   attempt_open_ = true;
+  attempt_started_ = std::chrono::steady_clock::now();
   begin_on(std::move(session));
   return true;
 }
@@ -175,6 +181,7 @@ ResponseBody UpstreamExchange::start_final_response(MessageHead& head, const Bod
     response.content_length = framing.content_length;
   }
   response.set_cookie = sticky_cookie_to_set();
+  response.edits = plan_.response_edits;
   state_ = State::relaying;
   downstream_.start_response(response);
   if (response.bodiless) {

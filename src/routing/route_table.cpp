@@ -18,8 +18,13 @@ size_t upstream_index_of(const Config& config, const std::string& name) {
 }
 
 Location make_location(const LocationConfig& config, const ServerConfig& server,
-                       const Config& whole) {
+                       const Config& whole,
+                       const std::shared_ptr<const HeaderRuleSet>& server_rules) {
   Location location;
+  location.header_rules = config.header_rules.empty()
+                              ? server_rules
+                              : std::make_shared<const HeaderRuleSet>(merge_header_rules(
+                                    whole, &server.header_rules, &config.header_rules));
   location.path = config.path;
   location.match = config.match;
   location.ignore_case = config.ignore_case;
@@ -42,7 +47,9 @@ Location make_location(const LocationConfig& config, const ServerConfig& server,
 }  // namespace
 
 VirtualServer::VirtualServer(const ServerConfig& config, const Config& whole)
-    : encoded_slashes_(config.encoded_slashes) {
+    : encoded_slashes_(config.encoded_slashes),
+      header_rules_(std::make_shared<const HeaderRuleSet>(
+          merge_header_rules(whole, &config.header_rules, nullptr))) {
   const auto exact_name = std::find_if(
       config.server_names.begin(), config.server_names.end(),
       [](const std::string& name) { return !name.empty() && name.find('*') == std::string::npos; });
@@ -50,7 +57,7 @@ VirtualServer::VirtualServer(const ServerConfig& config, const Config& whole)
     fallback_host_ = *exact_name;
   }
   for (const LocationConfig& location : config.locations) {
-    locations_.push_back(make_location(location, config, whole));
+    locations_.push_back(make_location(location, config, whole, header_rules_));
     const size_t index = locations_.size() - 1;
     if (location.match == MatchKind::exact && location.ignore_case) {
       exact_ignoring_case_.emplace(locations_.back().path, index);
@@ -104,11 +111,17 @@ size_t ListenerRoutes::select(std::string_view host) const {
   return default_server;
 }
 
-RouteTable::RouteTable(const Config& config) {
+RouteTable::RouteTable(const Config& config)
+    : default_header_rules_(merge_header_rules(config, nullptr, nullptr)) {
+  uses_request_id_ = default_header_rules_.uses_request_id;
   servers_.reserve(config.servers.size());
   for (size_t s = 0; s < config.servers.size(); ++s) {
     const ServerConfig& server = config.servers[s];
     servers_.emplace_back(server, config);
+    uses_request_id_ =
+        uses_request_id_ || servers_.back().header_rules().uses_request_id ||
+        std::any_of(servers_.back().locations().begin(), servers_.back().locations().end(),
+                    [](const Location& l) { return l.header_rules->uses_request_id; });
     for (const ListenConfig& listen : server.listen) {
       auto existing =
           std::find_if(listeners_.begin(), listeners_.end(),

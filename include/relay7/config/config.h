@@ -25,9 +25,43 @@ struct ErrorLogConfig {
   LogLevel level = LogLevel::info;
 };
 
+enum class AccessLogFormat { combined, json, custom };
+
 struct AccessLogConfig {
-  std::string path = "off";  // "off", "stdout", "stderr" or a file path
-  std::string format = "combined";
+  std::string path = "off";         // "off", "stdout", "stderr" or a file path
+  std::string format = "combined";  // as written: "combined", "json" or a template
+  AccessLogFormat kind = AccessLogFormat::combined;
+  TextTemplate line;  // AccessLogFormat::custom: the template of one line
+};
+
+// The ID each request carries (X-Request-ID), passed upstream and logged. Without this object a
+// request still has one for $request_id in logs and header rules, but it is neither taken from
+// the client nor passed on.
+struct RequestIdConfig {
+  std::string header = "X-Request-ID";
+  // Keep the client's ID (when it is a sane token) rather than making one. Off, a client could
+  // pick the ID another request's log lines carry. A peer real_ip trusts is trusted too.
+  bool trust = false;
+  bool return_to_client = false;  // "return": the response carries the ID in the same header
+};
+
+// One header rule as written: set replaces every field of the name, add appends one beside those
+// already there, remove drops them.
+enum class HeaderEditKind { set, add, remove };
+
+struct HeaderEdit {
+  HeaderEditKind kind = HeaderEditKind::set;
+  std::string name;    // as written
+  TextTemplate value;  // TemplateScope::header_rule; empty for remove
+  bool operator==(const HeaderEdit& other) const = default;
+};
+
+// A server's or a location's "header_rules": edits of the request relay7 sends upstream and of the
+// response it sends the client, in the order written (sets, then adds, then removes).
+struct HeaderRulesConfig {
+  std::vector<HeaderEdit> request;
+  std::vector<HeaderEdit> response;
+  bool empty() const { return request.empty() && response.empty(); }
 };
 
 enum class BalanceMethod { round_robin, ip_hash, hash, least_conn };
@@ -165,6 +199,7 @@ struct LocationConfig {
   bool retry_non_idempotent = false;
   std::optional<ProxyPassConfig> proxy_pass;  // exactly one of proxy_pass and return is set
   std::optional<ReturnConfig> return_action;
+  HeaderRulesConfig header_rules;  // on top of its server's
 };
 
 struct ListenConfig {
@@ -212,6 +247,7 @@ struct ServerConfig {
   std::optional<ServerTlsConfig> tls;  // set: every address of the block serves TLS
   // Offers h2 by ALPN on its TLS addresses (SNI picks the block before ALPN is answered).
   bool http2 = true;
+  HeaderRulesConfig header_rules;  // on top of the defaults (forwarded headers, request ID)
 };
 
 struct TimeoutsConfig {
@@ -270,6 +306,7 @@ struct Config {
   LimitsConfig limits;
   ResolverConfig resolver;
   std::optional<RealIpConfig> real_ip;
+  std::optional<RequestIdConfig> request_id;
   Http2Config http2;
   std::vector<UpstreamConfig> upstreams;  // in file order; implicit ones appended
   std::vector<ServerConfig> servers;

@@ -19,7 +19,7 @@ enum class FieldName : uint8_t {
   upgrade,
   transfer_encoding,
   content_length,
-  // Set by relay7 on the way upstream.
+  // Set by relay7's default header rules on the way upstream (routing/header_rules.h).
   host,
   x_forwarded_for,
   x_real_ip,
@@ -36,12 +36,6 @@ FieldName classify_field_name(std::string_view name);
 // Connection-specific fields plus the framing fields relay7 always regenerates for the next hop.
 constexpr bool is_connection_specific(FieldName name) {
   return name >= FieldName::connection && name <= FieldName::content_length;
-}
-
-// Fields relay7 sets itself on a request it sends upstream; a client's copies are replaced (or,
-// for X-Forwarded-For, extended).
-constexpr bool is_set_by_relay7(FieldName name) {
-  return name >= FieldName::host && name <= FieldName::x_forwarded_host;
 }
 
 }  // namespace relay7

@@ -4,6 +4,8 @@
 #include <string_view>
 
 #include "relay7/http/message_parser.h"
+#include "relay7/pipeline/template_expansion.h"
+#include "relay7/routing/header_rules.h"
 #include "relay7/transport/io_buffer.h"
 
 namespace relay7 {
@@ -19,18 +21,21 @@ struct UpstreamRequest {
   std::string_view path;  // normalised and rewritten
   std::string_view query;
   bool has_query = false;
-  std::string_view host;       // passed on as Host
-  std::string_view client_ip;  // X-Real-IP: the client (real_ip may have taken it from a header)
-  std::string_view peer_ip;    // appended to X-Forwarded-For: the hop relay7 got the request from
+  std::string_view host;  // passed on as Host unless a rule sets it
   RequestBodyMode body_mode = RequestBodyMode::none;
   uint64_t content_length = 0;
-  bool upgrade = false;     // pass the client's Upgrade on (WebSocket)
-  bool keep_alive = true;   // ask the upstream to keep the connection for the pool
-  bool client_tls = false;  // the client came over TLS: X-Forwarded-Proto says https
+  bool upgrade = false;    // pass the client's Upgrade on (WebSocket)
+  bool keep_alive = true;  // ask the upstream to keep the connection for the pool
+  // The location's header rules (the forwarded headers among them) and what their variables
+  // stand for.
+  const HeaderRuleSet& rules;
+  const TemplateValues& values;
+  std::string& scratch;  // one field's value while it is expanded; the caller's, reused
 };
 
-// Appends the request head relay7 sends upstream to `out`: hop-by-hop headers removed, forwarding
-// headers (X-Forwarded-For, X-Real-IP, X-Forwarded-Proto, X-Forwarded-Host) set.
+// Appends the request head relay7 sends upstream to `out`: hop-by-hop fields and the fields a
+// rule sets or removes left out, then the rules' fields (by default X-Forwarded-For, X-Real-IP,
+// X-Forwarded-Proto and X-Forwarded-Host). A rule whose value expands to nothing sends no field.
 void build_upstream_request_head(const UpstreamRequest& request, IoBuffer& out);
 
 }  // namespace relay7

@@ -32,7 +32,10 @@ class Http2ResponseFields {
   void start();
   void add_status(int status);
   void add(std::string_view name, std::string_view value);
-  void add_backend_fields(const HeaderList& fields, bool keep_content_length);
+  // `dropped`: the names response header rules set or remove; nullptr: none.
+  void add_backend_fields(const HeaderList& fields, bool keep_content_length,
+                          const DroppedFields* dropped);
+  void add_generated_fields(const ResponseHead& head, std::string_view date);
   // Reserves room for `bytes` of lower-cased names and numbers, so that the views taken into
   // text_ stay valid while one block is built.
   void reserve(const HeaderList* fields, size_t extra);

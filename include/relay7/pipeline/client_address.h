@@ -16,6 +16,9 @@ namespace relay7 {
 //
 // `peer` is SocketAddress::address_bytes of the connection. Returns false when the peer's
 // address stands (then `client` is untouched).
+// Whether `address` (SocketAddress::address_bytes) is one of the proxies real_ip trusts.
+bool is_trusted_proxy(const RealIpConfig& real_ip, std::string_view address);
+
 bool client_address_from_header(const RealIpConfig& real_ip, std::string_view peer,
                                 const HeaderList& headers, IpAddress& client);
 

@@ -3,14 +3,31 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string_view>
 
 #include "relay7/http/header_list.h"
+#include "relay7/routing/header_rules.h"
 #include "relay7/transport/io_buffer.h"
 
 namespace relay7 {
 
 class Transport;
+
+// A field a header rule adds to a response: views into the config and into the request's state.
+struct AddedField {
+  std::string_view name;
+  std::string_view lower_name;  // for HTTP/2
+  std::string_view value;
+};
+
+// What the response header rules in force do to a final response: leave out the fields they set
+// or remove (the backend's, or Server, Date and Content-Type of relay7's own answers), then add
+// theirs.
+struct ResponseFieldEdits {
+  const DroppedFields* dropped = nullptr;
+  std::span<const AddedField> added;
+};
 
 // A response as the pipeline hands it to the client side, whatever protocol that speaks. The
 // session writes it in its own framing: HTTP/1 text with chunked or length framing today, HTTP/2
@@ -33,6 +50,8 @@ struct ResponseHead {
   // The request was refused as one that cannot be trusted to end where it seems to (malformed,
   // ambiguous): the client's connection must carry nothing more.
   bool close_connection = false;
+  // The response header rules, for a final response that is not a 101; nullptr: none.
+  const ResponseFieldEdits* edits = nullptr;
 };
 
 // The client side of one request, as the request pipeline (pipeline/exchange.h) sees it: an

@@ -97,10 +97,12 @@ class Exchange final : public Retirable, private UpstreamExchangeOwner {
 
   int validate();
   void find_client_address();
+  void assign_request_id();
   const Location* route();
   bool encoded_slashes_change_nothing(const VirtualServer& server, const Location* location);
   void answer_configured(const LocalResponseAction& action);
   TemplateValues template_values() const;
+  const ResponseFieldEdits* response_edits();
   void proxy(const Location& location, const ProxyAction& action);
   std::string_view host_to_forward() const;
   std::string_view hash_key(const UpstreamConfig& upstream) const;
@@ -119,6 +121,8 @@ class Exchange final : public Retirable, private UpstreamExchangeOwner {
   // Who the request is from: the peer, or the address real_ip found (owned by state_).
   std::string_view client_ip_;
   std::string_view client_bytes_;
+  // The header rules in force: the defaults until a server block or a location is chosen.
+  const HeaderRuleSet* rules_;
   uint64_t body_limit_ = 0;  // the matched location's max_body_size; 0: none
   uint64_t body_received_ = 0;
   std::optional<UpstreamExchange> upstream_;

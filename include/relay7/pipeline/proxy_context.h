@@ -9,6 +9,7 @@
 #include "relay7/http/clock.h"
 #include "relay7/http/message_parser.h"
 #include "relay7/log/access_log.h"
+#include "relay7/pipeline/request_id.h"
 #include "relay7/process/heap_trimmer.h"
 #include "relay7/routing/route_table.h"
 #include "relay7/transport/connection_set.h"
@@ -37,6 +38,9 @@ class ProxyContext {
   BlockPool& blocks() { return blocks_; }
   AccessLog& access_log() { return *access_log_; }
   HeapTrimmer& heap_trimmer() { return heap_trimmer_; }
+  RequestIdSource& request_ids() { return request_ids_; }
+  // Each request needs an ID: request_id is on, or a rule or the access log names $request_id.
+  bool request_ids_needed() const { return request_ids_needed_; }
   bool draining() const { return draining_; }
   void set_draining() { draining_ = true; }
   void close_idle_upstreams();
@@ -59,6 +63,8 @@ class ProxyContext {
   CachedClock clock_;
   std::shared_ptr<AccessLog> access_log_;
   HeapTrimmer heap_trimmer_;
+  RequestIdSource request_ids_;
+  bool request_ids_needed_ = false;
   bool draining_ = false;
 };
 

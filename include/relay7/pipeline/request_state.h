@@ -1,9 +1,11 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "relay7/http/request_target.h"
 #include "relay7/net/address_range.h"
+#include "relay7/pipeline/downstream.h"
 #include "relay7/pipeline/replay_buffer.h"
 #include "relay7/pipeline/upstream_attempts.h"
 #include "relay7/transport/io_buffer.h"
@@ -27,6 +29,12 @@ struct RequestState {
   std::string client_ip;
   UpstreamAttempts attempts;
   ReplayBuffer replay;
+  std::string request_id;     // empty when nothing needs one
+  std::string field_scratch;  // one header rule's value while it is expanded
+  // The response header rules' fields: their values, and views into them and the config.
+  std::string response_field_text;
+  std::vector<AddedField> response_fields;
+  ResponseFieldEdits response_edits;
 };
 
 }  // namespace relay7

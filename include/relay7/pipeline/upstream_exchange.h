@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -24,6 +25,8 @@ struct UpstreamRequestPlan {
   // The request may go to another server after its bytes reached one that then failed: its
   // method is idempotent, or its location allows it.
   bool retry_after_send = false;
+  // The response header rules' edits (the exchange's, for its lifetime); nullptr: none.
+  const ResponseFieldEdits* response_edits = nullptr;
 };
 
 // The request side of the pipeline, as the upstream exchange reports to it.
@@ -85,6 +88,8 @@ class UpstreamExchange final : private ClientSessionHandler {
   int response_status() const { return response_status_; }
   uint64_t response_body_bytes() const { return response_body_bytes_; }
   const std::string& upstream_address() const;
+  // Seconds since the last attempt began connecting to its server ($upstream_response_time).
+  double attempt_seconds() const;
 
  private:
   ResponseBody on_response_head(MessageHead& head, const BodyFraming& framing) override;
@@ -130,6 +135,7 @@ class UpstreamExchange final : private ClientSessionHandler {
   // (llhttp only knows that a callback refused it). A string literal.
   const char* response_parser_refusal_ = nullptr;
   int response_status_ = 0;
+  std::chrono::steady_clock::time_point attempt_started_;
   uint64_t response_body_bytes_ = 0;
   std::string scratch_;  // chunk framing of the request body
 };

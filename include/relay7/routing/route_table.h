@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -9,6 +10,7 @@
 #include <vector>
 
 #include "relay7/config/config.h"
+#include "relay7/routing/header_rules.h"
 
 namespace relay7 {
 
@@ -30,6 +32,8 @@ struct Location {
   bool ignore_case = false;
   uint64_t max_body_size = 0;  // the location's, else its server's; 0: no limit
   std::variant<ProxyAction, LocalResponseAction> action;
+  // Shared with the server block (and its other locations) when the location has no rules.
+  std::shared_ptr<const HeaderRuleSet> header_rules;
 };
 
 // One server block's locations, indexed once at load so a lookup is a hash probe for exact
@@ -43,9 +47,12 @@ class VirtualServer {
   // $host of a request that names no host (HTTP/1.0 without Host): the block's first exact
   // server name, else empty, as nginx's.
   const std::string& fallback_host() const { return fallback_host_; }
+  // The rules of an answer no location matched (404): the defaults and the block's own.
+  const HeaderRuleSet& header_rules() const { return *header_rules_; }
 
  private:
   EncodedSlashes encoded_slashes_;
+  std::shared_ptr<const HeaderRuleSet> header_rules_;
   std::string fallback_host_;
   std::vector<Location> locations_;
   std::unordered_map<std::string, size_t> exact_;
@@ -76,8 +83,14 @@ class RouteTable {
   // One entry per distinct listening address, in the order they first appear in the config.
   const std::vector<ListenerRoutes>& listeners() const { return listeners_; }
   const VirtualServer& server(size_t index) const { return servers_[index]; }
+  // The rules of an answer given before a server block was chosen (a malformed request).
+  const HeaderRuleSet& default_header_rules() const { return default_header_rules_; }
+  // Some rule in force somewhere names $request_id: requests need an ID even without request_id.
+  bool uses_request_id() const { return uses_request_id_; }
 
  private:
+  HeaderRuleSet default_header_rules_;
+  bool uses_request_id_ = false;
   std::vector<VirtualServer> servers_;
   std::vector<ListenerRoutes> listeners_;
 };

@@ -25,12 +25,16 @@ const char* kEveryKey = R"({
   "shutdown_timeout": "5s",
   "error_log": {"path": "stderr", "level": "warn"},
   "access_log": {"path": "off", "format": "combined"},
+  "request_id": {"header": "X-Request-ID", "trust": true, "return": true},
   "timeouts": {"client_header": "1s"},
   "resolver": {"hosts_file": "/etc/hosts", "nameservers": ["127.0.0.1"]},
   "real_ip": {"from": ["10.0.0.0/8"], "header": "X-Forwarded-For"},
   "upstreams": {"app": {"balance": "round_robin", "keepalive": 4,
                         "servers": [{"address": "127.0.0.1:2222", "weight": 2}]}},
-  "servers": [{"listen": ["127.0.0.1:8080"], "server_names": ["a.example"], "locations": [
+  "servers": [{"listen": ["127.0.0.1:8080"], "server_names": ["a.example"],
+    "header_rules": {"request": {"set": {"X-A": "a"}, "add": [["X-B", "b"]], "remove": ["X-C"]},
+                     "response": {"remove": ["Server"]}},
+    "locations": [
     {"path": "/", "match": "prefix", "proxy_pass": "http://app"},
     {"path": "/old", "return": {"status": 301, "location": "https://a.example/", "body": "moved"}}
   ]}]
@@ -43,8 +47,9 @@ void collect_keys(const nlohmann::ordered_json& value, std::set<std::string>& ke
       if (names_are_keys) {
         keys.insert(key);
       }
-      // The names under "upstreams" are the user's, not keys of the format.
-      collect_keys(child, keys, key != "upstreams");
+      // The names under "upstreams" and a header rule's "set" are the user's, not keys of the
+      // format.
+      collect_keys(child, keys, key != "upstreams" && key != "set");
     }
   } else if (value.is_array()) {
     for (const auto& child : value) {

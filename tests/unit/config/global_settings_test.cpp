@@ -199,15 +199,45 @@ TEST(AccessLogTest, AcceptsEveryDestination) {
   }
 }
 
-TEST(AccessLogTest, OnlyCombinedFormat) {
-  EXPECT_THAT(errors_of(with("access_log", {{"format", "json"}})),
-              ElementsAre("test.json: access_log.format: \"json\" is not valid (expected "
-                          "\"combined\")"));
+TEST(AccessLogTest, FormatsAreCombinedJsonOrATemplate) {
+  EXPECT_EQ(config_of(with("access_log", {{"format", "json"}})).access_log.kind,
+            AccessLogFormat::json);
+  const Config custom =
+      config_of(with("access_log", {{"format", "$remote_addr $status $http_x_a"}}));
+  EXPECT_EQ(custom.access_log.kind, AccessLogFormat::custom);
+  EXPECT_EQ(custom.access_log.line.parts.size(), 5u);
+  EXPECT_THAT(errors_of(with("access_log", {{"format", "jsno"}})),
+              ElementsAre("test.json: access_log.format: \"jsno\" is not valid (did you mean "
+                          "\"json\"?) (expected \"combined\", \"json\" or a template with "
+                          "$variables)"));
+  EXPECT_THAT(errors_of(with("access_log", {{"format", "$remote_addr $proxy_add_forwarded"}})),
+              ElementsAre(::testing::HasSubstr("unknown variable \"$proxy_add_forwarded\"")));
+  EXPECT_THAT(errors_of(with("access_log", {{"format", "$status\n$status"}})),
+              ElementsAre("test.json: access_log.format: a log line cannot hold control "
+                          "characters"));
   EXPECT_THAT(errors_of(with("access_log", {{"formt", "combined"}})),
               ElementsAre("test.json: access_log: unknown key \"formt\" (did you mean "
                           "\"format\"?)"));
   EXPECT_THAT(errors_of(with("access_log", "off")),
               ElementsAre("test.json: access_log: expected an object, got string"));
+}
+
+TEST(RequestIdTest, DefaultsAndErrors) {
+  const Config config = config_of(with("request_id", nlohmann::ordered_json::object()));
+  ASSERT_TRUE(config.request_id.has_value());
+  EXPECT_EQ(config.request_id->header, "X-Request-ID");
+  EXPECT_FALSE(config.request_id->trust);
+  EXPECT_FALSE(config.request_id->return_to_client);
+  const Config set =
+      config_of(with("request_id", {{"header", "X-Trace-Id"}, {"trust", true}, {"return", true}}));
+  EXPECT_EQ(set.request_id->header, "X-Trace-Id");
+  EXPECT_TRUE(set.request_id->trust);
+  EXPECT_TRUE(set.request_id->return_to_client);
+  EXPECT_THAT(errors_of(with("request_id", {{"header", "Content-Length"}, {"retrun", true}})),
+              ElementsAre("test.json: request_id: unknown key \"retrun\" (did you mean "
+                          "\"return\"?)",
+                          "test.json: request_id.header: \"Content-Length\" cannot carry a "
+                          "request ID"));
 }
 
 TEST(LimitsTest, DefaultsAreTheDocumentedOnes) {

@@ -220,14 +220,14 @@ TEST(NginxImportLocationTest, DropsHeaderLinesThatAskForWhatRelay7SendsAnyway) {
   EXPECT_FALSE(any_contains(run.notices(), "Host: "));
 }
 
-TEST(NginxImportLocationTest, RefusesHeaderRulesRelay7DoesNotHaveYet) {
+TEST(NginxImportLocationTest, NamesTheHeaderRuleAProxySetHeaderBecomes) {
   const ImportRun run(
       server_config("location / {\nproxy_set_header X-Custom yes;\nproxy_http_version 1.0;\n"
                     "proxy_buffering on;\nproxy_pass http://app;\n}\n"));
   EXPECT_EQ(run.errors(),
-            (Lines{"nginx.conf:7: not translated: proxy_set_header X-Custom yes (relay7 has no "
-                   "header rules yet; it sends Host, X-Forwarded-For, X-Real-IP, "
-                   "X-Forwarded-Proto and X-Forwarded-Host itself)",
+            (Lines{"nginx.conf:7: not translated: proxy_set_header X-Custom yes (write it as a "
+                   "request header rule (header_rules in relay7.json(5)); relay7 sends Host, "
+                   "X-Forwarded-For, X-Real-IP, X-Forwarded-Proto and X-Forwarded-Host itself)",
                    "nginx.conf:8: not translated: proxy_http_version 1.0 (relay7 always speaks "
                    "HTTP/1.1 to backends)",
                    "nginx.conf:9: not translated: proxy_buffering on (relay7 always streams "

@@ -106,7 +106,8 @@ TEST(NginxImportSettingsTest, WritesACustomLogFormatAsCombinedWithAWarning) {
   EXPECT_EQ(run.json()["access_log"]["format"], "combined");
   EXPECT_TRUE(any_contains(run.warnings(),
                            "nginx.conf:4: warning: the log format \"main\" (line "
-                           "3) is not available in relay7 yet"));
+                           "3) is not translated: the log is written in relay7's combined "
+                           "format"));
   const ImportRun unknown(
       http_config("access_log /var/log/x.log main;\nserver { listen 8080; "
                   "location / { return 204; } }\n"));
