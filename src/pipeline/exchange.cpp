@@ -157,6 +157,7 @@ void Exchange::start() {
 // Returns 0 when the request may be routed, else the status that refuses it.
 int Exchange::validate() {
   const MessageHead& head = *request_.head;
+  state_.host.clear();  // the connection's previous request's, until this one's is known
   find_client_address();
   assign_request_id();
   if (const int status = refuse_request_head(head, request_.http2); status != 0) {

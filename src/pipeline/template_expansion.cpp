@@ -1,6 +1,7 @@
 #include "relay7/pipeline/template_expansion.h"
 
 #include "relay7/http/ascii.h"
+#include "relay7/http/field_name.h"
 
 namespace relay7 {
 namespace {
@@ -105,9 +106,12 @@ void expand_template(const TextTemplate& text, const TemplateValues& values, std
 
 void append_field_values(const HeaderList& fields, std::string_view name, std::string& out) {
   const std::string_view separator = name == "cookie" ? "; " : ", ";
+  // The names relay7 classifies when it parses a head compare as numbers.
+  const FieldName known = classify_field_name(name);
   bool first = true;
   for (const Header& field : fields) {
-    if (!field.value.empty() && iequals(field.name, name)) {
+    const bool named = known != FieldName::other ? field.known == known : iequals(field.name, name);
+    if (named && !field.value.empty()) {
       if (!first) {
         out.append(separator);
       }
