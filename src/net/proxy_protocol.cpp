@@ -26,23 +26,22 @@ constexpr size_t kInetBlock = 12;   // source, destination (4 each), two ports
 constexpr size_t kInet6Block = 36;  // 16 each, two ports
 constexpr size_t kTlvHeader = 3;    // type, 16-bit length
 
-SocketAddress make_inet(const void* address_bytes, uint16_t network_port) {
+// An IPv4 (AF_INET) or IPv6 address with its port (network byte order), as the socket layer
+// would have given the peer.
+SocketAddress make_address(int family, const void* address_bytes, uint16_t network_port) {
   SocketAddress out;
-  auto* in = reinterpret_cast<sockaddr_in*>(&out.storage);
-  in->sin_family = AF_INET;
-  std::memcpy(&in->sin_addr, address_bytes, 4);
-  in->sin_port = network_port;
-  out.length = sizeof(sockaddr_in);
-  return out;
-}
-
-SocketAddress make_inet6(const void* address_bytes, uint16_t network_port) {
-  SocketAddress out;
-  auto* in6 = reinterpret_cast<sockaddr_in6*>(&out.storage);
-  in6->sin6_family = AF_INET6;
-  std::memcpy(&in6->sin6_addr, address_bytes, 16);
-  in6->sin6_port = network_port;
-  out.length = sizeof(sockaddr_in6);
+  if (family == AF_INET) {
+    auto* in = reinterpret_cast<sockaddr_in*>(&out.storage);
+    std::memcpy(&in->sin_addr, address_bytes, sizeof in->sin_addr);
+    in->sin_port = network_port;
+    out.length = sizeof *in;
+  } else {
+    auto* in6 = reinterpret_cast<sockaddr_in6*>(&out.storage);
+    std::memcpy(&in6->sin6_addr, address_bytes, sizeof in6->sin6_addr);
+    in6->sin6_port = network_port;
+    out.length = sizeof *in6;
+  }
+  out.storage.ss_family = static_cast<sa_family_t>(family);
   return out;
 }
 
@@ -238,7 +237,7 @@ ProxyProtocolParser::Status ProxyProtocolParser::v1_line() {
   if (!parse_port(source_port, port) || !parse_port(destination_port, ignored)) {
     return fail("v1 port is not a decimal number 0..65535");
   }
-  source_ = v4 ? make_inet(source_bytes, port) : make_inet6(source_bytes, port);
+  source_ = make_address(family, source_bytes, port);
   return Status::done;
 }
 
@@ -289,13 +288,10 @@ ProxyProtocolParser::Status ProxyProtocolParser::v2_fixed_done() {
 ProxyProtocolParser::Status ProxyProtocolParser::v2_after_addresses() {
   const uint8_t* block = buffer_ + kProxyV2FixedLength;
   uint16_t port = 0;
-  if (address_length_ == kInetBlock) {
-    std::memcpy(&port, block + 8, 2);
-    source_ = make_inet(block, port);
-  } else {
-    std::memcpy(&port, block + 32, 2);
-    source_ = make_inet6(block, port);
-  }
+  // Source and destination addresses, then source and destination ports.
+  const bool v4 = address_length_ == kInetBlock;
+  std::memcpy(&port, block + (v4 ? 8 : 32), sizeof port);
+  source_ = make_address(v4 ? AF_INET : AF_INET6, block, port);
   return v2_next_tlv();
 }
 
