@@ -30,7 +30,8 @@ const char* kEveryKey = R"({
   "real_ip": {"from": ["10.0.0.0/8"], "header": "X-Forwarded-For"},
   "upstreams": {"app": {"balance": "round_robin", "keepalive": 4,
                         "servers": [{"address": "127.0.0.1:2222", "weight": 2}]}},
-  "servers": [{"listen": ["127.0.0.1:8080"], "server_names": ["a.example"], "locations": [
+  "servers": [{"listen": [{"address": "127.0.0.1:8080", "proxy_protocol": true, "backlog": 1024}],
+               "server_names": ["a.example"], "locations": [
     {"path": "/", "match": "prefix", "proxy_pass": "http://app"},
     {"path": "/old", "return": {"status": 301, "location": "https://a.example/", "body": "moved"}}
   ]}]
