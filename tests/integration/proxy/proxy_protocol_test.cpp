@@ -1,6 +1,7 @@
 // PROXY protocol on a listen address: the client address an L4 balancer writes in the header
 // becomes the connection's peer for X-Real-IP, X-Forwarded-For, real_ip and the access log; a
-// connection without a valid header, or too slow to send it, is closed; TLS starts after it.
+// connection without a valid header, or too slow to send it, is closed; TLS and the HTTP/2
+// preface start after it.
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -8,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -166,6 +168,82 @@ TEST_F(ProxyProtocolTest, TheProxySourceIsThePeerRealIpJudges) {
   // The socket's peer (127.0.0.1) is not what is judged: another PROXY source is untrusted.
   const nlohmann::json untrusted = echo_after(v2_header(), {{"X-Forwarded-For", "192.0.2.44"}});
   EXPECT_EQ(echoed_header(untrusted, "X-Real-IP"), "203.0.113.9");
+}
+
+// One HTTP/2 frame: 9-byte header, then `payload`.
+std::string h2_frame(uint8_t type, uint8_t flags, uint32_t stream, const std::string& payload) {
+  std::string frame;
+  for (const int shift : {16, 8, 0}) {
+    frame.push_back(static_cast<char>((payload.size() >> shift) & 0xFF));
+  }
+  frame.push_back(static_cast<char>(type));
+  frame.push_back(static_cast<char>(flags));
+  for (const int shift : {24, 16, 8, 0}) {
+    frame.push_back(static_cast<char>((stream >> shift) & 0xFF));
+  }
+  return frame + payload;
+}
+
+// The body of stream 1's response, read frame by frame until its END_STREAM; nullopt when the
+// connection ends first.
+std::optional<std::string> h2_response_body(HttpConnection& connection) {
+  constexpr uint8_t kData = 0x0;
+  constexpr uint8_t kEndStream = 0x1;
+  std::string pending;
+  std::string body;
+  for (;;) {
+    while (pending.size() >= 9) {
+      const size_t length = static_cast<size_t>(static_cast<uint8_t>(pending[0])) << 16 |
+                            static_cast<size_t>(static_cast<uint8_t>(pending[1])) << 8 |
+                            static_cast<uint8_t>(pending[2]);
+      if (pending.size() < 9 + length) {
+        break;
+      }
+      const uint8_t type = static_cast<uint8_t>(pending[3]);
+      const uint8_t flags = static_cast<uint8_t>(pending[4]);
+      const bool stream_one =
+          pending[8] == 1 && pending[5] == 0 && pending[6] == 0 && pending[7] == 0;
+      if (stream_one && type == kData) {
+        body += pending.substr(9, length);
+      }
+      pending.erase(0, 9 + length);
+      if (stream_one && (flags & kEndStream) != 0) {
+        return body;
+      }
+    }
+    const auto more = connection.read_some(5s);
+    if (!more || more->empty()) {
+      return std::nullopt;
+    }
+    pending += *more;
+  }
+}
+
+// h2c: the PROXY header comes before the connection preface.
+TEST(ProxyProtocolH2cTest, PrefaceFollowsTheHeader) {
+  DemoBackend backend;
+  Relay7Process relay([&](uint16_t port) {
+    nlohmann::json config = single_upstream_config({backend.port()});
+    config["servers"][0]["listen"] = {
+        {{"address", loopback_address(port)}, {"proxy_protocol", true}, {"h2c", true}}};
+    return config;
+  });
+  HttpConnection connection;
+  ASSERT_TRUE(connection.connect(relay.port())) << connection.last_error();
+  // GET / on stream 1 in HPACK's static table (:method GET, :scheme http, :path /) and a
+  // literal :authority.
+  const std::string authority = "127.0.0.1";
+  const std::string block =
+      std::string("\x82\x86\x84\x41", 4) + static_cast<char>(authority.size()) + authority;
+  constexpr uint8_t kHeaders = 0x1;
+  constexpr uint8_t kSettings = 0x4;
+  constexpr uint8_t kEndStreamAndHeaders = 0x5;
+  ASSERT_TRUE(connection.send_raw(v2_header() + "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" +
+                                  h2_frame(kSettings, 0, 0, "") +
+                                  h2_frame(kHeaders, kEndStreamAndHeaders, 1, block)));
+  const auto body = h2_response_body(connection);
+  ASSERT_TRUE(body) << connection.last_error();
+  EXPECT_EQ(echoed_header(parse_json(*body), "X-Real-IP"), "203.0.113.9");
 }
 
 TEST(ProxyProtocolTlsTest, TlsHandshakeStartsAfterTheHeader) {
