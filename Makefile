@@ -136,9 +136,11 @@ run:
 # never used). sslscan: the TLS scan test checks what relay7 offers the way an auditor would.
 # libnghttp2-dev: HTTP/2 framing, HPACK and flow control for clients (a codec relay7 does not
 # write itself); nghttp2-client (nghttp, h2load) and python3-h2 drive the HTTP/2 tests.
+# haproxy: the L4 balancer (TCP mode, PROXY protocol v2) in front of two relay7 instances in the
+# scale-out test.
 DEB_PACKAGES := g++ make pkg-config libevent-dev nlohmann-json3-dev libspdlog-dev libfmt-dev \
                 libgtest-dev node-llhttp scdoc man-db libc-ares-dev libssl-dev openssl \
-                dnsmasq-base nginx sslscan libnghttp2-dev nghttp2-client python3-h2
+                dnsmasq-base nginx sslscan libnghttp2-dev nghttp2-client python3-h2 haproxy
 
 # $(call apt_install_missing,PACKAGES,WHAT): installs those of PACKAGES that are missing and
 # nothing else, so a second run changes nothing; leaves their names in $$missing for a caller
@@ -169,7 +171,7 @@ endef
 
 deps:
 	@$(call apt_install_missing,$(DEB_PACKAGES),build and test dependencies); \
-	$(call stop_services_installed,nginx)
+	$(call stop_services_installed,nginx haproxy)
 
 FORMAT_FILES = $(shell find include src tests fuzz -name '*.h' -o -name '*.cpp' | sort)
 

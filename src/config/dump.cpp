@@ -188,10 +188,29 @@ Json dump_tls(const ServerTlsConfig& tls) {
               {"handshake_timeout", format_duration(tls.handshake_timeout)}};
 }
 
+// A plain string unless an option differs from its default, so that dumps of configs written
+// with strings stay strings.
+Json dump_listen(const ListenConfig& entry) {
+  if (!entry.h2c && !entry.proxy_protocol && entry.backlog == kDefaultListenBacklog) {
+    return Json(entry.text);
+  }
+  Json out{{"address", entry.text}};
+  if (entry.h2c) {
+    out["h2c"] = true;
+  }
+  if (entry.proxy_protocol) {
+    out["proxy_protocol"] = true;
+  }
+  if (entry.backlog != kDefaultListenBacklog) {
+    out["backlog"] = entry.backlog;
+  }
+  return out;
+}
+
 Json dump_server(const ServerConfig& server, const Config& config) {
   Json listen = Json::array();
   for (const ListenConfig& entry : server.listen) {
-    listen.push_back(entry.h2c ? Json{{"address", entry.text}, {"h2c", true}} : Json(entry.text));
+    listen.push_back(dump_listen(entry));
   }
   Json locations = Json::array();
   for (const LocationConfig& location : server.locations) {

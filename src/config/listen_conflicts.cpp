@@ -71,13 +71,29 @@ void check_wildcard_conflicts(const std::vector<ServerBlock>& blocks, Diagnostic
   }
 }
 
-bool listens_h2c(const ServerBlock& block, const ListenConfig& at) {
+// The entry of `block` for the address of `at`: an address is listed once per block.
+const ListenConfig& entry_for(const ServerBlock& block, const ListenConfig& at) {
   for (const ListenConfig& listen : block.config.listen) {
     if (listen.address == at.address) {
-      return listen.h2c;
+      return listen;
     }
   }
-  return false;
+  return at;  // not reached: the block was found by this address
+}
+
+// The options of an address are the socket's, set before any byte says which block a connection
+// is for: every block listing the address sets them alike. Empty when they agree.
+std::string listen_option_conflict(const ListenConfig& here, const ListenConfig& first) {
+  if (here.h2c != first.h2c) {
+    return "h2c";
+  }
+  if (here.proxy_protocol != first.proxy_protocol) {
+    return "proxy_protocol";
+  }
+  if (here.backlog != first.backlog) {
+    return "backlog";
+  }
+  return "";
 }
 
 // A connection is TLS or not before any byte says which block it is for, and a TLS handshake
@@ -94,10 +110,14 @@ void check_tls_sharing(const std::vector<ServerBlock>& blocks, Diagnostics& diag
       }
       const auto& tls = block.config.tls;
       const auto& first_tls = first->second->config.tls;
-      if (block.config.listen[i].h2c != listens_h2c(*first->second, block.config.listen[i])) {
-        diagnostics.error(listen_path(block, i),
-                          address + " must set h2c as " + first->second->path +
-                              " does: the connection preface comes before any Host");
+      const ListenConfig& here = block.config.listen[i];
+      const std::string option = listen_option_conflict(here, entry_for(*first->second, here));
+      if (!option.empty()) {
+        diagnostics.error(
+            listen_path(block, i),
+            address + " must set " + option + " as " + first->second->path +
+                (option == "h2c" ? " does: the connection preface comes before any Host"
+                                 : " does: it belongs to the address, not to a block"));
       } else if (tls.has_value() != first_tls.has_value()) {
         diagnostics.error(listen_path(block, i),
                           address +

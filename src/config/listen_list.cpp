@@ -12,6 +12,8 @@ namespace {
 struct ListenEntry {
   std::string text;
   bool h2c = false;
+  bool proxy_protocol = false;
+  unsigned backlog = kDefaultListenBacklog;
 };
 
 std::optional<ListenEntry> read_listen_entry(const Node& entry, Diagnostics& diagnostics) {
@@ -19,13 +21,20 @@ std::optional<ListenEntry> read_listen_entry(const Node& entry, Diagnostics& dia
     const auto text = read_string(entry, diagnostics);
     return text ? std::optional<ListenEntry>(ListenEntry{*text}) : std::nullopt;
   }
-  const auto object = ObjectReader::open(entry, {"address", "h2c"}, diagnostics);
+  const auto object =
+      ObjectReader::open(entry, {"address", "h2c", "proxy_protocol", "backlog"}, diagnostics);
   if (!object) {
     return std::nullopt;
   }
   ListenEntry parsed;
   if (const auto h2c = object->find("h2c")) {
     assign_if(parsed.h2c, read_bool(*h2c, diagnostics));
+  }
+  if (const auto proxy_protocol = object->find("proxy_protocol")) {
+    assign_if(parsed.proxy_protocol, read_bool(*proxy_protocol, diagnostics));
+  }
+  if (const auto backlog = object->find("backlog")) {
+    assign_if(parsed.backlog, read_integer(*backlog, 1, 65535, diagnostics));
   }
   const auto address = object->require("address", diagnostics);
   const auto text = address ? read_string(*address, diagnostics) : std::nullopt;
@@ -70,7 +79,8 @@ void read_listen_list(const Node& node, ServerBlock& block, Diagnostics& diagnos
                                         "])");
       continue;
     }
-    listen.push_back(ListenConfig{read->text, *parsed.address, read->h2c});
+    listen.push_back(
+        ListenConfig{read->text, *parsed.address, read->h2c, read->proxy_protocol, read->backlog});
     block.listen_positions.push_back(i);
   }
 }

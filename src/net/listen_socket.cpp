@@ -46,8 +46,8 @@ UniqueFd bind_reuseport_socket(const SocketAddress& address, std::string& error)
   return bound_socket(address, true, error);
 }
 
-bool start_listening(int fd, const SocketAddress& address, std::string& error) {
-  return ::listen(fd, kListenBacklog) == 0 || fail("cannot listen on", address, error);
+bool start_listening(int fd, const SocketAddress& address, std::string& error, int backlog) {
+  return ::listen(fd, backlog) == 0 || fail("cannot listen on", address, error);
 }
 
 // The probe is bound exactly like a listener, SO_REUSEADDR included, so that it fails for the

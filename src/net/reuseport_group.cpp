@@ -11,7 +11,7 @@
 namespace relay7 {
 
 std::shared_ptr<ReuseportGroup> ReuseportGroup::open(const SocketAddress& address,
-                                                     std::string& error) {
+                                                     std::string& error, int backlog) {
   // The first socket listens right after the probe, before any worker is ready (as a listener
   // without SO_REUSEPORT would), so that a second relay7 probing this address from then on fails;
   // only one probing in the same few microseconds could slip through.
@@ -19,7 +19,7 @@ std::shared_ptr<ReuseportGroup> ReuseportGroup::open(const SocketAddress& addres
     return nullptr;
   }
   UniqueFd first = bind_reuseport_socket(address, error);
-  if (!first.valid() || !start_listening(first.get(), address, error)) {
+  if (!first.valid() || !start_listening(first.get(), address, error, backlog)) {
     return nullptr;
   }
   // With port 0 the kernel picked the port: the other sockets must bind that one.
@@ -29,8 +29,8 @@ std::shared_ptr<ReuseportGroup> ReuseportGroup::open(const SocketAddress& addres
     error = "cannot read the address of " + address.to_string() + ": " + std::strerror(errno);
     return nullptr;
   }
-  std::shared_ptr<ReuseportGroup> group(
-      new ReuseportGroup(socket_address_from(reinterpret_cast<sockaddr*>(&bound), length)));
+  std::shared_ptr<ReuseportGroup> group(new ReuseportGroup(
+      socket_address_from(reinterpret_cast<sockaddr*>(&bound), length), backlog));
   group->sockets_.push_back(std::move(first));
   return group;
 }
@@ -66,12 +66,25 @@ bool ReuseportGroup::listen_more(UnlistenedSockets more, std::string& error) {
   }
   const size_t before = sockets_.size();
   for (UniqueFd& fd : more.sockets) {
-    if (!start_listening(fd.get(), address_, error)) {
+    if (!start_listening(fd.get(), address_, error, backlog_)) {
       shrink_to(before);
       return false;
     }
     sockets_.push_back(std::move(fd));
   }
+  return true;
+}
+
+bool ReuseportGroup::set_backlog(int backlog, std::string& error) {
+  if (backlog == backlog_) {
+    return true;
+  }
+  for (const UniqueFd& fd : sockets_) {
+    if (!start_listening(fd.get(), address_, error, backlog)) {
+      return false;
+    }
+  }
+  backlog_ = backlog;
   return true;
 }
 

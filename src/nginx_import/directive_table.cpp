@@ -56,6 +56,11 @@ constexpr auto kRules = std::to_array<DirectiveRule>({
     {"send_timeout", kHttpLevels, 1, 1, false, Handling::translated, "timeouts.send"},
     {"keepalive_timeout", kHttpLevels, 1, 2, false, Handling::translated, "timeouts.keepalive"},
     {"access_log", kHttpLevels, 1, kNoLimit, false, Handling::translated, "access_log"},
+    {"set_real_ip_from", kHttpLevels, 1, 1, false, Handling::translated, "real_ip.from"},
+    {"real_ip_header", kHttpLevels, 1, 1, false, Handling::translated,
+     "real_ip.header (proxy_protocol: the listen object's proxy_protocol)"},
+    {"real_ip_recursive", kHttpLevels, 1, 1, false, Handling::translated,
+     "(relay7's real_ip always walks as \"on\" does)"},
     {"log_format", kHttp, 2, kNoLimit, false, Handling::translated,
      "(read by access_log; not translated: write it as access_log.format)"},
     {"proxy_buffering", kHttpLevels, 1, 1, false, Handling::restated_when,
@@ -140,9 +145,6 @@ constexpr std::string_view kNoHeaderRules =
     "write it as a response header rule (header_rules in relay7.json(5))";
 constexpr std::string_view kNoAddressRules =
     "relay7 has no address rules: block a location with return 403 instead";
-constexpr std::string_view kNoRealIp =
-    "the import does not carry trusted proxies over yet: write relay7's top-level \"real_ip\" "
-    "(relay7.json(5)), which takes the client address from them as real_ip_recursive on does";
 
 // Why the directives of nginx modules relay7 lacks are not translated; the first entry that
 // matches wins, so a prefix comes after the names it must not cover.
@@ -212,9 +214,6 @@ constexpr auto kModuleReasons = std::to_array<ModuleReason>({
     {"add_trailer", "relay7 adds no trailers: add them in the backends"},
     {"expires", kNoHeaderRules},
     {"error_page", "relay7 has no custom error pages: the backends' own pages pass through"},
-    {"real_ip_header", kNoRealIp},
-    {"real_ip_recursive", kNoRealIp},
-    {"set_real_ip_from", kNoRealIp},
     {"resolver",
      "relay7 resolves backend names once, when the config is loaded: drop it, and reload "
      "relay7 when a name changes"},

@@ -91,6 +91,79 @@ std::optional<Sourced<T>> agreed_value(const std::vector<Effective<T>>& values,
   return http_level;
 }
 
+Effective<RealIpModel> real_ip_of(const InheritedSettings& s) {
+  Effective<RealIpModel> out{RealIpModel{}, std::nullopt};
+  if (s.real_ip_from) {
+    out.value.from = s.real_ip_from->value;
+    out.set_by = s.real_ip_from->where;
+  }
+  if (s.real_ip_header) {
+    out.value.header = s.real_ip_header->value;
+    out.set_by = out.set_by.value_or(s.real_ip_header->where);
+  }
+  if (s.real_ip_recursive) {
+    out.value.recursive = s.real_ip_recursive->value;
+    out.set_by = out.set_by.value_or(s.real_ip_recursive->where);
+  }
+  return out;
+}
+
+std::string describe_real_ip(const RealIpModel& real_ip) {
+  std::string text = "set_real_ip_from";
+  for (const std::string& from : real_ip.from) {
+    text += " " + from;
+  }
+  return text + ", real_ip_header " + real_ip.header;
+}
+
+bool any_proxy_protocol(const ConfigModel& model) {
+  return std::any_of(model.servers.begin(), model.servers.end(), [](const ServerModel& server) {
+    return std::any_of(server.listen.begin(), server.listen.end(),
+                       [](const ListenModel& listen) { return listen.proxy_protocol; });
+  });
+}
+
+// The agreed realip settings as relay7 can have them, with what changes on the way.
+std::optional<Sourced<RealIpModel>> translate_real_ip(const ConfigModel& model,
+                                                      MessageList& messages) {
+  const auto values = effective_values<RealIpModel>(model, real_ip_of);
+  const Effective<RealIpModel> http = real_ip_of(model.http_settings);
+  const std::optional<Sourced<RealIpModel>> http_level =
+      http.set_by
+          ? std::optional<Sourced<RealIpModel>>(Sourced<RealIpModel>{http.value, *http.set_by})
+          : std::nullopt;
+  auto real_ip = agreed_value<RealIpModel>(values, http_level, describe_real_ip, messages);
+  if (!real_ip) {
+    return std::nullopt;
+  }
+  if (real_ip->value.from.empty()) {
+    messages.warning(real_ip->where,
+                     "dropped: without set_real_ip_from nginx trusts no proxy and changes no "
+                     "client address");
+    return std::nullopt;
+  }
+  if (real_ip->value.header == "proxy_protocol") {
+    messages.warning(real_ip->where,
+                     "dropped: relay7 takes the client address from the PROXY header on every "
+                     "listen address with \"proxy_protocol\": true, trusting the balancer by "
+                     "that, so it needs no list of trusted proxies");
+    return std::nullopt;
+  }
+  if (!real_ip->value.recursive) {
+    messages.warning(real_ip->where,
+                     "real_ip_recursive is off (nginx's default): relay7 walks the header as "
+                     "\"on\" does, skipping trusted addresses from the right, so where the "
+                     "right-most address is itself trusted it takes the next one, not that one");
+  }
+  if (any_proxy_protocol(model)) {
+    messages.notice(real_ip->where,
+                    "on proxy_protocol addresses relay7 checks set_real_ip_from against the "
+                    "PROXY header's source, not against the balancer as nginx does: list the "
+                    "proxies in front of the balancer");
+  }
+  return real_ip;
+}
+
 }  // namespace
 
 std::string_view timeout_directive(TimeoutKind kind) {
@@ -128,6 +201,7 @@ InstanceSettings resolve_instance_settings(const ConfigModel& model, MessageList
   result.access_log = agreed_value<std::string>(
       logs, model.http_settings.access_log,
       [](const std::string& path) { return "access_log " + path; }, messages);
+  result.real_ip = translate_real_ip(model, messages);
   return result;
 }
 

@@ -3,17 +3,30 @@
 #include <array>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "nginx_import/model.h"
 #include "relay7/nginx_import/messages.h"
 
 namespace relay7::nginx_import {
 
-// nginx sets timeouts and the access log per location; relay7 has one value for the whole
-// instance. What that value is, when every location agrees.
+// The realip module's settings of one location, nginx's defaults filled in.
+struct RealIpModel {
+  std::vector<std::string> from;
+  std::string header = "X-Real-IP";
+  bool recursive = false;
+
+  bool operator==(const RealIpModel&) const = default;
+};
+
+// nginx sets timeouts, the access log and the trusted proxies per location; relay7 has one value
+// for the whole instance. What that value is, when every location agrees.
 struct InstanceSettings {
   std::array<std::optional<Sourced<Duration>>, kTimeoutKinds> timeouts;
   std::optional<Sourced<std::string>> access_log;  // a path or "off"
+  // What becomes relay7's "real_ip": trusted proxies and a header to read (not proxy_protocol,
+  // which relay7 reads from the listen entry).
+  std::optional<Sourced<RealIpModel>> real_ip;
 };
 
 // The nginx directive that sets a timeout, and nginx's default for it.

@@ -25,6 +25,9 @@ void InheritedSettings::inherit_from(const InheritedSettings& outer) {
   }
   fill(access_log, outer.access_log);
   fill(proxy_headers, outer.proxy_headers);
+  fill(real_ip_from, outer.real_ip_from);
+  fill(real_ip_header, outer.real_ip_header);
+  fill(real_ip_recursive, outer.real_ip_recursive);
   tls.inherit_from(outer.tls);
 }
 

@@ -55,6 +55,11 @@ struct InheritedSettings {
   // them only to a level that sets none of its own.
   std::optional<Sourced<std::vector<std::string>>> proxy_headers;
   TlsSettings tls;  // http and server only
+  // The realip module: a level with any set_real_ip_from replaces the outer level's list, as
+  // nginx merges it.
+  std::optional<Sourced<std::vector<std::string>>> real_ip_from;
+  std::optional<Sourced<std::string>> real_ip_header;
+  std::optional<Sourced<bool>> real_ip_recursive;
 
   // Fills every setting this level leaves unset from `outer`.
   void inherit_from(const InheritedSettings& outer);
@@ -111,6 +116,9 @@ struct ListenModel {
   // "listen ... http2": relay7 offers HTTP/2 on TLS addresses by default; on a plain one it
   // means cleartext HTTP/2 with prior knowledge.
   bool http2 = false;
+  // "proxy_protocol": nginx takes it for the address if any block's listen says it.
+  bool proxy_protocol = false;
+  std::optional<uint64_t> backlog = std::nullopt;  // "backlog=N"
 };
 
 struct ServerModel {

@@ -1,8 +1,10 @@
 #include "nginx_import/relay7_json.h"
 
 #include <algorithm>
+#include <map>
 
 #include "config/json_path.h"
+#include "config/listen_address.h"
 #include "relay7/config/dump.h"
 
 namespace relay7::nginx_import {
@@ -63,6 +65,11 @@ class JsonBuilder {
     if (!timeouts.empty()) {
       root["timeouts"] = std::move(timeouts);
     }
+    if (settings.real_ip) {
+      const RealIpModel& real_ip = settings.real_ip->value;
+      put(root, "", "real_ip", Json{{"from", real_ip.from}, {"header", real_ip.header}},
+          settings.real_ip->where);
+    }
   }
 
   void upstreams(const std::vector<UpstreamModel>& upstreams) {
@@ -81,6 +88,7 @@ class JsonBuilder {
   // nginx serves plain and TLS addresses from one server block; relay7 keeps them apart, so a
   // block with both becomes two with the same names and locations, the plain one first.
   void servers(const std::vector<ServerModel>& servers) {
+    merge_listen_options(servers);
     Json all = Json::array();
     for (const ServerModel& server : servers) {
       for (const bool tls : {false, true}) {
@@ -97,6 +105,46 @@ class JsonBuilder {
   }
 
  private:
+  // nginx applies proxy_protocol to an address when any block's listen says it, and takes
+  // socket options (backlog) from the one listen that sets them; relay7 wants every block on
+  // the address to say the same, so each entry gets the address's merged options.
+  struct ListenOptions {
+    bool proxy_protocol = false;
+    std::optional<uint64_t> backlog;
+  };
+
+  static std::string address_key(const ListenModel& listen) {
+    const auto address = config::parse_listen_address(listen.text).address;
+    return address ? address->to_string() : listen.text;
+  }
+
+  void merge_listen_options(const std::vector<ServerModel>& servers) {
+    for (const ServerModel& server : servers) {
+      for (const ListenModel& listen : server.listen) {
+        ListenOptions& options = listen_options_[address_key(listen)];
+        options.proxy_protocol = options.proxy_protocol || listen.proxy_protocol;
+        if (listen.backlog) {
+          options.backlog = listen.backlog;
+        }
+      }
+    }
+  }
+
+  Json listen_json(const ListenModel& listen) {
+    const ListenOptions& options = listen_options_[address_key(listen)];
+    if (!options.proxy_protocol && !options.backlog) {
+      return listen.text;
+    }
+    Json out{{"address", listen.text}};
+    if (options.proxy_protocol) {
+      out["proxy_protocol"] = true;
+    }
+    if (options.backlog) {
+      out["backlog"] = *options.backlog;
+    }
+    return out;
+  }
+
   Json upstream_json(const UpstreamModel& upstream, const std::string& path) {
     Json out = Json::object();
     if (upstream.balance) {
@@ -146,7 +194,7 @@ class JsonBuilder {
         continue;
       }
       note(path_index(path_key(path, "listen"), listen.size()), address.where);
-      listen.push_back(address.text);
+      listen.push_back(listen_json(address));
     }
     out["listen"] = std::move(listen);
     if (!server.names.empty()) {
@@ -237,6 +285,7 @@ class JsonBuilder {
   }
 
   Relay7Json& out_;
+  std::map<std::string, ListenOptions> listen_options_;
 };
 
 }  // namespace

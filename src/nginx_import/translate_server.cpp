@@ -21,9 +21,9 @@ bool names_a_host(const std::string& text) {
 }
 
 // Parameters of listen that relay7 cannot express.
-constexpr std::string_view kSocketOptions[] = {"backlog",  "rcvbuf",        "sndbuf",
-                                               "fastopen", "deferred",      "reuseport",
-                                               "setfib",   "accept_filter", "so_keepalive"};
+constexpr std::string_view kSocketOptions[] = {"rcvbuf",        "sndbuf",      "fastopen",
+                                               "deferred",      "reuseport",   "setfib",
+                                               "accept_filter", "so_keepalive"};
 
 // False when the parameter keeps the address from being translated.
 bool read_listen_parameter(Translation& t, const Directive& d, const std::string& parameter,
@@ -39,10 +39,16 @@ bool read_listen_parameter(Translation& t, const Directive& d, const std::string
     t.not_translated(d, "relay7 speaks HTTP/1.1 and HTTP/2 only: keep nginx in front for HTTP/3");
     return false;
   } else if (parameter == "proxy_protocol") {
-    t.not_translated(d,
-                     "relay7 does not read the PROXY protocol yet: keep the proxy in front "
-                     "from sending it");
-    return false;
+    listen.proxy_protocol = true;
+  } else if (key == "backlog") {
+    const auto backlog = parse_count(std::string_view(parameter).substr(key.size() + 1));
+    if (!backlog || *backlog == 0 || *backlog > 65535) {
+      t.not_translated(d, quote_text(parameter) +
+                              ": relay7 takes a backlog of 1..65535 (the kernel caps it at "
+                              "net.core.somaxconn anyway)");
+      return false;
+    }
+    listen.backlog = *backlog;
   } else if (parameter == "bind") {
     t.messages.warning(d.where, "\"bind\" dropped: relay7 binds every listen address by itself");
   } else if (parameter == "ipv6only=on") {

@@ -3,6 +3,7 @@
 #include "nginx_import/translation.h"
 #include "nginx_import/values.h"
 #include "relay7/http/ascii.h"
+#include "relay7/net/address_range.h"
 
 namespace relay7::nginx_import {
 namespace {
@@ -156,6 +157,38 @@ void translate_proxy_set_header(Translation& t, const Directive& d, InheritedSet
                    "X-Forwarded-Host itself");
 }
 
+void translate_set_real_ip_from(Translation& t, const Directive& d, InheritedSettings& settings) {
+  if (d.args[0].starts_with("unix:")) {
+    t.not_translated(d, "relay7 accepts TCP connections only");
+    return;
+  }
+  std::string error;
+  if (!parse_address_range(d.args[0], error)) {
+    t.invalid_value(d, d.args[0], "an address or a block such as 10.0.0.0/8");
+    return;
+  }
+  if (!settings.real_ip_from) {
+    settings.real_ip_from = Sourced<std::vector<std::string>>{{}, d.where};
+  }
+  settings.real_ip_from->value.push_back(d.args[0]);
+}
+
+void translate_real_ip_header(Translation& t, const Directive& d, InheritedSettings& settings) {
+  if (d.args[0] != "proxy_protocol" && !is_token(d.args[0])) {
+    t.invalid_value(d, d.args[0], "a header name or proxy_protocol");
+    return;
+  }
+  settings.real_ip_header = Sourced<std::string>{d.args[0], d.where};
+}
+
+void translate_real_ip_recursive(Translation& t, const Directive& d, InheritedSettings& settings) {
+  if (d.args[0] != "on" && d.args[0] != "off") {
+    t.invalid_value(d, d.args[0], "on or off");
+    return;
+  }
+  settings.real_ip_recursive = Sourced<bool>{d.args[0] == "on", d.where};
+}
+
 }  // namespace
 
 bool translate_setting(Translation& t, const Directive& d, InheritedSettings& settings) {
@@ -173,6 +206,12 @@ bool translate_setting(Translation& t, const Directive& d, InheritedSettings& se
     translate_log_format(t, d);
   } else if (d.name == "proxy_set_header") {
     translate_proxy_set_header(t, d, settings);
+  } else if (d.name == "set_real_ip_from") {
+    translate_set_real_ip_from(t, d, settings);
+  } else if (d.name == "real_ip_header") {
+    translate_real_ip_header(t, d, settings);
+  } else if (d.name == "real_ip_recursive") {
+    translate_real_ip_recursive(t, d, settings);
   } else if (translate_tls_setting(t, d, settings.tls)) {
     return true;
   } else if (d.name == "error_log") {

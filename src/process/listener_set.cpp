@@ -10,11 +10,13 @@ std::optional<GenerationSockets> ListenerSet::acquire(const std::vector<Listener
     const std::string key = listener.address.to_string();
     std::shared_ptr<ReuseportGroup> group = by_address_[key].lock();
     if (!group) {
-      group = ReuseportGroup::open(listener.address, error);
+      group = ReuseportGroup::open(listener.address, error, static_cast<int>(listener.backlog));
       if (!group) {
         return std::nullopt;
       }
       opened.emplace_back(key, group);
+    } else if (!group->set_backlog(static_cast<int>(listener.backlog), error)) {
+      return std::nullopt;
     }
     std::optional<UnlistenedSockets> added = group->bind_more(workers, error);
     if (!added) {

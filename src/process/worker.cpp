@@ -57,6 +57,7 @@ Worker::Worker(std::shared_ptr<const Config> config, std::shared_ptr<AccessLog> 
 Worker::~Worker() {
   // Connections and pools hold libevent objects of base_: free them while it still exists.
   health_checker_.reset();
+  proxy_headers_.clear();
   listeners_.clear();
   context_.reset();
 }
@@ -106,6 +107,7 @@ void Worker::drain() {
   if (on_drain_started_) {
     on_drain_started_();
   }
+  proxy_headers_.clear();
   context_->set_draining();
   context_->close_idle_upstreams();
   context_->connections().drain_all();
@@ -116,6 +118,7 @@ void Worker::drain() {
 }
 
 void Worker::stop() {
+  proxy_headers_.clear();
   context_->connections().close_all();
   event_base_loopexit(base_.get(), nullptr);
 }
@@ -147,19 +150,58 @@ void Worker::accept_connection(size_t listener_index, evutil_socket_t fd, const 
       on_first_connection_();
     }
   }
+  const SocketAddress peer = socket_address_from(address, static_cast<socklen_t>(length));
+  const ListenerRoutes& listener = context_->routes().listeners()[listener_index];
+  if (!listener.proxy_protocol) {
+    start_session(listener_index, UniqueFd(fd), peer);
+    return;
+  }
   try {
-    auto transport = make_client_transport(listener_index, UniqueFd(fd));
+    auto reader = std::make_unique<ProxyHeaderReader>(
+        base_.get(), UniqueFd(fd), peer, listener_index, context_->config().timeouts.client_header,
+        static_cast<ProxyHeaderOwner&>(*this));
+    ProxyHeaderReader* key = reader.get();
+    proxy_headers_.emplace(key, std::move(reader));
+  } catch (const std::bad_alloc&) {
+    spdlog::error("out of memory accepting a connection");
+    return;
+  }
+  if (connection_count() >= context_->config().worker_connections) {
+    pause_accepting();
+  }
+}
+
+void Worker::on_proxy_header(ProxyHeaderReader& reader, UniqueFd fd, const SocketAddress& peer) {
+  const size_t listener_index = reader.listener();
+  proxy_headers_.erase(&reader);
+  start_session(listener_index, std::move(fd), peer);
+}
+
+void Worker::on_proxy_header_failed(ProxyHeaderReader& reader, const char* reason) {
+  if (reason != nullptr) {
+    proxy_refusals_.note(context_->routes().listeners()[reader.listener()].address_text,
+                         reader.socket_peer(), reason, monotonic_ms());
+  }
+  proxy_headers_.erase(&reader);
+}
+
+size_t Worker::connection_count() const {
+  return context_->connections().live_count() + proxy_headers_.size();
+}
+
+void Worker::start_session(size_t listener_index, UniqueFd fd, const SocketAddress& peer) {
+  try {
+    auto transport = make_client_transport(listener_index, std::move(fd));
     if (!transport->valid()) {
       return;  // the transport closes the socket
     }
-    const SocketAddress peer = socket_address_from(address, static_cast<socklen_t>(length));
     if (context_->routes().listeners()[listener_index].h2c) {
       Http2ServerSession::open(*context_, std::move(transport), peer, listener_index,
                                IoBuffer(context_->blocks()));
     } else {
       Http1ServerSession::open(*context_, std::move(transport), peer, listener_index);
     }
-    if (context_->connections().live_count() >= context_->config().worker_connections) {
+    if (connection_count() >= context_->config().worker_connections) {
       // At the limit: leave further connections in this worker's socket backlog (its share of
       // new connections waits there) rather than accept what cannot be served; on_tick resumes.
       pause_accepting();
@@ -208,8 +250,9 @@ void Worker::on_tick(evutil_socket_t, short, void* context) {
   if (self->context_->refresh_upstream_members() && self->health_checker_) {
     self->health_checker_->sync();
   }
+  self->proxy_refusals_.flush(monotonic_ms());
   if (self->accept_paused_ && self->accepting_ && !self->draining_ &&
-      self->context_->connections().live_count() < self->context_->config().worker_connections) {
+      self->connection_count() < self->context_->config().worker_connections) {
     self->accept_paused_ = false;
     for (auto& listener : self->listeners_) {
       evconnlistener_enable(listener->listener.get());

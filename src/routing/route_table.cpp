@@ -133,6 +133,8 @@ RouteTable::RouteTable(const Config& config)
                                             s,
                                             server.tls.has_value(),
                                             listen.h2c,
+                                            listen.proxy_protocol,
+                                            listen.backlog,
                                             {},
                                             {}});
         existing = listeners_.end() - 1;

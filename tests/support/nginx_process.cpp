@@ -3,25 +3,13 @@
 #include <filesystem>
 #include <stdexcept>
 
-#include "ports.h"
-#include "tcp_sockets.h"
+#include "server_startup.h"
 
 namespace relay7::testing {
 namespace {
 
 constexpr int kBindAttempts = 5;
-constexpr std::chrono::milliseconds kStartTimeout{10000};
-constexpr std::chrono::milliseconds kProbeInterval{50};
 constexpr std::string_view kPortTaken = "Address already in use";
-
-bool listens_on(pid_t pid, uint16_t port) {
-  for (const TcpSocket& socket : tcp_sockets_of({pid})) {
-    if (socket.listening() && socket.local_port == port) {
-      return true;
-    }
-  }
-  return false;
-}
 
 }  // namespace
 
@@ -30,11 +18,10 @@ NginxProcess::NginxProcess(const ConfigForPort& make_config) {
     throw std::runtime_error(std::string(kNginxBinary) + " is missing: install nginx (make deps)");
   }
   std::filesystem::create_directories(dir_.path() / "logs");
-  for (int attempt = 1; attempt <= kBindAttempts; ++attempt) {
-    const uint16_t port = free_port();
-    if (start_once(make_config(port, dir_path_), port)) {
-      return;
-    }
+  if (start_on_free_port(kBindAttempts, [&](uint16_t port) {
+        return start_once(make_config(port, dir_path_), port);
+      })) {
+    return;
   }
   throw std::runtime_error("nginx could not bind a free port in " + std::to_string(kBindAttempts) +
                            " attempts; error log:\n" + error_log());
@@ -65,23 +52,8 @@ bool NginxProcess::start_once(const std::string& config, uint16_t port) {
                                                               "-c", config_path, "-g", globals},
                                      options);
   port_ = port;
-  const auto deadline = std::chrono::steady_clock::now() + kStartTimeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (wait_for_port(port, kProbeInterval) && listens_on(process_->pid(), port)) {
-      return true;
-    }
-    if (!process_->running()) {
-      if (error_log().find(kPortTaken) != std::string::npos) {
-        return false;
-      }
-      throw std::runtime_error("nginx exited during startup (" +
-                               describe_wait_status(process_->exit_status().value_or(0)) +
-                               "); error log:\n" + error_log() + "\nconfig:\n" + config);
-    }
-  }
-  process_->stop();
-  throw std::runtime_error("nginx did not accept connections on port " + std::to_string(port) +
-                           " in time; error log:\n" + error_log());
+  return wait_until_listening(*process_, port,
+                              {"nginx", kPortTaken, [this] { return error_log(); }, config});
 }
 
 }  // namespace relay7::testing

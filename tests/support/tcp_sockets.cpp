@@ -90,4 +90,13 @@ std::vector<TcpSocket> tcp_sockets_of(const std::vector<pid_t>& pids) {
   return sockets;
 }
 
+bool process_listens_on(pid_t pid, uint16_t port) {
+  for (const TcpSocket& socket : tcp_sockets_of({pid})) {
+    if (socket.listening() && socket.local_port == port) {
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace relay7::testing

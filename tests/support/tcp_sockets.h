@@ -32,4 +32,8 @@ struct TcpSocket {
 // a server really holds, e.g. whether a proxy reused its upstream connection.
 std::vector<TcpSocket> tcp_sockets_of(const std::vector<pid_t>& pids);
 
+// Whether `pid` itself has a socket listening on `port`: a server started by a test is ready
+// (and is the one on that port, not another process that took it first).
+bool process_listens_on(pid_t pid, uint16_t port);
+
 }  // namespace relay7::testing

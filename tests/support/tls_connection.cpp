@@ -16,7 +16,8 @@ bool TlsConnection::fail(std::string what) {
 bool TlsConnection::connect(uint16_t port, const TlsClientOptions& options) {
   ssl_.reset();
   buffer_ = InputBuffer();
-  if (!socket_.connect(port)) {
+  if (!socket_.connect(port) ||
+      (!options.before_handshake.empty() && !socket_.send_raw(options.before_handshake))) {
     error_ = socket_.last_error();
     return false;
   }

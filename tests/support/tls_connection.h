@@ -29,6 +29,8 @@ struct TlsClientOptions {
   // Offered signature algorithms (OpenSSL's list syntax, e.g. "RSA-PSS+SHA256"); empty:
   // OpenSSL's defaults.
   std::string signature_algorithms;
+  // Sent on the TCP connection before the handshake (a PROXY protocol header).
+  std::string before_handshake;
 };
 
 // A blocking TLS client connection (OpenSSL, no certificate verification: the tests look at the

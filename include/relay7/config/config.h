@@ -202,12 +202,19 @@ struct LocationConfig {
   HeaderRulesConfig header_rules;  // on top of its server's
 };
 
+inline constexpr unsigned kDefaultListenBacklog = 511;  // nginx's default on Linux
+
 struct ListenConfig {
   std::string text;  // as written, e.g. "80"
   SocketAddress address;
   // Cleartext HTTP/2 with prior knowledge: the connection preface comes before any Host, so this
   // belongs to the address, not to a server block.
   bool h2c = false;
+  // Every connection starts with a PROXY protocol v1 or v2 header (an L4 balancer in front says
+  // who the client is); one without is refused. Before TLS and HTTP, so it belongs to the address.
+  bool proxy_protocol = false;
+  // listen(2) backlog of the address's sockets (the kernel caps it at net.core.somaxconn).
+  unsigned backlog = kDefaultListenBacklog;
 };
 
 // The TLS protocol versions a server may accept, as "protocols" names them.

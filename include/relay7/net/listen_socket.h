@@ -15,7 +15,9 @@ inline constexpr int kListenBacklog = 511;
 UniqueFd bind_reuseport_socket(const SocketAddress& address, std::string& error);
 
 // listen() on a socket from bind_reuseport_socket: it joins the group, last in the group's order.
-bool start_listening(int fd, const SocketAddress& address, std::string& error);
+// On a socket listening already, it only changes the backlog (Linux keeps the socket's place).
+bool start_listening(int fd, const SocketAddress& address, std::string& error,
+                     int backlog = kListenBacklog);
 
 // Whether a socket without SO_REUSEPORT can bind `address`: false, with `error` saying "cannot bind
 // ADDRESS: Address already in use", while any socket listens on it. SO_REUSEPORT alone would let a

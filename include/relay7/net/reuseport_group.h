@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "relay7/net/listen_socket.h"
 #include "relay7/net/reuseport_steering.h"
 #include "relay7/net/socket_address.h"
 #include "relay7/net/unique_fd.h"
@@ -34,12 +35,17 @@ class ReuseportGroup {
   // Checks that no other socket listens on `address`, then binds and listens on the first
   // socket; nullptr with `error` naming the address and the reason when that fails. With port 0
   // the kernel picks the port (no check then), and address() says which.
-  static std::shared_ptr<ReuseportGroup> open(const SocketAddress& address, std::string& error);
+  static std::shared_ptr<ReuseportGroup> open(const SocketAddress& address, std::string& error,
+                                              int backlog = kListenBacklog);
 
   ReuseportGroup(const ReuseportGroup&) = delete;
   ReuseportGroup& operator=(const ReuseportGroup&) = delete;
 
   const SocketAddress& address() const { return address_; }
+  int backlog() const { return backlog_; }
+  // A reload that changes the address's backlog: listen() again on every socket, which on Linux
+  // changes only the queue length, not the socket's number in the group.
+  bool set_backlog(int backlog, std::string& error);
   // Listening sockets, numbered as the kernel numbers them.
   size_t size() const { return sockets_.size(); }
   int fd(size_t index) const { return sockets_[index].get(); }
@@ -66,9 +72,11 @@ class ReuseportGroup {
   const GroupIndices& steered() const { return steered_; }
 
  private:
-  explicit ReuseportGroup(const SocketAddress& address) : address_(address) {}
+  ReuseportGroup(const SocketAddress& address, int backlog)
+      : address_(address), backlog_(backlog) {}
 
   SocketAddress address_;
+  int backlog_;
   std::vector<UniqueFd> sockets_;
   GroupIndices steered_;
 };

@@ -2,11 +2,13 @@
 
 #include <functional>
 #include <memory>
+#include <unordered_map>
 #include <vector>
 
 #include "relay7/config/config.h"
 #include "relay7/event/handles.h"
 #include "relay7/log/access_log.h"
+#include "relay7/net/proxy_header_reader.h"
 #include "relay7/pipeline/proxy_context.h"
 #include "relay7/process/accept_socket.h"
 #include "relay7/tls/tls_listener.h"
@@ -26,7 +28,7 @@ namespace relay7 {
 // Signals: SIGUSR2 starts accepting; SIGQUIT drains (stop accepting, finish in-flight requests,
 // exit; bounded by shutdown_timeout); SIGTERM and SIGINT stop at once; SIGUSR1 reopens the log
 // files.
-class Worker {
+class Worker final : private ProxyHeaderOwner {
  public:
   // Accepts on `sockets`, which listen already (the master called listen(), or will before
   // start_accepting()). The worker whose handle says so also runs the instance's health checks,
@@ -66,6 +68,13 @@ class Worker {
 
   void accept_connection(size_t listener_index, evutil_socket_t fd, const sockaddr* address,
                          int length);
+  // Starts the connection's TLS or HTTP stage, once the peer is known (after the PROXY header on
+  // a proxy_protocol listener).
+  void start_session(size_t listener_index, UniqueFd fd, const SocketAddress& peer);
+  void on_proxy_header(ProxyHeaderReader& reader, UniqueFd fd, const SocketAddress& peer) override;
+  void on_proxy_header_failed(ProxyHeaderReader& reader, const char* reason) override;
+  // Connections served or waiting for their PROXY header, against worker_connections.
+  size_t connection_count() const;
   // A plain transport, or a TLS one on a listener whose blocks serve TLS. Throws std::bad_alloc.
   std::unique_ptr<Transport> make_client_transport(size_t listener_index, UniqueFd fd);
   void add_signal(int signal);
@@ -78,6 +87,10 @@ class Worker {
   std::vector<std::unique_ptr<ListenerSlot>> listeners_;
   // By listener index (RouteTable::listeners()); null for a plain listener.
   std::vector<std::unique_ptr<TlsListener>> tls_listeners_;
+  // Connections of proxy_protocol listeners until their header is read; not sessions yet, so
+  // draining closes them (they have sent no request).
+  std::unordered_map<ProxyHeaderReader*, std::unique_ptr<ProxyHeaderReader>> proxy_headers_;
+  ProxyRefusalLog proxy_refusals_;
   std::vector<EventPtr> signals_;
   EventPtr tick_;
   EventPtr shutdown_deadline_;

@@ -70,6 +70,8 @@ struct ListenerRoutes {
   // context starts each handshake and SNI picks the block's certificates by select().
   bool tls = false;
   bool h2c = false;  // cleartext HTTP/2 with prior knowledge (the config makes blocks agree)
+  bool proxy_protocol = false;  // a PROXY protocol header comes first (blocks agree too)
+  unsigned backlog = kDefaultListenBacklog;
   std::unordered_map<std::string, size_t> exact_names;
   std::vector<std::pair<std::string, size_t>> wildcard_suffixes;  // ".example.com", longest first
 

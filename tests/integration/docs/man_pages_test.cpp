@@ -31,7 +31,8 @@ const char* kEveryKey = R"({
   "real_ip": {"from": ["10.0.0.0/8"], "header": "X-Forwarded-For"},
   "upstreams": {"app": {"balance": "round_robin", "keepalive": 4,
                         "servers": [{"address": "127.0.0.1:2222", "weight": 2}]}},
-  "servers": [{"listen": ["127.0.0.1:8080"], "server_names": ["a.example"],
+  "servers": [{"listen": [{"address": "127.0.0.1:8080", "proxy_protocol": true, "backlog": 1024}],
+    "server_names": ["a.example"],
     "header_rules": {"request": {"set": {"X-A": "a"}, "add": [["X-B", "b"]], "remove": ["X-C"]},
                      "response": {"remove": ["Server"]}},
     "locations": [

@@ -94,6 +94,25 @@ TEST_F(ImportCommandTest, WritesAFileThatPassesTheConfigTest) {
   EXPECT_EQ(test.out, "relay7: configuration file relay7.json test is successful\n");
 }
 
+// Behind an L4 balancer: the PROXY protocol listen, its backlog and the trusted proxies come
+// through as relay7 keys that pass the check, and relay7 -T shows them.
+TEST_F(ImportCommandTest, CarriesProxyProtocolBacklogAndTrustedProxiesOver) {
+  write("nginx.conf",
+        "events {}\nhttp {\n"
+        "  set_real_ip_from 10.0.0.0/8;\n  real_ip_header X-Forwarded-For;\n"
+        "  real_ip_recursive on;\n"
+        "  server {\n    listen 127.0.0.1:18081 proxy_protocol backlog=2048;\n"
+        "    location / { return 204; }\n  }\n}\n");
+  const CommandResult result = run({"import-nginx", "--output=relay7.json", "nginx.conf"});
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  const CommandResult dump = run({"-T", "-c", "relay7.json"});
+  EXPECT_EQ(dump.exit_code, 0) << dump.err;
+  EXPECT_NE(dump.out.find(R"("proxy_protocol": true)"), std::string::npos) << dump.out;
+  EXPECT_NE(dump.out.find(R"("backlog": 2048)"), std::string::npos) << dump.out;
+  EXPECT_NE(dump.out.find(R"("10.0.0.0/8")"), std::string::npos) << dump.out;
+  EXPECT_NE(result.err.find("PROXY header's source"), std::string::npos) << result.err;
+}
+
 TEST_F(ImportCommandTest, LeavesAnExistingOutputAloneWhenTheImportFails) {
   write("nginx.conf", seed("block-admin"));
   write("relay7.json", "{\"kept\": true}\n");

@@ -3,6 +3,7 @@
 #include "relay7/net/reuseport_group.h"
 
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 
 #include <gtest/gtest.h>
@@ -168,6 +169,49 @@ TEST(ReuseportGroupTest, WorksOnIpv6) {
   const std::vector<size_t> counts = connections_per_socket(*group, 100);
   EXPECT_GT(counts[0], 0u);
   EXPECT_GT(counts[1], 0u);
+}
+
+// Connections whose handshake completed (the kernel queued them on the listener) among `clients`,
+// whose non-blocking connects were started; waits up to `timeout` for `expected` of them.
+size_t completed(const std::vector<UniqueFd>& clients, size_t expected,
+                 std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  size_t done = 0;
+  do {
+    done = 0;
+    for (const UniqueFd& client : clients) {
+      pollfd ready{client.get(), POLLOUT, 0};
+      done += ::poll(&ready, 1, 0) == 1 && (ready.revents & POLLOUT) != 0 ? 1 : 0;
+    }
+    if (done >= expected) {
+      break;
+    }
+    std::this_thread::sleep_for(20ms);
+  } while (std::chrono::steady_clock::now() < deadline);
+  return done;
+}
+
+// The backlog bounds the queue of connections nobody accepted yet (Linux keeps backlog + 1);
+// listen() again with a larger one lets the clients whose SYN was dropped in on their retry,
+// without closing the socket.
+TEST(ReuseportGroupTest, TheBacklogBoundsTheQueueAndCanGrowInPlace) {
+  std::string error;
+  std::shared_ptr<ReuseportGroup> group = ReuseportGroup::open(any_port("127.0.0.1"), error, 1);
+  ASSERT_TRUE(group) << error;
+  EXPECT_EQ(group->backlog(), 1);
+  std::vector<UniqueFd> clients;
+  for (int i = 0; i < 6; ++i) {
+    UniqueFd client(::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0));
+    ::connect(client.get(), group->address().raw(), group->address().length);
+    clients.push_back(std::move(client));
+  }
+  EXPECT_LE(completed(clients, clients.size(), 300ms), 3u);
+  const int fd_before = group->fd(0);
+  ASSERT_TRUE(group->set_backlog(64, error)) << error;
+  EXPECT_EQ(group->backlog(), 64);
+  EXPECT_EQ(group->fd(0), fd_before);
+  // SYNs are retried after 1 s, then 3 s.
+  EXPECT_EQ(completed(clients, clients.size(), 5s), clients.size());
 }
 
 }  // namespace

@@ -25,8 +25,8 @@ TEST(NginxImportServerTest, TranslatesListenAddresses) {
 
 TEST(NginxImportServerTest, RefusesListenersRelay7CannotOpen) {
   const ImportRun run = servers_run(
-      "server {\nlisten 443 quic;\nlisten 8443 http2;\nlisten 8080 proxy_protocol;\n"
-      "listen localhost:8081;\nlisten unix:/run/x.sock;\nlisten 8082 backlog=512;\n"
+      "server {\nlisten 443 quic;\nlisten 8443 http2;\nlisten 8080 backlog=0;\n"
+      "listen localhost:8081;\nlisten unix:/run/x.sock;\nlisten 8082 rcvbuf=512;\n"
       "listen 8083 fast;\nlisten 8084 bind ipv6only=on;\nlocation / { return 204; }\n}\n");
   EXPECT_EQ(run.errors(),
             (Lines{"nginx.conf:4: not translated: listen 443 quic (relay7 speaks HTTP/1.1 and "
@@ -34,14 +34,15 @@ TEST(NginxImportServerTest, RefusesListenersRelay7CannotOpen) {
                    "nginx.conf:5: not translated: listen 8443 http2 (cleartext HTTP/2 is a listen "
                    "object in relay7: write {\"address\": \"8443\", \"h2c\": true} "
                    "(relay7.json(5), HTTP/2))",
-                   "nginx.conf:6: not translated: listen 8080 proxy_protocol (relay7 does not read "
-                   "the PROXY protocol yet: keep the proxy in front from sending it)",
+                   "nginx.conf:6: not translated: listen 8080 backlog=0 (\"backlog=0\": relay7 "
+                   "takes a backlog of 1..65535 (the kernel caps it at net.core.somaxconn "
+                   "anyway))",
                    "nginx.conf:7: not translated: listen localhost:8081 (relay7 listens on numeric "
                    "addresses only, so that a bind never depends on DNS: write the address the "
                    "name stands for)",
                    "nginx.conf:8: not translated: listen unix:/run/x.sock (relay7 listens on TCP "
                    "addresses only)",
-                   "nginx.conf:9: not translated: listen 8082 backlog=512 (relay7 has no socket "
+                   "nginx.conf:9: not translated: listen 8082 rcvbuf=512 (relay7 has no socket "
                    "options for its listening sockets)",
                    "nginx.conf:10: invalid parameter \"fast\""}));
   EXPECT_EQ(run.warnings(),
@@ -50,6 +51,22 @@ TEST(NginxImportServerTest, RefusesListenersRelay7CannotOpen) {
                    "nginx.conf:11: warning: \"ipv6only=on\" dropped: relay7 always sets "
                    "IPV6_V6ONLY"}));
   EXPECT_EQ(run.json()["servers"][0]["listen"], Json::parse(R"(["8084"])"));
+}
+
+// proxy_protocol applies to the address when any block's listen says it, as in nginx, and the
+// backlog comes from the listen that sets it: every block on the address gets both.
+TEST(NginxImportServerTest, TranslatesProxyProtocolAndBacklogPerAddress) {
+  const ImportRun run = servers_run(
+      "server {\nlisten 127.0.0.1:8080 proxy_protocol backlog=1024;\nlisten 8081;\n"
+      "server_name a.example;\nlocation / { return 204; }\n}\n"
+      "server {\nlisten 127.0.0.1:8080;\nserver_name b.example;\n"
+      "location / { return 204; }\n}\n");
+  EXPECT_EQ(run.errors(), Lines{});
+  const Json expected =
+      Json::parse(R"({"address": "127.0.0.1:8080", "proxy_protocol": true, "backlog": 1024})");
+  EXPECT_EQ(run.json()["servers"][0]["listen"][0], expected);
+  EXPECT_EQ(run.json()["servers"][0]["listen"][1], "8081");
+  EXPECT_EQ(run.json()["servers"][1]["listen"][0], expected);
 }
 
 // nginx 1.25 moved HTTP/2 from a listen parameter to a directive of its own.

@@ -1,4 +1,5 @@
-// Settings nginx inherits from http to server to location: body size, timeouts, access log.
+// Settings nginx inherits from http to server to location: body size, timeouts, access log,
+// trusted proxies.
 #include <gtest/gtest.h>
 
 #include "import_test_util.h"
@@ -126,6 +127,52 @@ TEST(NginxImportSettingsTest, RefusesAnAccessLogOnlySomeLocationsHave) {
                    "nginx.conf:6: not translated: access_log off (relay7 has one value for every "
                    "request, and other locations have access_log /var/log/x.log: set one value "
                    "in http)"}));
+}
+
+TEST(NginxImportSettingsTest, TranslatesTrustedProxiesIntoRealIp) {
+  const ImportRun run(http_config(
+      "set_real_ip_from 10.0.0.0/8;\nset_real_ip_from ::1;\nreal_ip_header X-Forwarded-For;\n"
+      "real_ip_recursive on;\nserver { listen 8080; location / { return 204; } }\n"));
+  EXPECT_EQ(run.errors(), Lines{});
+  EXPECT_EQ(run.warnings(), Lines{});
+  EXPECT_EQ(run.json()["real_ip"], Json::parse(R"({"from": ["10.0.0.0/8", "::1"],
+                                                  "header": "X-Forwarded-For"})"));
+}
+
+TEST(NginxImportSettingsTest, RealIpKeepsNginxsDefaultsAndSaysWhatDiffers) {
+  // nginx's default header is X-Real-IP and its default walk is not recursive.
+  const ImportRun run(http_config(
+      "set_real_ip_from 10.0.0.7;\nserver { listen 8080; location / { return 204; } }\n"));
+  EXPECT_EQ(run.errors(), Lines{});
+  EXPECT_EQ(run.json()["real_ip"], Json::parse(R"({"from": ["10.0.0.7"], "header": "X-Real-IP"})"));
+  EXPECT_TRUE(any_contains(run.warnings(), "real_ip_recursive is off"));
+}
+
+TEST(NginxImportSettingsTest, RealIpFromTheProxyProtocolIsTheListenObject) {
+  const ImportRun run(
+      http_config("set_real_ip_from 10.0.0.0/8;\nreal_ip_header proxy_protocol;\n"
+                  "server { listen 8080 proxy_protocol; location / { return 204; } }\n"));
+  EXPECT_EQ(run.errors(), Lines{});
+  EXPECT_FALSE(run.json().contains("real_ip"));
+  EXPECT_EQ(run.json()["servers"][0]["listen"][0],
+            Json::parse(R"({"address": "8080", "proxy_protocol": true})"));
+  EXPECT_TRUE(any_contains(run.warnings(), "from the PROXY header"));
+}
+
+TEST(NginxImportSettingsTest, RefusesRealIpOnlySomeLocationsHaveAndBadValues) {
+  const ImportRun differs(
+      http_config("server { listen 8080; set_real_ip_from 10.0.0.1; real_ip_recursive on;\n"
+                  "location / { return 204; } }\n"
+                  "server { listen 8081; location / { return 204; } }\n"));
+  EXPECT_TRUE(any_contains(differs.errors(), "not translated: set_real_ip_from 10.0.0.1"));
+  const ImportRun bad(http_config(
+      "set_real_ip_from 10.0.0.1/8;\nreal_ip_recursive maybe;\nreal_ip_header \"a b\";\n"
+      "server { listen 8080; location / { return 204; } }\n"));
+  EXPECT_EQ(bad.errors().size(), 3u);
+  const ImportRun alone(http_config(
+      "real_ip_header X-Real-IP;\nserver { listen 8080; location / { return 204; } }\n"));
+  EXPECT_FALSE(alone.json().contains("real_ip"));
+  EXPECT_TRUE(any_contains(alone.warnings(), "without set_real_ip_from"));
 }
 
 }  // namespace
