@@ -48,10 +48,8 @@ struct TlsSettings {
 struct InheritedSettings {
   std::optional<Sourced<uint64_t>> max_body_size;  // client_max_body_size
   std::array<std::optional<Sourced<Duration>>, kTimeoutKinds> timeouts;
-  std::optional<Sourced<std::string>>
-      access_log;  // a path or "off"
-                   // The header names (as written) this level's proxy_set_header directives set.
-                   // nginx inherits
+  std::optional<Sourced<std::string>> access_log;  // a path or "off"
+  // The header names (as written) this level's proxy_set_header directives set. nginx inherits
   // them only to a level that sets none of its own.
   std::optional<Sourced<std::vector<std::string>>> proxy_headers;
   TlsSettings tls;  // http and server only
