@@ -140,6 +140,8 @@ Json dump_location(const LocationConfig& location, const Config& config) {
       action["body"] = location.return_action->body;
     }
     out["return"] = std::move(action);
+  } else if (location.serve) {
+    out["serve"] = kServeKindNames[static_cast<size_t>(*location.serve)];
   }
   return out;
 }

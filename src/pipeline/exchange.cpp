@@ -95,6 +95,7 @@ void Exchange::answer_unparsed(ProxyContext& context, Downstream& downstream,
                                std::chrono::steady_clock::time_point started) {
   const bool head_request = head.method == "HEAD";
   send_generated(downstream, status, head_request, true, {}, {});
+  context.metrics().count_request(client.listener_index, status);
   write_log(context, client.peer_ip, head, status, generated_body_bytes(status, head_request, {}),
             "-", started);
   downstream.end_response(kNoTrailers);
@@ -117,6 +118,10 @@ void Exchange::start() {
   }
   if (const auto* action = std::get_if<LocalResponseAction>(&location->action)) {
     answer_configured(*action);
+    return;
+  }
+  if (const auto* action = std::get_if<ServeAction>(&location->action)) {
+    answer_served(*action);
     return;
   }
   body_limit_ = location->max_body_size;
@@ -264,6 +269,7 @@ void Exchange::proxy(const Location& location, const ProxyAction& action) {
                                                               : RequestBodyMode::none;
   plan.head_method = head.method == "HEAD";
   plan.upgrade = request_.upgrade;
+  plan.upstream_index = action.upstream_index;
   plan.retry_after_send = action.retry_non_idempotent || is_idempotent(head.method);
   std::string_view host = host_to_forward();
   if (host.empty()) {
@@ -407,6 +413,7 @@ void Exchange::answer_locally(int status, bool close_connection, std::string_vie
 }
 
 void Exchange::log(int status, uint64_t body_bytes, std::string_view upstream) const {
+  context_.metrics().count_request(client_.listener_index, status);
   write_log(context_, client_ip_, *request_.head, status, body_bytes, upstream, request_.started);
 }
 

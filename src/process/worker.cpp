@@ -22,10 +22,11 @@ constexpr Duration kTick{std::chrono::milliseconds(100)};
 }  // namespace
 
 Worker::Worker(std::shared_ptr<const Config> config, std::shared_ptr<AccessLog> access_log,
-               const std::vector<AcceptSocket>& sockets, const SharedStateHandle& shared)
+               const std::vector<AcceptSocket>& sockets, const SharedStateHandle& shared,
+               const MetricsHandle& metrics)
     : base_(event_base_new()) {
-  context_ =
-      std::make_unique<ProxyContext>(base_.get(), std::move(config), std::move(access_log), shared);
+  context_ = std::make_unique<ProxyContext>(base_.get(), std::move(config), std::move(access_log),
+                                            shared, metrics);
   if (shared.runs_health_checks) {
     health_checker_ = std::make_unique<HealthChecker>(base_.get(), context_->response_limits(),
                                                       context_->upstreams());

@@ -100,6 +100,7 @@ class Exchange final : public Retirable, private UpstreamExchangeOwner {
   const Location* route();
   bool encoded_slashes_change_nothing(const VirtualServer& server, const Location* location);
   void answer_configured(const LocalResponseAction& action);
+  void answer_served(const ServeAction& action);  // serve_answer.cpp
   TemplateValues template_values() const;
   void proxy(const Location& location, const ProxyAction& action);
   std::string_view host_to_forward() const;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -8,6 +9,7 @@
 
 #include "relay7/http1/client_session.h"
 #include "relay7/http1/upstream_request_head.h"
+#include "relay7/metrics/metric_slots.h"
 #include "relay7/pipeline/downstream.h"
 #include "relay7/pipeline/replay_buffer.h"
 #include "relay7/pipeline/upstream_attempts.h"
@@ -24,6 +26,7 @@ struct UpstreamRequestPlan {
   // The request may go to another server after its bytes reached one that then failed: its
   // method is idempotent, or its location allows it.
   bool retry_after_send = false;
+  size_t upstream_index = 0;  // index into Config::upstreams, for the metrics
 };
 
 // The request side of the pipeline, as the upstream exchange reports to it.
@@ -108,6 +111,8 @@ class UpstreamExchange final : private ClientSessionHandler {
   void give_up(int status);
   void end_attempt();
   void drop_session();
+  void count_response(int status);
+  void count_failure(size_t server, UpstreamFailureReason reason);
   std::string_view sticky_cookie_to_set() const;
   UpstreamTimeouts timeouts() const;
 
@@ -122,7 +127,9 @@ class UpstreamExchange final : private ClientSessionHandler {
   size_t server_ = 0;
   ConnectionPool* pool_ = nullptr;
   std::unique_ptr<Http1ClientSession> session_;
-  bool attempt_open_ = false;  // counted in the server's in-flight requests
+  bool attempt_open_ = false;      // counted in the server's in-flight requests
+  uint32_t attempts_started_ = 0;  // on any server; each after the first is a retry
+  std::chrono::steady_clock::time_point attempt_started_;
   bool request_complete_ = false;
   bool response_sent_ = false;          // an interim response already went to the client
   std::optional<size_t> status_retry_;  // the next server, after a status counted as a failure
