@@ -19,6 +19,7 @@ namespace relay7 {
 Http1ServerSession::Http1ServerSession(ProxyContext& context, std::unique_ptr<Transport> transport,
                                        const SocketAddress& peer, size_t listener_index)
     : context_(context),
+      gauge_(context.metrics(), ConnectionState::idle),
       transport_(std::move(transport)),
       input_(context.blocks()),
       output_(context.blocks()),
@@ -185,6 +186,7 @@ void Http1ServerSession::consume_input() {
   while (!input_.empty()) {
     if (phase_ == Phase::waiting) {
       phase_ = Phase::head;
+      gauge_.set(ConnectionState::active);
       request_start_ = std::chrono::steady_clock::now();
       // The wait is over. The header timer is armed only if the head is not complete at once
       // (below): most heads arrive in one read, and a timer set and cancelled per request costs.
@@ -532,6 +534,7 @@ void Http1ServerSession::finish_request(bool keep_alive) {
 
 void Http1ServerSession::wait_for_next_request() {
   phase_ = Phase::waiting;
+  gauge_.set(ConnectionState::idle);
   upgrade_requested_ = false;
   reading_paused_ = false;
   transport_->watch_read(true);

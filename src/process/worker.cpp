@@ -175,8 +175,10 @@ std::unique_ptr<Transport> Worker::make_client_transport(size_t listener_index, 
   if (tls == nullptr) {
     return std::make_unique<Transport>(base_.get(), std::move(fd));
   }
-  return std::make_unique<TlsTransport>(base_.get(), std::move(fd), tls->initial_context(), tls,
-                                        tls->handshake_timeout());
+  auto transport = std::make_unique<TlsTransport>(
+      base_.get(), std::move(fd), tls->initial_context(), tls, tls->handshake_timeout());
+  transport->count_handshake_in(&context_->metrics());
+  return transport;
 }
 
 // Out of descriptors: stop accepting for a tick instead of spinning on a listener that stays

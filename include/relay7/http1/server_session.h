@@ -7,6 +7,7 @@
 #include "relay7/event/handles.h"
 #include "relay7/http/message_parser.h"
 #include "relay7/http1/response_head.h"
+#include "relay7/metrics/connection_gauge.h"
 #include "relay7/net/socket_address.h"
 #include "relay7/pipeline/downstream.h"
 #include "relay7/pipeline/exchange.h"
@@ -94,6 +95,7 @@ class Http1ServerSession final : public ManagedConnection,
   void resume_reading_if_room();
 
   ProxyContext& context_;
+  ConnectionGauge gauge_;  // relay7_connections{state}
   std::unique_ptr<Transport> transport_;
   IoBuffer input_;
   IoBuffer output_;
