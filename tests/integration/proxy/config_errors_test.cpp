@@ -156,9 +156,10 @@ TEST_F(ConfigCheckTest, AcceptsAGoodConfig) {
 
 TEST(ShippedConfigTest, EveryExampleAndTheDefaultConfigPass) {
   const std::string root = relay7::testing::source_dir();
-  for (const char* file : {"etc/examples/round-robin.json", "etc/examples/sticky.json",
-                           "etc/examples/path-routing.json", "etc/examples/block-admin.json",
-                           "etc/examples/resilient.json", "etc/relay7.json"}) {
+  for (const char* file :
+       {"etc/examples/round-robin.json", "etc/examples/sticky.json",
+        "etc/examples/path-routing.json", "etc/examples/block-admin.json",
+        "etc/examples/resilient.json", "etc/examples/observability.json", "etc/relay7.json"}) {
     const std::string path = root + "/" + file;
     const CheckResult result = check_config(path);
     EXPECT_EQ(result.exit_code, 0) << file << "\n" << result.err;
