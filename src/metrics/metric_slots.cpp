@@ -85,9 +85,9 @@ void MetricRegistry::release_column(size_t column) {
   if (column >= table_.columns()) {
     return;
   }
-  std::atomic<uint64_t>* stripe = table_.stripe(column);
+  uint64_t* stripe = table_.stripe(column);
   for (uint32_t slot : gauges_) {
-    stripe[slot].store(0, std::memory_order_relaxed);
+    std::atomic_ref<uint64_t>(stripe[slot]).store(0, std::memory_order_relaxed);
   }
   WorkerFacts& worker = table_.worker(column);
   worker.pid.store(0, std::memory_order_relaxed);

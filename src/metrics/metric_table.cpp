@@ -22,6 +22,9 @@ int64_t unix_time_ms() {
       .count();
 }
 
+static_assert(std::atomic_ref<uint64_t>::is_always_lock_free);
+static_assert(std::atomic_ref<uint64_t>::required_alignment <= alignof(uint64_t));
+
 size_t MetricTable::bytes_for(size_t columns, size_t slots) {
   return round_up(sizeof(MasterFacts)) + columns * sizeof(WorkerFacts) +
          columns * round_up(slots * sizeof(std::atomic<uint64_t>));
@@ -37,10 +40,7 @@ MetricTable::MetricTable(void* memory, size_t columns, size_t slots)
     new (&workers_[i]) WorkerFacts();
   }
   bytes += columns * sizeof(WorkerFacts);
-  cells_ = reinterpret_cast<std::atomic<uint64_t>*>(bytes);
-  for (size_t i = 0; i < columns * slots_; ++i) {
-    new (&cells_[i]) std::atomic<uint64_t>(0);
-  }
+  cells_ = reinterpret_cast<uint64_t*>(bytes);
 }
 
 uint64_t MetricTable::worker_count() const {
@@ -54,7 +54,8 @@ uint64_t MetricTable::worker_count() const {
 uint64_t MetricTable::sum(uint32_t slot) const {
   uint64_t total = 0;
   for (size_t column = 0; column < columns_; ++column) {
-    total += cells_[column * slots_ + slot].load(std::memory_order_relaxed);
+    total +=
+        std::atomic_ref<uint64_t>(cells_[column * slots_ + slot]).load(std::memory_order_relaxed);
   }
   return total;
 }

@@ -29,33 +29,31 @@ void write_requests(ExpositionWriter& out, const MetricTable& table, const Metri
   }
 }
 
+// One sample per server and value of `label` (`values[i]` counted in (server.*cells)[i]).
+template <size_t N, typename Names>
+void write_per_server(ExpositionWriter& out, const MetricTable& table, const MetricSlots& slots,
+                      std::string_view name, std::string_view label,
+                      std::array<uint32_t, N> ServerMetricSlots::*cells, const Names& values) {
+  for (const UpstreamMetricSlots& upstream : slots.upstreams) {
+    for (const ServerMetricSlots& server : upstream.servers) {
+      for (size_t i = 0; i < N; ++i) {
+        out.sample(name,
+                   {{"upstream", upstream.name}, {"server", server.label}, {label, values[i]}},
+                   table.sum((server.*cells)[i]));
+      }
+    }
+  }
+}
+
 void write_upstream_counters(ExpositionWriter& out, const MetricTable& table,
                              const MetricSlots& slots) {
   out.family("relay7_upstream_requests_total", "counter",
              "Responses from upstream servers, by status class (every attempt's).");
-  for (const UpstreamMetricSlots& upstream : slots.upstreams) {
-    for (const ServerMetricSlots& server : upstream.servers) {
-      for (size_t code = 0; code < kStatusClasses; ++code) {
-        out.sample("relay7_upstream_requests_total",
-                   {{"upstream", upstream.name},
-                    {"server", server.label},
-                    {"code", kStatusClassNames[code]}},
-                   table.sum(server.responses[code]));
-      }
-    }
-  }
+  write_per_server(out, table, slots, "relay7_upstream_requests_total", "code",
+                   &ServerMetricSlots::responses, kStatusClassNames);
   out.family("relay7_upstream_failures_total", "counter", "Failed upstream attempts, by reason.");
-  for (const UpstreamMetricSlots& upstream : slots.upstreams) {
-    for (const ServerMetricSlots& server : upstream.servers) {
-      for (size_t reason = 0; reason < kFailureReasons; ++reason) {
-        out.sample("relay7_upstream_failures_total",
-                   {{"upstream", upstream.name},
-                    {"server", server.label},
-                    {"reason", kFailureReasonNames[reason]}},
-                   table.sum(server.failures[reason]));
-      }
-    }
-  }
+  write_per_server(out, table, slots, "relay7_upstream_failures_total", "reason",
+                   &ServerMetricSlots::failures, kFailureReasonNames);
   out.family("relay7_upstream_retries_total", "counter",
              "Attempts on another server after a failed one.");
   for (const UpstreamMetricSlots& upstream : slots.upstreams) {

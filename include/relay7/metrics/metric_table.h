@@ -56,7 +56,9 @@ class MetricTable {
   WorkerFacts& worker(size_t column) const { return workers_[column]; }
   // Worker processes running, all generations: the columns that hold a pid.
   uint64_t worker_count() const;
-  std::atomic<uint64_t>* stripe(size_t column) const { return cells_ + column * slots_; }
+  // Plain integers, only ever accessed through std::atomic_ref: the mapping is zero-filled, so
+  // the table never has to write (and so make resident) a cell no process counts in.
+  uint64_t* stripe(size_t column) const { return cells_ + column * slots_; }
   // All stripes together; a gauge's cells hold two's-complement deltas, read back as signed.
   uint64_t sum(uint32_t slot) const;
 
@@ -70,7 +72,7 @@ class MetricTable {
   size_t slots_ = 0;
   MasterFacts* master_ = nullptr;
   WorkerFacts* workers_ = nullptr;
-  std::atomic<uint64_t>* cells_ = nullptr;
+  uint64_t* cells_ = nullptr;
 };
 
 // Milliseconds since the Unix epoch: the times /status shows.

@@ -67,14 +67,14 @@ class MetricsRecorder {
 
  private:
   void add(uint32_t slot, uint64_t amount = 1) {
-    std::atomic<uint64_t>& cell = stripe_[slot];
+    std::atomic_ref<uint64_t> cell(stripe_[slot]);
     cell.store(cell.load(std::memory_order_relaxed) + amount, std::memory_order_relaxed);
   }
 
   std::unique_ptr<MetricRegistry> own_;
   MetricTable table_;
   std::shared_ptr<const MetricSlots> slots_;
-  std::atomic<uint64_t>* stripe_ = nullptr;
+  uint64_t* stripe_ = nullptr;
 };
 
 }  // namespace relay7
