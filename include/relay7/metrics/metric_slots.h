@@ -23,7 +23,7 @@ inline constexpr const char* kFailureReasonNames[] = {"connect", "timeout", "res
                                                       "invalid_response", "status"};
 inline constexpr size_t kFailureReasons = std::size(kFailureReasonNames);
 
-enum class ConnectionState { active, idle, parked, tunnel };
+enum class ConnectionState : uint8_t { active, idle, parked, tunnel };
 inline constexpr const char* kConnectionStateNames[] = {"active", "idle", "parked", "tunnel"};
 
 enum class TlsHandshakeResult { ok, failed };
