@@ -72,7 +72,7 @@ TEST_F(ConfigCheckTest, NamesTheMistypedReturnAndSuggestsTheFix) {
                       {"path": "/", "return": 200},
                       {"path": "/admin", "retirn": 403}]}]})",
                  {R"(servers[0].locations[1]: unknown key "retirn" (did you mean "return"?))",
-                  R"(servers[0].locations[1]: needs "proxy_pass" or "return")"});
+                  R"(servers[0].locations[1]: needs "proxy_pass", "return" or "serve")"});
 }
 
 TEST_F(ConfigCheckTest, RefusesAnUpstreamWithoutServers) {
@@ -126,7 +126,7 @@ TEST_F(ConfigCheckTest, ReportsEveryErrorAtOnce) {
                        {"path": "/admin", "retirn": 403}]}]})",
       {"upstreams.summaryinstances: no servers", R"(servers[0].listen[0]: "80;" is not a port)",
        R"(servers[0].locations[1]: unknown key "retirn" (did you mean "return"?))",
-       R"(servers[0].locations[1]: needs "proxy_pass" or "return")"});
+       R"(servers[0].locations[1]: needs "proxy_pass", "return" or "serve")"});
 }
 
 TEST_F(ConfigCheckTest, NamesMistypedTimeoutKeys) {
