@@ -2,6 +2,7 @@
 // read with prometheus_client's exposition-format parser, kept across a reload; upstream failures
 // by reason; retries; the status page against its schema.
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/wait.h>
 
 #include <map>
@@ -39,17 +40,28 @@ std::string key(const std::string& name, const std::map<std::string, std::string
   return out + "}";
 }
 
-// Runs a helper script and returns its stdout, or fails the test with its stderr.
-std::optional<std::string> run_python(const std::vector<std::string>& arguments) {
+// Runs a helper script and returns its stdout; nullopt (with its stderr in `error`) when it
+// fails.
+std::optional<std::string> try_python(const std::vector<std::string>& arguments,
+                                      std::string& error) {
   std::vector<std::string> argv{kPython};
   argv.insert(argv.end(), arguments.begin(), arguments.end());
   ChildProcess script(argv);
   const auto status = script.wait_exit(30s);
   if (!status || !WIFEXITED(*status) || WEXITSTATUS(*status) != 0) {
-    ADD_FAILURE() << arguments.front() << " failed: " << script.stderr_text();
+    error = arguments.front() + " failed: " + script.stderr_text();
     return std::nullopt;
   }
   return script.stdout_text();
+}
+
+std::optional<std::string> run_python(const std::vector<std::string>& arguments) {
+  std::string error;
+  std::optional<std::string> out = try_python(arguments, error);
+  if (!out) {
+    ADD_FAILURE() << error;
+  }
+  return out;
 }
 
 struct Scrape {
@@ -66,20 +78,39 @@ struct Scrape {
   }
 };
 
-Scrape scrape(uint16_t port) {
+std::vector<std::string> scrape_command(uint16_t port) {
+  return {source_dir() + "/tests/integration/metrics/scrape.py",
+          "http://127.0.0.1:" + std::to_string(port) + "/metrics"};
+}
+
+Scrape parse_scrape(const std::string& text) {
   Scrape result;
-  const auto text = run_python({source_dir() + "/tests/integration/metrics/scrape.py",
-                                "http://127.0.0.1:" + std::to_string(port) + "/metrics"});
-  if (!text) {
-    return result;
-  }
-  const nlohmann::json parsed = nlohmann::json::parse(*text);
+  const nlohmann::json parsed = nlohmann::json::parse(text);
   for (const auto& sample : parsed["samples"]) {
     result.samples[key(sample[0], sample[1].get<std::map<std::string, std::string>>())] =
         sample[2].get<double>();
   }
   result.families = parsed["families"].get<std::map<std::string, std::string>>();
   return result;
+}
+
+Scrape scrape(uint16_t port) {
+  const auto text = run_python(scrape_command(port));
+  return text ? parse_scrape(*text) : Scrape{};
+}
+
+// The value of a sample when /metrics answers and has it; nullopt while it cannot (a worker
+// being replaced), so a test can poll.
+std::optional<double> try_sample(uint16_t port, const std::string& name,
+                                 const std::map<std::string, std::string>& labels) {
+  std::string error;
+  const auto text = try_python(scrape_command(port), error);
+  if (!text) {
+    return std::nullopt;
+  }
+  const Scrape parsed = parse_scrape(*text);
+  const auto found = parsed.samples.find(key(name, labels));
+  return found == parsed.samples.end() ? std::nullopt : std::optional<double>(found->second);
 }
 
 int status_of(uint16_t port, const std::string& target) {
@@ -245,6 +276,47 @@ TEST_F(MetricsTest, HeadAnswersWithoutABody) {
   EXPECT_EQ(response->status, 200);
   EXPECT_EQ(response->header("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
   EXPECT_TRUE(response->body.empty());
+}
+
+// A worker that crashes leaves no connections behind in the gauges: the master zeroes its
+// stripe's gauges when it reaps it (its counters stay).
+TEST(MetricsCrashTest, ACrashedWorkersConnectionsLeaveTheGauges) {
+  DemoBackend backend;
+  nlohmann::json config = single_upstream_config({backend.port()});  // one worker
+  config["servers"][0]["locations"].push_back(
+      {{"path", "/metrics"}, {"match", "exact"}, {"serve", "metrics"}});
+  Relay7Process relay(config);
+  ASSERT_TRUE(wait_until_serving(relay, 1, 10s)) << relay.stderr_text();
+  const uint16_t port = relay.port();
+  // Idle keep-alive connections: "idle", or "parked" once relay7 has parked them.
+  auto waiting = [&] {
+    const auto idle = try_sample(port, "relay7_connections", {{"state", "idle"}});
+    const auto parked = try_sample(port, "relay7_connections", {{"state", "parked"}});
+    return idle && parked ? std::optional<double>(*idle + *parked) : std::nullopt;
+  };
+  std::vector<HttpConnection> idle(3);
+  for (HttpConnection& connection : idle) {
+    ASSERT_TRUE(connection.connect(port));
+  }
+  ASSERT_TRUE(eventually([&] { return waiting() == 3.0; }, 10s)) << waiting().value_or(-1);
+  ASSERT_EQ(status_of(port, "/counted"), 200);
+
+  const std::vector<pid_t> workers = relay.descendant_pids();
+  ASSERT_EQ(workers.size(), 1u);
+  ASSERT_EQ(::kill(workers.front(), SIGKILL), 0);
+  ASSERT_TRUE(eventually(
+      [&] {
+        const auto pids = relay.descendant_pids();
+        return pids.size() == 1 && pids.front() != workers.front();
+      },
+      10s));
+  EXPECT_TRUE(eventually([&] { return waiting() == 0.0; }, 10s)) << waiting().value_or(-1);
+  const Scrape after = scrape(port);
+  EXPECT_EQ(after.at("relay7_workers", {}), 1);
+  EXPECT_EQ(after.at("relay7_connections", {{"state", "active"}}), 1);  // the scrape itself
+  // The dead worker's counts stay: at least the request it answered.
+  EXPECT_GE(
+      after.at("relay7_requests_total", {{"listen", loopback_address(port)}, {"code", "2xx"}}), 1);
 }
 
 }  // namespace
