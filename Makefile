@@ -137,10 +137,12 @@ run:
 # libnghttp2-dev: HTTP/2 framing, HPACK and flow control for clients (a codec relay7 does not
 # write itself); nghttp2-client (nghttp, h2load) and python3-h2 drive the HTTP/2 tests.
 # haproxy: the L4 balancer (TCP mode, PROXY protocol v2) in front of two relay7 instances in the
-# scale-out test.
+# scale-out test. python3-prometheus-client and python3-jsonschema: the metrics tests read
+# /metrics with a real exposition-format parser and check /status against its schema.
 DEB_PACKAGES := g++ make pkg-config libevent-dev nlohmann-json3-dev libspdlog-dev libfmt-dev \
                 libgtest-dev node-llhttp scdoc man-db libc-ares-dev libssl-dev openssl \
-                dnsmasq-base nginx sslscan libnghttp2-dev nghttp2-client python3-h2 haproxy
+                dnsmasq-base nginx sslscan libnghttp2-dev nghttp2-client python3-h2 haproxy \
+                python3-prometheus-client python3-jsonschema
 
 # $(call apt_install_missing,PACKAGES,WHAT): installs those of PACKAGES that are missing and
 # nothing else, so a second run changes nothing; leaves their names in $$missing for a caller

@@ -168,6 +168,8 @@ Json dump_location(const LocationConfig& location, const Config& config) {
       action["body"] = location.return_action->body;
     }
     out["return"] = std::move(action);
+  } else if (location.serve) {
+    out["serve"] = kServeKindNames[static_cast<size_t>(*location.serve)];
   }
   dump_header_rules(location.header_rules, out);
   return out;

@@ -15,4 +15,7 @@ std::optional<ProxyPassConfig> read_proxy_pass(const Node& node, UpstreamCatalog
 // `"return": 403` or `"return": {"status": 301, "location": "...", "body": "..."}`.
 std::optional<ReturnConfig> read_return(const Node& node, Diagnostics& diagnostics);
 
+// `"serve": "metrics"` or `"serve": "status"`.
+std::optional<ServeKind> read_serve(const Node& node, Diagnostics& diagnostics);
+
 }  // namespace relay7::config

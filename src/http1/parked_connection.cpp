@@ -19,12 +19,15 @@ ParkedConnection::ParkedConnection(ProxyContext& context, std::unique_ptr<Transp
       peer_length_(fits(peer) ? peer.length : 0),
       listener_index_(static_cast<uint32_t>(listener_index)) {
   std::memcpy(&peer_, &peer.storage, peer_length_);
+  // Not a ConnectionGauge member: a parked connection is kept as small as it can be.
+  context_.metrics().connection_entered(ConnectionState::parked);
   transport_->set_owner(this);
   transport_->watch_write(false);
   transport_->watch_read(true, wait);
 }
 
 ParkedConnection::~ParkedConnection() {
+  context_.metrics().connection_left(ConnectionState::parked);
   if (transport_) {
     transport_->set_owner(nullptr);
   }

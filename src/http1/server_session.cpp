@@ -29,9 +29,12 @@ Http1ServerSession::Http1ServerSession(ProxyContext& context, std::unique_ptr<Tr
   if (!timer_) {
     throw std::bad_alloc();  // the worker drops the connection
   }
+  // Last: the destructor, which takes the connection out again, runs only once this returns.
+  context_.metrics().connection_entered(gauge_state_);
 }
 
 Http1ServerSession::~Http1ServerSession() {
+  context_.metrics().connection_left(gauge_state_);
   exchange_.reset();  // before the buffers and transport it may still refer to
   if (transport_) {
     transport_->set_owner(nullptr);
@@ -185,6 +188,7 @@ void Http1ServerSession::consume_input() {
   while (!input_.empty()) {
     if (phase_ == Phase::waiting) {
       phase_ = Phase::head;
+      set_gauge_state(ConnectionState::active);
       request_start_ = std::chrono::steady_clock::now();
       // The wait is over. The header timer is armed only if the head is not complete at once
       // (below): most heads arrive in one read, and a timer set and cancelled per request costs.
@@ -530,8 +534,17 @@ void Http1ServerSession::finish_request(bool keep_alive) {
   }
 }
 
+void Http1ServerSession::set_gauge_state(ConnectionState state) {
+  if (state != gauge_state_) {
+    context_.metrics().connection_left(gauge_state_);
+    context_.metrics().connection_entered(state);
+    gauge_state_ = state;
+  }
+}
+
 void Http1ServerSession::wait_for_next_request() {
   phase_ = Phase::waiting;
+  set_gauge_state(ConnectionState::idle);
   upgrade_requested_ = false;
   reading_paused_ = false;
   transport_->watch_read(true);

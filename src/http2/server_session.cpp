@@ -59,6 +59,8 @@ Http2ServerSession::Http2ServerSession(ProxyContext& context, std::unique_ptr<Tr
                                        const SocketAddress& peer, size_t listener_index,
                                        IoBuffer input)
     : context_(context),
+      // An HTTP/2 connection counts as active for its whole life: its streams come and go.
+      gauge_(context.metrics(), ConnectionState::active),
       transport_(std::move(transport)),
       input_(std::move(input)),
       output_(context.blocks()),
@@ -177,6 +179,7 @@ int Http2ServerSession::begin_stream(const nghttp2_frame& frame) {
     auto stream = std::make_unique<Http2Stream>(*this, id);
     nghttp2_session_set_stream_user_data(codec_.get(), id, stream.get());
     streams_.emplace(id, std::move(stream));
+    context_.metrics().count_http2_stream(client_.listener_index);
   } catch (const std::bad_alloc&) {
     spdlog::error("out of memory opening an HTTP/2 stream");
     // nghttp2 resets this stream (INTERNAL_ERROR); the connection goes on.

@@ -112,6 +112,7 @@ void Exchange::answer_unparsed(ProxyContext& context, Downstream& downstream,
                                std::chrono::steady_clock::time_point started) {
   const bool head_request = head.method == "HEAD";
   send_generated(downstream, status, head_request, true, {}, {}, nullptr);
+  context.metrics().count_request(client.listener_index, status);
   AccessLogEntry entry = log_entry_of(client.peer_ip, head, status,
                                       generated_body_bytes(status, head_request, {}), "-");
   const ListenerRoutes& listener = context.routes().listeners()[client.listener_index];
@@ -143,6 +144,10 @@ void Exchange::start() {
   }
   if (const auto* action = std::get_if<LocalResponseAction>(&location->action)) {
     answer_configured(*action);
+    return;
+  }
+  if (const auto* action = std::get_if<ServeAction>(&location->action)) {
+    answer_served(*action);
     return;
   }
   body_limit_ = location->max_body_size;
@@ -352,6 +357,7 @@ void Exchange::proxy(const Location& location, const ProxyAction& action) {
                                                               : RequestBodyMode::none;
   plan.head_method = head.method == "HEAD";
   plan.upgrade = request_.upgrade;
+  plan.upstream_index = action.upstream_index;
   plan.retry_after_send = action.retry_non_idempotent || is_idempotent(head.method);
   plan.response_edits = response_edits();
   std::string_view host = host_to_forward();
@@ -497,6 +503,7 @@ void Exchange::answer_locally(int status, bool close_connection, std::string_vie
 }
 
 void Exchange::log(int status, uint64_t body_bytes, std::string_view upstream) const {
+  context_.metrics().count_request(client_.listener_index, status);
   if (!context_.access_log().enabled()) {
     return;
   }

@@ -3,10 +3,12 @@
 namespace relay7 {
 
 ProxyContext::ProxyContext(event_base* base, std::shared_ptr<const Config> config,
-                           std::shared_ptr<AccessLog> access_log, const SharedStateHandle& shared)
+                           std::shared_ptr<AccessLog> access_log, const SharedStateHandle& shared,
+                           const MetricsHandle& metrics)
     : base_(base),
       config_(std::move(config)),
       routes_(*config_),
+      metrics_(metrics, *config_, routes_),
       request_limits_{config_->limits.request_target, config_->limits.request_head,
                       config_->limits.request_headers},
       // A response has no target; only its head size and field count are bounded.

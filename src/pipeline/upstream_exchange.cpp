@@ -50,6 +50,7 @@ bool UpstreamExchange::start(size_t server) {
     if (connect_to(*next)) {
       return true;
     }
+    count_failure(*next, UpstreamFailureReason::connect);
     group_.report_failure(*next, monotonic_ms());
     next = attempts_.next(monotonic_ms());
   }
@@ -65,9 +66,13 @@ bool UpstreamExchange::connect_to(size_t server) {
     spdlog::error("cannot create a connection to upstream {}", pool_->address_text());
     return false;
   }
+  if (attempts_started_++ != 0) {
+    context_.metrics().count_retry(plan_.upstream_index);
+  }
   group_.begin_attempt(server);
-  attempt_open_ = true;
+  context_.metrics().attempt_started(plan_.upstream_index, group_.members()[server].server);
   attempt_started_ = std::chrono::steady_clock::now();
+  attempt_open_ = true;
   begin_on(std::move(session));
   return true;
 }
@@ -132,6 +137,7 @@ ResponseBody UpstreamExchange::on_response_head(MessageHead& head, const BodyFra
       return ResponseBody::reject;
     }
     response_status_ = 101;
+    count_response(101);
     group_.report_success(server_);
     ResponseHead response;
     response.status = 101;
@@ -162,7 +168,9 @@ ResponseBody UpstreamExchange::start_final_response(MessageHead& head, const Bod
     response_parser_refusal_ = "Transfer-Encoding other than a single \"chunked\" in HTTP/1.1";
     return ResponseBody::reject;  // an invalid response: 502, and the server's failure
   }
+  count_response(head.status);
   if (group_.counts_as_failure(head.status)) {
+    count_failure(server_, UpstreamFailureReason::status);
     group_.report_failure(server_, monotonic_ms());
     if (const std::optional<size_t> next = next_server_if_safe(true)) {
       status_retry_ = next;
@@ -286,6 +294,7 @@ void UpstreamExchange::on_upstream_failure(const UpstreamFailure& failure) {
     return;
   }
   log_failure(failure);
+  count_failure(server_, static_cast<UpstreamFailureReason>(failure.kind));
   group_.report_failure(server_, monotonic_ms());
   response_parser_refusal_ = nullptr;
   const int status = failure.kind == UpstreamFailureKind::timeout ? 504 : 502;
@@ -346,6 +355,7 @@ bool UpstreamExchange::move_to(std::optional<size_t> next) {
                    failed);
       return true;
     }
+    count_failure(*next, UpstreamFailureReason::connect);
     group_.report_failure(*next, monotonic_ms());
   }
   return false;
@@ -367,7 +377,31 @@ void UpstreamExchange::end_attempt() {
   if (attempt_open_) {
     attempt_open_ = false;
     group_.end_attempt(server_);
+    context_.metrics().attempt_ended(plan_.upstream_index, group_.members()[server_].server);
   }
+}
+
+// Every final (or 101) response head of an attempt, with the time it took to come.
+void UpstreamExchange::count_response(int status) {
+  const auto elapsed = std::chrono::duration_cast<std::chrono::microseconds>(
+      std::chrono::steady_clock::now() - attempt_started_);
+  context_.metrics().count_upstream_response(plan_.upstream_index, group_.members()[server_].server,
+                                             status, static_cast<uint64_t>(elapsed.count()));
+}
+
+// A failure kind is its reason in the metrics (static_cast in on_upstream_failure).
+static_assert(static_cast<int>(UpstreamFailureKind::connect) ==
+              static_cast<int>(UpstreamFailureReason::connect));
+static_assert(static_cast<int>(UpstreamFailureKind::timeout) ==
+              static_cast<int>(UpstreamFailureReason::timeout));
+static_assert(static_cast<int>(UpstreamFailureKind::reset) ==
+              static_cast<int>(UpstreamFailureReason::reset));
+static_assert(static_cast<int>(UpstreamFailureKind::invalid_response) ==
+              static_cast<int>(UpstreamFailureReason::invalid_response));
+
+void UpstreamExchange::count_failure(size_t server, UpstreamFailureReason reason) {
+  context_.metrics().count_upstream_failure(plan_.upstream_index, group_.members()[server].server,
+                                            reason);
 }
 
 void UpstreamExchange::drop_session() {

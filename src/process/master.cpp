@@ -117,6 +117,12 @@ bool Master::start() {
     spdlog::critical("{}", error);
     return false;
   }
+  metrics_ = MetricRegistry::create(shared_state_->table().column_count(),
+                                    MetricRegistry::kDefaultSlots, error);
+  if (!metrics_) {
+    spdlog::critical("{}", error);
+    return false;
+  }
   names_ = std::make_unique<NameRefresher>(*shared_state_);
   resumption_ = SessionResumption::create(Clock::now(), error);
   if (!resumption_) {
@@ -290,6 +296,7 @@ std::unique_ptr<Generation> Master::prepare_generation(std::shared_ptr<const Con
   generation->credentials = *credentials;
   generation->sockets = std::move(*sockets);
   generation->server_slots = std::move(*server_slots);
+  generation->metric_slots = metrics_->assign(*generation->config, routes);
   generation->state = GenerationState::starting;
   generation->deadline = Clock::now() + kStartTimeout;
   generation->slots.resize(workers);
@@ -337,6 +344,7 @@ bool Master::spawn_into(Generation& generation, WorkerSlot& slot) {
   // One worker per instance probes: the first of the newest generation.
   launch.shared = SharedStateHandle{&shared_state_->table(), generation.server_slots,
                                     slot.ledger_column, &slot == &generation.slots.front()};
+  launch.metrics = MetricsHandle{&metrics_->table(), generation.metric_slots, slot.ledger_column};
   std::string error;
   std::optional<SpawnedWorker> spawned = spawn_worker(launch, error);
   if (!spawned) {
@@ -345,6 +353,10 @@ bool Master::spawn_into(Generation& generation, WorkerSlot& slot) {
     return false;
   }
   slot.started_process(spawned->pid, std::move(spawned->reports), Clock::now());
+  WorkerFacts& facts = metrics_->table().worker(static_cast<size_t>(slot.ledger_column));
+  facts.pid.store(spawned->pid, std::memory_order_relaxed);
+  facts.generation.store(generation.number, std::memory_order_relaxed);
+  facts.started_unix_ms.store(unix_time_ms(), std::memory_order_relaxed);
   spdlog::info("started worker process {} (generation {})", slot.pid, generation.number);
   return true;
 }
@@ -447,6 +459,7 @@ void Master::promote(Generation& generation) {
   // without an acceptor for longer than a signal takes.
   generation.state = GenerationState::serving;
   config_ = generation.config;
+  metrics_->table().master().generation.store(generation.number, std::memory_order_relaxed);
   steer_connections(generation);
   generation.signal(SIGUSR2);
   spdlog::info("generation {} serving with {} worker(s)", generation.number,
@@ -520,6 +533,11 @@ void Master::record_reload(bool ok, const std::string& error) {
       start = end + 1;
     }
   }
+  if (reloads_ > 0) {
+    MasterFacts& facts = metrics_->table().master();
+    (ok ? facts.reloads_ok : facts.reloads_failed).fetch_add(1, std::memory_order_relaxed);
+    metrics_->table().publish_reload(ReloadFacts{ok, unix_time_ms(), error});
+  }
   ReloadStatus status;
   status.master_pid = ::getpid();
   status.reloads = reloads_;
@@ -583,6 +601,7 @@ void Master::reap_children(Clock::time_point now) {
 void Master::on_worker_exit(Generation& generation, WorkerSlot& slot, int status,
                             Clock::time_point now) {
   const pid_t pid = std::exchange(slot.pid, -1);
+  metrics_->release_column(static_cast<size_t>(slot.ledger_column));
   shared_state_->release_column(std::exchange(slot.ledger_column, -1));
   const std::string how = describe_exit(status);
   const bool expected = phase_ != Phase::running || generation.state != GenerationState::serving;

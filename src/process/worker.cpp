@@ -22,10 +22,11 @@ constexpr Duration kTick{std::chrono::milliseconds(100)};
 }  // namespace
 
 Worker::Worker(std::shared_ptr<const Config> config, std::shared_ptr<AccessLog> access_log,
-               const std::vector<AcceptSocket>& sockets, const SharedStateHandle& shared)
+               const std::vector<AcceptSocket>& sockets, const SharedStateHandle& shared,
+               const MetricsHandle& metrics)
     : base_(event_base_new()) {
-  context_ =
-      std::make_unique<ProxyContext>(base_.get(), std::move(config), std::move(access_log), shared);
+  context_ = std::make_unique<ProxyContext>(base_.get(), std::move(config), std::move(access_log),
+                                            shared, metrics);
   if (shared.runs_health_checks) {
     health_checker_ = std::make_unique<HealthChecker>(base_.get(), context_->response_limits(),
                                                       context_->upstreams());
@@ -216,8 +217,10 @@ std::unique_ptr<Transport> Worker::make_client_transport(size_t listener_index, 
   if (tls == nullptr) {
     return std::make_unique<Transport>(base_.get(), std::move(fd));
   }
-  return std::make_unique<TlsTransport>(base_.get(), std::move(fd), tls->initial_context(), tls,
-                                        tls->handshake_timeout());
+  auto transport = std::make_unique<TlsTransport>(
+      base_.get(), std::move(fd), tls->initial_context(), tls, tls->handshake_timeout());
+  transport->count_handshake_in(&context_->metrics());
+  return transport;
 }
 
 // Out of descriptors: stop accepting for a tick instead of spinning on a listener that stays

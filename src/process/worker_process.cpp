@@ -46,7 +46,8 @@ int serve(const WorkerLaunch& launch, int ready_fd) {
   if (!drop_privileges(launch.credentials, error)) {
     return fail_start(ready_fd, error);
   }
-  Worker worker(launch.config, std::move(access_log), launch.sockets, launch.shared);
+  Worker worker(launch.config, std::move(access_log), launch.sockets, launch.shared,
+                launch.metrics);
   // The master counts a reload as done only once every old worker has stopped accepting, so
   // that no connection made after that lands on the old table.
   worker.on_drain_started([ready_fd] { send_worker_report(ready_fd, WorkerReportKind::draining); });

@@ -37,6 +37,8 @@ Location make_location(const LocationConfig& config, const ServerConfig& server,
   if (config.proxy_pass) {
     location.action = ProxyAction{upstream_index_of(whole, config.proxy_pass->upstream),
                                   config.proxy_pass->uri_prefix, config.retry_non_idempotent};
+  } else if (config.serve) {
+    location.action = ServeAction{*config.serve};
   } else {
     const ReturnConfig& ret = *config.return_action;
     location.action = LocalResponseAction{ret.status, ret.location, ret.body};

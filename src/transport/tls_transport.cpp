@@ -10,6 +10,7 @@
 #include <new>
 
 #include "relay7/event/timeval.h"
+#include "relay7/metrics/metrics_recorder.h"
 #include "relay7/tls/openssl_error.h"
 
 namespace relay7 {
@@ -142,6 +143,9 @@ std::string TlsTransport::describe_error(int error) const {
 }
 
 TlsTransport::~TlsTransport() {
+  if (handshake_timer_ && handshake_metrics_ != nullptr) {
+    handshake_metrics_->count_tls_handshake(TlsHandshakeResult::failed);
+  }
   if (can_send_close_notify()) {
     // Best effort, as the socket closes right after: a close_notify that does not fit the
     // socket's buffer is dropped.
@@ -266,6 +270,9 @@ void TlsTransport::shutdown_write() {
 void TlsTransport::after_ssl_call() {
   if (handshake_timer_ && SSL_is_init_finished(ssl_.get())) {
     handshake_timer_.reset();
+    if (handshake_metrics_ != nullptr) {
+      handshake_metrics_->count_tls_handshake(TlsHandshakeResult::ok);
+    }
   }
 }
 

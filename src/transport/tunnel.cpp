@@ -36,6 +36,7 @@ void enable_tcp_keepalive(int fd) {
 Tunnel::Tunnel(ProxyContext& context, std::unique_ptr<Transport> client, IoBuffer to_upstream,
                IoBuffer to_client, std::unique_ptr<Transport> upstream, IoBuffer upstream_input)
     : context_(context),
+      gauge_(context.metrics(), ConnectionState::tunnel),
       client_(std::move(client)),
       upstream_(std::move(upstream)),
       to_upstream_(std::move(to_upstream)),

@@ -187,6 +187,10 @@ struct ReturnConfig {
 
 enum class MatchKind { prefix, exact };
 
+// What a "serve" location answers from relay7's own state (see relay7/metrics/).
+enum class ServeKind { metrics, status };
+inline constexpr const char* kServeKindNames[] = {"metrics", "status"};
+
 struct LocationConfig {
   std::string path;
   MatchKind match = MatchKind::prefix;
@@ -197,8 +201,10 @@ struct LocationConfig {
   // Retry POST, PATCH and other non-idempotent requests after their bytes reached a server that
   // then failed (the server may have acted on them).
   bool retry_non_idempotent = false;
-  std::optional<ProxyPassConfig> proxy_pass;  // exactly one of proxy_pass and return is set
+  // Exactly one of proxy_pass, return and serve is set.
+  std::optional<ProxyPassConfig> proxy_pass;
   std::optional<ReturnConfig> return_action;
+  std::optional<ServeKind> serve;
   HeaderRulesConfig header_rules;  // on top of its server's
 };
 

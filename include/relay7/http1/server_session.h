@@ -7,6 +7,7 @@
 #include "relay7/event/handles.h"
 #include "relay7/http/message_parser.h"
 #include "relay7/http1/response_head.h"
+#include "relay7/metrics/metric_slots.h"
 #include "relay7/net/socket_address.h"
 #include "relay7/pipeline/downstream.h"
 #include "relay7/pipeline/exchange.h"
@@ -43,6 +44,7 @@ class Http1ServerSession final : public ManagedConnection,
 
  private:
   enum class Phase { waiting, head, body, awaiting_response, closing };
+  void set_gauge_state(ConnectionState state);
 
   void start();
 
@@ -107,6 +109,9 @@ class Http1ServerSession final : public ManagedConnection,
   bool processing_input_ = false;
   bool write_failed_ = false;  // seen outside an event: the write event reports it
   bool header_timer_armed_ = false;
+  // relay7_connections{state}: idle while waiting for a request, else active. A byte beside the
+  // flags rather than a ConnectionGauge: every idle connection pays for each byte here.
+  ConnectionState gauge_state_ = ConnectionState::idle;
 
   // The request in progress.
   BodyFraming framing_;

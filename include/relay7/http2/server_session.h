@@ -12,6 +12,7 @@
 #include "relay7/event/handles.h"
 #include "relay7/http2/frame_budget.h"
 #include "relay7/http2/nghttp2_handles.h"
+#include "relay7/metrics/connection_gauge.h"
 #include "relay7/net/socket_address.h"
 #include "relay7/pipeline/exchange.h"
 #include "relay7/transport/connection_set.h"
@@ -103,6 +104,7 @@ class Http2ServerSession final : public ManagedConnection, private TransportOwne
   void close_now();
 
   ProxyContext& context_;
+  ConnectionGauge gauge_;  // relay7_connections{state}
   std::unique_ptr<Transport> transport_;
   IoBuffer input_;
   IoBuffer output_;

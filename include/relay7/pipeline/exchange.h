@@ -101,6 +101,7 @@ class Exchange final : public Retirable, private UpstreamExchangeOwner {
   const Location* route();
   bool encoded_slashes_change_nothing(const VirtualServer& server, const Location* location);
   void answer_configured(const LocalResponseAction& action);
+  void answer_served(const ServeAction& action);  // serve_answer.cpp
   TemplateValues template_values() const;
   const ResponseFieldEdits* response_edits();
   void proxy(const Location& location, const ProxyAction& action);

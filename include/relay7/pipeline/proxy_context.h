@@ -9,6 +9,7 @@
 #include "relay7/http/clock.h"
 #include "relay7/http/message_parser.h"
 #include "relay7/log/access_log.h"
+#include "relay7/metrics/metrics_recorder.h"
 #include "relay7/pipeline/request_id.h"
 #include "relay7/process/heap_trimmer.h"
 #include "relay7/routing/route_table.h"
@@ -23,7 +24,8 @@ namespace relay7 {
 class ProxyContext {
  public:
   ProxyContext(event_base* base, std::shared_ptr<const Config> config,
-               std::shared_ptr<AccessLog> access_log, const SharedStateHandle& shared);
+               std::shared_ptr<AccessLog> access_log, const SharedStateHandle& shared,
+               const MetricsHandle& metrics);
 
   event_base* base() const { return base_; }
   const Config& config() const { return *config_; }
@@ -37,6 +39,7 @@ class ProxyContext {
   CachedClock& clock() { return clock_; }
   BlockPool& blocks() { return blocks_; }
   AccessLog& access_log() { return *access_log_; }
+  MetricsRecorder& metrics() { return metrics_; }
   HeapTrimmer& heap_trimmer() { return heap_trimmer_; }
   RequestIdSource& request_ids() { return request_ids_; }
   // Each request needs an ID: request_id is on, or a rule or the access log names $request_id.
@@ -54,6 +57,7 @@ class ProxyContext {
   event_base* base_;
   std::shared_ptr<const Config> config_;
   RouteTable routes_;
+  MetricsRecorder metrics_;
   ParserLimits request_limits_;
   ParserLimits response_limits_;
   // Before the upstreams and connections, whose buffers return their blocks to it.

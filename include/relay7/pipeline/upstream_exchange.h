@@ -9,6 +9,7 @@
 
 #include "relay7/http1/client_session.h"
 #include "relay7/http1/upstream_request_head.h"
+#include "relay7/metrics/metric_slots.h"
 #include "relay7/pipeline/downstream.h"
 #include "relay7/pipeline/replay_buffer.h"
 #include "relay7/pipeline/upstream_attempts.h"
@@ -27,6 +28,7 @@ struct UpstreamRequestPlan {
   bool retry_after_send = false;
   // The response header rules' edits (the exchange's, for its lifetime); nullptr: none.
   const ResponseFieldEdits* response_edits = nullptr;
+  size_t upstream_index = 0;  // index into Config::upstreams, for the metrics
 };
 
 // The request side of the pipeline, as the upstream exchange reports to it.
@@ -113,6 +115,8 @@ class UpstreamExchange final : private ClientSessionHandler {
   void give_up(int status);
   void end_attempt();
   void drop_session();
+  void count_response(int status);
+  void count_failure(size_t server, UpstreamFailureReason reason);
   std::string_view sticky_cookie_to_set() const;
   UpstreamTimeouts timeouts() const;
 
@@ -127,7 +131,10 @@ class UpstreamExchange final : private ClientSessionHandler {
   size_t server_ = 0;
   ConnectionPool* pool_ = nullptr;
   std::unique_ptr<Http1ClientSession> session_;
-  bool attempt_open_ = false;  // counted in the server's in-flight requests
+  bool attempt_open_ = false;      // counted in the server's in-flight requests
+  uint32_t attempts_started_ = 0;  // on any server; each after the first is a retry
+  // When the current attempt began connecting: $upstream_response_time and the latency histogram.
+  std::chrono::steady_clock::time_point attempt_started_;
   bool request_complete_ = false;
   bool response_sent_ = false;          // an interim response already went to the client
   std::optional<size_t> status_retry_;  // the next server, after a status counted as a failure
@@ -135,7 +142,6 @@ class UpstreamExchange final : private ClientSessionHandler {
   // (llhttp only knows that a callback refused it). A string literal.
   const char* response_parser_refusal_ = nullptr;
   int response_status_ = 0;
-  std::chrono::steady_clock::time_point attempt_started_;
   uint64_t response_body_bytes_ = 0;
   std::string scratch_;  // chunk framing of the request body
 };

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "relay7/config/config.h"
+#include "relay7/metrics/metric_slots.h"
 #include "relay7/process/credentials.h"
 #include "relay7/process/generation_sockets.h"
 #include "relay7/process/respawn_backoff.h"
@@ -52,6 +53,7 @@ struct Generation {
   GenerationSockets sockets;
   std::vector<WorkerSlot> slots;
   SlotMap server_slots;  // each upstream server's slot in the shared state
+  std::shared_ptr<const MetricSlots> metric_slots;  // where its workers count
   GenerationState state = GenerationState::starting;
   ProcessClock::time_point deadline;  // starting: ready by then; draining/terminating: killed then
   std::string failure;                // why a starting generation failed (the first reason)

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "relay7/config/config.h"
+#include "relay7/metrics/metric_slots.h"
 #include "relay7/net/unique_fd.h"
 #include "relay7/process/generation.h"
 #include "relay7/process/listener_set.h"
@@ -109,6 +110,9 @@ class Master {
   // Upstream server state shared by every worker of every generation (health, in-flight counts,
   // the addresses of names).
   std::unique_ptr<SharedStateRegistry> shared_state_;
+  // The counters every worker adds to, columns as shared_state_'s; and what the master publishes
+  // there for /metrics and /status.
+  std::unique_ptr<MetricRegistry> metrics_;
   // Resolves the names of the running configs again, into shared_state_.
   std::unique_ptr<NameRefresher> names_;
   // TLS ticket keys and session cache: made here once (the keys rotated here), shared with

@@ -8,6 +8,7 @@
 #include "relay7/config/config.h"
 #include "relay7/event/handles.h"
 #include "relay7/log/access_log.h"
+#include "relay7/metrics/metrics_recorder.h"
 #include "relay7/net/proxy_header_reader.h"
 #include "relay7/pipeline/proxy_context.h"
 #include "relay7/process/accept_socket.h"
@@ -34,7 +35,8 @@ class Worker final : private ProxyHeaderOwner {
   // start_accepting()). The worker whose handle says so also runs the instance's health checks,
   // from start_accepting() until drain().
   Worker(std::shared_ptr<const Config> config, std::shared_ptr<AccessLog> access_log,
-         const std::vector<AcceptSocket>& sockets, const SharedStateHandle& shared);
+         const std::vector<AcceptSocket>& sockets, const SharedStateHandle& shared,
+         const MetricsHandle& metrics);
   ~Worker();
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;

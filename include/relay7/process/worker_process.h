@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "relay7/config/config.h"
+#include "relay7/metrics/metrics_recorder.h"
 #include "relay7/net/unique_fd.h"
 #include "relay7/process/accept_socket.h"
 #include "relay7/process/credentials.h"
@@ -27,6 +28,7 @@ struct WorkerLaunch {
   std::vector<int> foreign_fds;
   const SignalWaiter* master_signals = nullptr;
   SharedStateHandle shared;
+  MetricsHandle metrics;
 };
 
 struct SpawnedWorker {

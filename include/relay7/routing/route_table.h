@@ -26,12 +26,17 @@ struct LocalResponseAction {
   std::string body;
 };
 
+// relay7's own state, answered from the worker that took the request (see relay7/metrics/).
+struct ServeAction {
+  ServeKind kind = ServeKind::metrics;
+};
+
 struct Location {
   std::string path;  // lower-cased when ignore_case
   MatchKind match = MatchKind::prefix;
   bool ignore_case = false;
   uint64_t max_body_size = 0;  // the location's, else its server's; 0: no limit
-  std::variant<ProxyAction, LocalResponseAction> action;
+  std::variant<ProxyAction, LocalResponseAction, ServeAction> action;
   // Shared with the server block (and its other locations) when the location has no rules.
   std::shared_ptr<const HeaderRuleSet> header_rules;
 };

@@ -12,6 +12,8 @@
 
 namespace relay7 {
 
+class MetricsRecorder;  // relay7/metrics/metrics_recorder.h
+
 // A Transport that speaks TLS over its non-blocking socket: what is read and written through it
 // is the plaintext, so the session above is the one plain connections have.
 //
@@ -45,6 +47,9 @@ class TlsTransport final : public Transport {
   // Client side over `fd`, connecting or connected. Throws std::bad_alloc as the other one.
   TlsTransport(event_base* base, UniqueFd fd, std::shared_ptr<TlsPeer> peer);
   ~TlsTransport() override;
+  // A client's handshake is counted there once it ends: ok when it completes, failed when the
+  // transport goes before it did (an error, the handshake timeout, or the client leaving).
+  void count_handshake_in(MetricsRecorder* metrics) { handshake_metrics_ = metrics; }
 
   int finish_connect() override;
   std::string describe_error(int error) const override;
@@ -74,7 +79,8 @@ class TlsTransport final : public Transport {
 
   SslPtr ssl_;
   EventPtr handshake_timer_;  // freed once the handshake is done
-  EventPtr read_wait_;        // made on first use: a read waits for writability only rarely
+  MetricsRecorder* handshake_metrics_ = nullptr;
+  EventPtr read_wait_;  // made on first use: a read waits for writability only rarely
   EventPtr write_wait_;
   int failure_ = 0;  // errno-style; after a fatal error every read and write reports it
   // OpenSSL's reason for an EPROTO failure (a static string of the library), for describe_error.

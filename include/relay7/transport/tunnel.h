@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "relay7/event/handles.h"
+#include "relay7/metrics/connection_gauge.h"
 #include "relay7/transport/connection_set.h"
 #include "relay7/transport/io_buffer.h"
 #include "relay7/transport/transport.h"
@@ -42,6 +43,7 @@ class Tunnel final : public ManagedConnection, private TransportOwner {
   void arm_idle_timer(int64_t delay_ms);
 
   ProxyContext& context_;
+  ConnectionGauge gauge_;  // relay7_connections{state}
   std::unique_ptr<Transport> client_;
   std::unique_ptr<Transport> upstream_;
   IoBuffer to_upstream_;

@@ -72,7 +72,7 @@ TEST_F(ConfigCheckTest, NamesTheMistypedReturnAndSuggestsTheFix) {
                       {"path": "/", "return": 200},
                       {"path": "/admin", "retirn": 403}]}]})",
                  {R"(servers[0].locations[1]: unknown key "retirn" (did you mean "return"?))",
-                  R"(servers[0].locations[1]: needs "proxy_pass" or "return")"});
+                  R"(servers[0].locations[1]: needs "proxy_pass", "return" or "serve")"});
 }
 
 TEST_F(ConfigCheckTest, RefusesAnUpstreamWithoutServers) {
@@ -126,7 +126,7 @@ TEST_F(ConfigCheckTest, ReportsEveryErrorAtOnce) {
                        {"path": "/admin", "retirn": 403}]}]})",
       {"upstreams.summaryinstances: no servers", R"(servers[0].listen[0]: "80;" is not a port)",
        R"(servers[0].locations[1]: unknown key "retirn" (did you mean "return"?))",
-       R"(servers[0].locations[1]: needs "proxy_pass" or "return")"});
+       R"(servers[0].locations[1]: needs "proxy_pass", "return" or "serve")"});
 }
 
 TEST_F(ConfigCheckTest, NamesMistypedTimeoutKeys) {
@@ -156,9 +156,10 @@ TEST_F(ConfigCheckTest, AcceptsAGoodConfig) {
 
 TEST(ShippedConfigTest, EveryExampleAndTheDefaultConfigPass) {
   const std::string root = relay7::testing::source_dir();
-  for (const char* file : {"etc/examples/round-robin.json", "etc/examples/sticky.json",
-                           "etc/examples/path-routing.json", "etc/examples/block-admin.json",
-                           "etc/examples/resilient.json", "etc/relay7.json"}) {
+  for (const char* file :
+       {"etc/examples/round-robin.json", "etc/examples/sticky.json",
+        "etc/examples/path-routing.json", "etc/examples/block-admin.json",
+        "etc/examples/resilient.json", "etc/examples/observability.json", "etc/relay7.json"}) {
     const std::string path = root + "/" + file;
     const CheckResult result = check_config(path);
     EXPECT_EQ(result.exit_code, 0) << file << "\n" << result.err;

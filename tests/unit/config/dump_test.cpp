@@ -60,7 +60,8 @@ constexpr const char* kEveryUpstreamKey = R"({
   "servers": [{"listen": ["127.0.0.1:8080"], "locations": [
     {"path": "/", "proxy_pass": "http://app", "retry_non_idempotent": true},
     {"path": "/plain", "proxy_pass": "http://plain"},
-    {"path": "/status", "return": 204}
+    {"path": "/status", "return": 204},
+    {"path": "/metrics", "match": "exact", "serve": "metrics"}
   ]}]
 })";
 
@@ -103,6 +104,13 @@ TEST(DumpConfigTest, WritesTheDefaultsOfAPlainUpstream) {
   EXPECT_EQ(locations[1]["retry_non_idempotent"], false);
   // A location that answers itself has nothing to retry.
   EXPECT_FALSE(locations[2].contains("retry_non_idempotent"));
+  EXPECT_EQ(locations[3]["serve"], "metrics");
+  EXPECT_FALSE(locations[3].contains("retry_non_idempotent"));
+}
+
+TEST(DumpConfigTest, AServeLocationLoadsBackTheSame) {
+  const nlohmann::ordered_json dumped = dump_of(kEveryUpstreamKey);
+  EXPECT_EQ(dump_of(dumped.dump()), dumped);
 }
 
 TEST(DumpConfigTest, SessionStickyCookieHasNoMaxAge) {

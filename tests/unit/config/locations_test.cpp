@@ -119,11 +119,11 @@ TEST(LocationRetryTest, RetryNonIdempotentOnlyWithProxyPass) {
   EXPECT_THAT(
       errors_of(with_location({{"path", "/"}, {"return", 204}, {"retry_non_idempotent", false}})),
       ElementsAre("test.json: servers[0].locations[0].retry_non_idempotent: only allowed with "
-                  "\"proxy_pass\" (a \"return\" location sends nothing upstream)"));
+                  "\"proxy_pass\" (a \"return\" or \"serve\" location sends nothing upstream)"));
   // Without either action the location's own error says what is missing.
   EXPECT_THAT(errors_of(with_location({{"path", "/"}, {"retry_non_idempotent", true}})),
-              ElementsAre("test.json: servers[0].locations[0]: needs \"proxy_pass\" or "
-                          "\"return\""));
+              ElementsAre("test.json: servers[0].locations[0]: needs \"proxy_pass\", "
+                          "\"return\" or \"serve\""));
   EXPECT_THAT(
       errors_of(with_location({{"path", "/"}, {"retry_non_idempotnt", true}, {"return", 204}})),
       ElementsAre("test.json: servers[0].locations[0]: unknown key "
@@ -150,21 +150,46 @@ TEST(LocationKeysTest, UnknownKeyVerbatim) {
                                                 {{"path", "/admin"}, {"retirn", 403}}}));
   EXPECT_THAT(errors, ElementsAre("test.json: servers[0].locations[3]: unknown key \"retirn\" (did "
                                   "you mean \"return\"?)",
-                                  "test.json: servers[0].locations[3]: needs \"proxy_pass\" or "
-                                  "\"return\""));
+                                  "test.json: servers[0].locations[3]: needs \"proxy_pass\", "
+                                  "\"return\" or \"serve\""));
 }
 
 TEST(LocationKeysTest, ExactlyOneAction) {
   EXPECT_THAT(errors_of(with_locations({{{"path", "/"}, {"return", 204}},
                                         {{"path", "/a"}},
                                         {{"path", "/status"}, {"match", "exact"}}})),
-              ElementsAre("test.json: servers[0].locations[1]: needs \"proxy_pass\" or \"return\"",
-                          "test.json: servers[0].locations[2]: needs \"proxy_pass\" or "
-                          "\"return\""));
+              ElementsAre("test.json: servers[0].locations[1]: needs \"proxy_pass\", \"return\" or "
+                          "\"serve\"",
+                          "test.json: servers[0].locations[2]: needs \"proxy_pass\", "
+                          "\"return\" or \"serve\""));
   EXPECT_THAT(errors_of(with_location(
                   {{"path", "/"}, {"proxy_pass", "http://allbackend"}, {"return", 204}})),
               ElementsAre("test.json: servers[0].locations[0]: has both \"proxy_pass\" and "
                           "\"return\"; use only one"));
+}
+
+TEST(LocationServeTest, MetricsOrStatusAndNothingElse) {
+  EXPECT_EQ(single_location({{"path", "/metrics"}, {"serve", "metrics"}}).serve,
+            ServeKind::metrics);
+  EXPECT_EQ(single_location({{"path", "/status"}, {"serve", "status"}}).serve, ServeKind::status);
+  EXPECT_THAT(errors_of(with_location({{"path", "/"}, {"serve", "metric"}})),
+              ElementsAre("test.json: servers[0].locations[0].serve: \"metric\" is not valid "
+                          "(did you mean \"metrics\"?)"));
+  EXPECT_THAT(errors_of(with_location({{"path", "/"}, {"serve", 1}})), SizeIs(1));
+  EXPECT_THAT(errors_of(with_location({{"path", "/"},
+                                       {"proxy_pass", "http://allbackend"},
+                                       {"return", 204},
+                                       {"serve", "status"}})),
+              ElementsAre("test.json: servers[0].locations[0]: has \"proxy_pass\", \"return\" "
+                          "and \"serve\"; use only one"));
+  EXPECT_THAT(errors_of(with_location({{"path", "/"}, {"serve", "status"}, {"return", 204}})),
+              ElementsAre("test.json: servers[0].locations[0]: has both \"return\" and "
+                          "\"serve\"; use only one"));
+  EXPECT_THAT(
+      errors_of(
+          with_location({{"path", "/"}, {"serve", "metrics"}, {"retry_non_idempotent", true}})),
+      ElementsAre("test.json: servers[0].locations[0].retry_non_idempotent: only allowed with "
+                  "\"proxy_pass\" (a \"return\" or \"serve\" location sends nothing upstream)"));
 }
 
 TEST(LocationKeysTest, DuplicatePathAndMatchNamesTheEarlierIndex) {
