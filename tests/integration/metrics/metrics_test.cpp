@@ -17,6 +17,8 @@
 #include "support/proxy_config.h"
 #include "support/relay7_process.h"
 #include "support/reload_helpers.h"
+#include "support/temp_dir.h"
+#include "support/test_certificates.h"
 
 namespace relay7::testing {
 namespace {
@@ -317,6 +319,53 @@ TEST(MetricsCrashTest, ACrashedWorkersConnectionsLeaveTheGauges) {
   // The dead worker's counts stay: at least the request it answered.
   EXPECT_GE(
       after.at("relay7_requests_total", {{"listen", loopback_address(port)}, {"code", "2xx"}}), 1);
+}
+
+// TLS handshakes by result and HTTP/2 streams by listen address, on a TLS block that offers h2;
+// the page itself is served by a plain block on another address.
+TEST(MetricsTlsAndHttp2Test, CountHandshakesAndStreams) {
+  const TempDir dir("relay7-metrics-tls");
+  const CertificateFiles pair = make_certificate(dir.path(), "site", {"localhost"});
+  DemoBackend backend;
+  uint16_t metrics_port = 0;
+  Relay7Process relay([&](uint16_t port) {
+    metrics_port = free_port();
+    return nlohmann::json{
+        {"workers", 1},
+        {"upstreams", {{"app", {{"servers", {loopback_address(backend.port())}}}}}},
+        {"servers",
+         {{{"listen", {loopback_address(port)}},
+           {"tls",
+            {{"certificates", {{{"cert", pair.cert.string()}, {"key", pair.key.string()}}}}}},
+           {"locations", {{{"path", "/"}, {"proxy_pass", "http://app"}}}}},
+          {{"listen", {loopback_address(metrics_port)}},
+           {"locations", {{{"path", "/metrics"}, {"serve", "metrics"}}}}}}}};
+  });
+  const std::string listen = loopback_address(relay.port());
+  // The readiness probe connected without a handshake: whatever it counted (it may still be
+  // counting) is below the baseline plus the failure this test makes.
+  const auto failed_now = [&] {
+    return try_sample(metrics_port, "relay7_tls_handshakes_total", {{"result", "failed"}});
+  };
+  std::optional<double> baseline;
+  ASSERT_TRUE(eventually([&] { return (baseline = failed_now()).has_value(); }, 10s));
+
+  ChildProcess nghttp({"/usr/bin/nghttp", "-n", "-m", "3", "https://" + listen + "/x"});
+  const auto status = nghttp.wait_exit(30s);
+  ASSERT_TRUE(status && WIFEXITED(*status) && WEXITSTATUS(*status) == 0) << nghttp.stderr_text();
+  // A client that speaks no TLS at all.
+  {
+    HttpConnection garbage;
+    ASSERT_TRUE(garbage.connect(relay.port()));
+    ASSERT_TRUE(garbage.send_raw("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+    EXPECT_FALSE(garbage.read_final_response()) << "a TLS address answers no plain HTTP";
+  }
+  EXPECT_TRUE(eventually([&] { return failed_now() >= *baseline + 1; }, 10s))
+      << failed_now().value_or(-1) << " against " << *baseline;
+  const Scrape page = scrape(metrics_port);
+  EXPECT_EQ(page.at("relay7_tls_handshakes_total", {{"result", "ok"}}), 1);
+  EXPECT_EQ(page.at("relay7_http2_streams_total", {{"listen", listen}}), 3);
+  EXPECT_EQ(page.at("relay7_requests_total", {{"listen", listen}, {"code", "2xx"}}), 3);
 }
 
 }  // namespace
