@@ -178,8 +178,11 @@ std::string run_pipeline(const PipelineFixture& fixture, Behaviour first, Behavi
   }
   std::string received;
   {
+    // No shared metric table: the context counts into a private one, so fuzzed requests reach
+    // the counting too.
     ProxyContext context(base.get(), fixture.config, fixture.access_log,
-                         SharedStateHandle{&fixture.shared->table(), fixture.slots, -1, false});
+                         SharedStateHandle{&fixture.shared->table(), fixture.slots, -1, false},
+                         MetricsHandle{});
     int pair[2];
     FUZZ_CHECK(::socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, pair) == 0);
     Client client{UniqueFd(pair[0]), nullptr, {}, base.get()};
