@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cstdio>
 
+#include "relay7/http/ascii.h"
 #include "relay7/log/access_log.h"
 
 namespace relay7 {
@@ -147,9 +148,7 @@ void append_field(std::string& out, const AccessLogEntry& entry, std::string_vie
   if (entry.fields != nullptr) {
     const std::string_view separator = name == "cookie" ? "; " : ", ";
     for (const Header& field : *entry.fields) {
-      if (!field.value.empty() && field.name.size() == name.size() &&
-          std::equal(name.begin(), name.end(), field.name.begin(),
-                     [](char a, char b) { return a == (b >= 'A' && b <= 'Z' ? b + 32 : b); })) {
+      if (!field.value.empty() && iequals(field.name, name)) {
         if (out.size() != start) {
           out.append(separator);
         }

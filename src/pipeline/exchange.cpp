@@ -304,8 +304,8 @@ const ResponseFieldEdits* Exchange::response_edits() {
   const TemplateValues values = template_values();
   std::string& text = state_.response_field_text;
   text.clear();
-  std::vector<size_t> ends;
-  ends.reserve(rules.fields.size());
+  std::vector<size_t>& ends = state_.response_field_ends;
+  ends.clear();
   for (const FieldOutput& field : rules.fields) {
     expand_template(field.value, values, text);
     ends.push_back(text.size());

@@ -33,6 +33,7 @@ struct RequestState {
   std::string field_scratch;  // one header rule's value while it is expanded
   // The response header rules' fields: their values, and views into them and the config.
   std::string response_field_text;
+  std::vector<size_t> response_field_ends;  // where each field's value ends in the text
   std::vector<AddedField> response_fields;
   ResponseFieldEdits response_edits;
 };
